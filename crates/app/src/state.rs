@@ -1,0 +1,271 @@
+//! What the app knows, and every way it can change.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use converge_wasm::protocol::{DatasetId, DatasetSummary, RequestId, TablePage, WorkerError};
+use yew::Reducible;
+
+/// The analysis engine (the worker) as the status bar tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Engine {
+    Starting,
+    Ready { version: String },
+    /// It crashed too often and will not be restarted; the page must be reloaded.
+    Stopped { reason: String },
+}
+
+/// Work the user started and is waiting for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: RequestId,
+    pub kind: JobKind,
+    pub fraction: f32,
+    pub phase: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    LoadDemo,
+}
+
+impl JobKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            JobKind::LoadDemo => "Loading demo data",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// A message for the user, shown until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub key: u32,
+    pub tone: Tone,
+    pub title: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub engine: Engine,
+    pub jobs: Vec<Job>,
+    pub datasets: Vec<DatasetSummary>,
+    /// The rows on show for each dataset, as last received.
+    pub pages: BTreeMap<DatasetId, TablePage>,
+    pub notices: Vec<Notice>,
+    next_notice_key: u32,
+    /// Diagnostics mode (`?diagnostics` in the address) offers a button that crashes the worker.
+    pub diagnostics: bool,
+}
+
+impl AppState {
+    pub fn new(diagnostics: bool) -> AppState {
+        AppState {
+            engine: Engine::Starting,
+            jobs: Vec::new(),
+            datasets: Vec::new(),
+            pages: BTreeMap::new(),
+            notices: Vec::new(),
+            next_notice_key: 0,
+            diagnostics,
+        }
+    }
+
+    pub fn job(&self, kind: JobKind) -> Option<&Job> {
+        self.jobs.iter().find(|job| job.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    EngineReady { version: String },
+    JobStarted { id: RequestId, kind: JobKind },
+    JobProgressed { id: RequestId, fraction: f32, phase: String },
+    /// A request ended, well or badly; its job (if it had one) is over.
+    RequestEnded { id: RequestId },
+    DatasetsChanged(Vec<DatasetSummary>),
+    PageArrived(TablePage),
+    RequestFailed { id: RequestId, error: WorkerError },
+    /// The worker died and a new one is starting: everything it held is gone.
+    EngineRestarted { reason: String },
+    EngineStopped { reason: String },
+    Notify { tone: Tone, title: String, detail: Option<String> },
+    DismissNotice { key: u32 },
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::EngineReady { version } => state.engine = Engine::Ready { version },
+            Action::JobStarted { id, kind } => state.jobs.push(Job {
+                id,
+                kind,
+                fraction: 0.0,
+                phase: kind.label().to_owned(),
+            }),
+            Action::JobProgressed { id, fraction, phase } => {
+                if let Some(job) = state.jobs.iter_mut().find(|job| job.id == id) {
+                    job.fraction = fraction;
+                    job.phase = phase;
+                }
+            }
+            Action::RequestEnded { id } => state.jobs.retain(|job| job.id != id),
+            Action::DatasetsChanged(datasets) => {
+                state
+                    .pages
+                    .retain(|id, _| datasets.iter().any(|dataset| dataset.id == *id));
+                state.datasets = datasets;
+            }
+            Action::PageArrived(page) => {
+                state.pages.insert(page.dataset, page);
+            }
+            Action::RequestFailed { id, error } => {
+                state.jobs.retain(|job| job.id != id);
+                match error.code {
+                    converge_wasm::protocol::ErrorCode::Cancelled => {
+                        state.notify(Tone::Info, "Cancelled.".into(), None)
+                    }
+                    _ => state.notify(Tone::Error, error.message, None),
+                }
+            }
+            Action::EngineRestarted { reason } => {
+                state.forget_worker_data();
+                state.engine = Engine::Starting;
+                state.notify(
+                    Tone::Error,
+                    "The analysis engine stopped unexpectedly and has been restarted. Data loaded \
+                     before this must be loaded again."
+                        .into(),
+                    Some(reason),
+                );
+            }
+            Action::EngineStopped { reason } => {
+                state.forget_worker_data();
+                state.engine = Engine::Stopped {
+                    reason: reason.clone(),
+                };
+                state.notify(
+                    Tone::Error,
+                    "The analysis engine keeps stopping. Reload the page to start again.".into(),
+                    Some(reason),
+                );
+            }
+            Action::Notify {
+                tone,
+                title,
+                detail,
+            } => state.notify(tone, title, detail),
+            Action::DismissNotice { key } => state.notices.retain(|notice| notice.key != key),
+        }
+        Rc::new(state)
+    }
+}
+
+impl AppState {
+    fn notify(&mut self, tone: Tone, title: String, detail: Option<String>) {
+        let key = self.next_notice_key;
+        self.next_notice_key += 1;
+        self.notices.push(Notice {
+            key,
+            tone,
+            title,
+            detail,
+        });
+    }
+
+    fn forget_worker_data(&mut self) {
+        self.jobs.clear();
+        self.datasets.clear();
+        self.pages.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use converge_wasm::protocol::ErrorCode;
+
+    fn apply(state: AppState, actions: Vec<Action>) -> AppState {
+        let mut state = Rc::new(state);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    fn dataset(id: u32) -> DatasetSummary {
+        DatasetSummary {
+            id: DatasetId(id),
+            name: format!("table {id}"),
+            n_rows: 10,
+            columns: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_crash_forgets_what_the_worker_held_and_tells_the_user() {
+        let id = RequestId(1);
+        let state = apply(
+            AppState::new(false),
+            vec![
+                Action::EngineReady { version: "0.1.0".into() },
+                Action::DatasetsChanged(vec![dataset(0)]),
+                Action::JobStarted { id, kind: JobKind::LoadDemo },
+                Action::EngineRestarted { reason: "boom".into() },
+            ],
+        );
+        assert!(state.datasets.is_empty() && state.jobs.is_empty());
+        assert_eq!(state.engine, Engine::Starting);
+        assert_eq!(state.notices.len(), 1);
+        assert_eq!(state.notices[0].tone, Tone::Error);
+        assert_eq!(state.notices[0].detail.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn a_cancel_ends_the_job_quietly() {
+        let id = RequestId(4);
+        let state = apply(
+            AppState::new(false),
+            vec![
+                Action::JobStarted { id, kind: JobKind::LoadDemo },
+                Action::JobProgressed { id, fraction: 0.5, phase: "half".into() },
+                Action::RequestFailed { id, error: WorkerError::cancelled() },
+            ],
+        );
+        assert!(state.jobs.is_empty());
+        assert_eq!(state.notices[0].tone, Tone::Info);
+    }
+
+    #[test]
+    fn pages_of_removed_datasets_are_dropped() {
+        let page = TablePage {
+            dataset: DatasetId(0),
+            offset: 0,
+            n_rows_total: 0,
+            column_names: Vec::new(),
+            rows: Vec::new(),
+        };
+        let state = apply(
+            AppState::new(false),
+            vec![
+                Action::DatasetsChanged(vec![dataset(0)]),
+                Action::PageArrived(page),
+                Action::DatasetsChanged(vec![dataset(1)]),
+            ],
+        );
+        assert!(state.pages.is_empty());
+        let error = WorkerError::new(ErrorCode::NotFound, "gone");
+        let state = apply(state, vec![Action::RequestFailed { id: RequestId(0), error }]);
+        assert_eq!(state.notices[0].title, "gone");
+    }
+}

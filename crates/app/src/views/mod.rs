@@ -1,0 +1,5 @@
+//! The app's views, one per navigation entry.
+
+mod data;
+
+pub use data::DataView;

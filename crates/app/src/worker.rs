@@ -1,0 +1,143 @@
+//! The one way components reach the analysis worker: [`use_worker`].
+//!
+//! The worker client is created once by the app root; every answer becomes an [`Action`] on the
+//! app state, so components never handle raw messages. Components call the handle's methods and
+//! read the results from the state.
+
+use std::rc::Rc;
+
+use converge_wasm::client::{ClientEvent, WorkerClient};
+use converge_wasm::protocol::{DatasetId, Request, RequestId, Response};
+use yew::prelude::*;
+
+use crate::state::{Action, AppState, JobKind, Tone};
+
+/// How many customers "Load demo data" asks for.
+pub const DEMO_CUSTOMERS: u64 = 10_000;
+
+/// Where Trunk puts the worker, relative to the page so the app can live under any path.
+const WORKER_SCRIPT: &str = "./worker.js";
+
+/// Sends requests to the worker and files their jobs in the app state.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    client: Rc<WorkerClient>,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+impl PartialEq for WorkerHandle {
+    fn eq(&self, other: &WorkerHandle) -> bool {
+        Rc::ptr_eq(&self.client, &other.client)
+    }
+}
+
+impl WorkerHandle {
+    pub fn load_demo(&self) {
+        self.start(
+            Request::LoadDemo {
+                n_customers: DEMO_CUSTOMERS,
+            },
+            Some(JobKind::LoadDemo),
+        );
+    }
+
+    pub fn request_page(&self, dataset: DatasetId, offset: u64, limit: u64) {
+        self.start(
+            Request::TablePage {
+                dataset,
+                offset,
+                limit,
+            },
+            None,
+        );
+    }
+
+    pub fn remove_dataset(&self, dataset: DatasetId) {
+        self.start(Request::RemoveDataset { dataset }, None);
+    }
+
+    pub fn cancel(&self, id: RequestId) {
+        self.client.cancel(id);
+    }
+
+    /// Diagnostics only: makes the worker panic, to show that the app recovers.
+    pub fn crash(&self) {
+        self.start(Request::Crash, None);
+    }
+
+    fn start(&self, request: Request, kind: Option<JobKind>) {
+        match self.client.send(request) {
+            Ok(id) => {
+                if let Some(kind) = kind {
+                    self.dispatch.dispatch(Action::JobStarted { id, kind });
+                }
+            }
+            Err(error) => self.dispatch.dispatch(Action::Notify {
+                tone: Tone::Error,
+                title: error.message,
+                detail: None,
+            }),
+        }
+    }
+}
+
+/// What the app root provides to every component.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub state: UseReducerHandle<AppState>,
+    pub worker: WorkerHandle,
+}
+
+/// Starts the worker once, for the lifetime of the app root.
+#[hook]
+pub fn use_worker_client(dispatch: UseReducerDispatcher<AppState>) -> WorkerHandle {
+    let client = use_memo((), {
+        let dispatch = dispatch.clone();
+        move |_| {
+            WorkerClient::spawn(WORKER_SCRIPT, move |event| {
+                for action in actions_for(event) {
+                    dispatch.dispatch(action);
+                }
+            })
+        }
+    });
+    WorkerHandle { client, dispatch }
+}
+
+/// The app state and the worker, from any component under the root.
+#[hook]
+pub fn use_worker() -> AppContext {
+    use_context::<AppContext>().expect("every view is rendered inside the app root's context")
+}
+
+fn actions_for(event: ClientEvent) -> Vec<Action> {
+    match event {
+        ClientEvent::Ready { version } => vec![Action::EngineReady { version }],
+        ClientEvent::Progress {
+            id,
+            fraction,
+            phase,
+        } => vec![Action::JobProgressed {
+            id,
+            fraction,
+            phase,
+        }],
+        ClientEvent::Done { id, response } => {
+            let mut actions = vec![Action::RequestEnded { id }];
+            match response {
+                Response::Pong { .. } => {}
+                Response::Datasets { datasets } => actions.push(Action::DatasetsChanged(datasets)),
+                Response::Page { page } => actions.push(Action::PageArrived(page)),
+            }
+            actions
+        }
+        ClientEvent::Failed { id, error } => vec![Action::RequestFailed { id, error }],
+        ClientEvent::Restarted { reason, .. } => vec![Action::EngineRestarted { reason }],
+        ClientEvent::Stopped { reason, .. } => vec![Action::EngineStopped { reason }],
+        ClientEvent::Problem { message } => vec![Action::Notify {
+            tone: Tone::Error,
+            title: "Something went wrong in the analysis engine.".into(),
+            detail: Some(message),
+        }],
+    }
+}

@@ -1,0 +1,86 @@
+//! `converge`: Converge's analytics on the command line.
+//!
+//! The app is for exploring; the CLI is for batch runs, files larger than a browser tab holds,
+//! and benchmarks. Both call the same `converge-core`, so they give the same answers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use converge_core::demo::{CustomerGenerator, DemoParams};
+
+const USAGE: &str = "\
+converge — customer intelligence on the command line
+
+USAGE:
+    converge demo --out DIR [--customers N] [--seed N]
+        Writes the demo company's exports (CSV) into DIR.
+    converge --version
+    converge --help
+";
+
+enum Command {
+    Demo { out: PathBuf, params: DemoParams },
+    Version,
+    Help,
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Help => print!("{USAGE}"),
+        Command::Version => println!("converge {}", converge_core::VERSION),
+        Command::Demo { out, params } => {
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let mut generator = CustomerGenerator::new(params);
+            while !generator.is_done() {
+                generator.step(10_000);
+            }
+            let customers = generator.finish()?;
+            let path = out.join(format!("{}.csv", customers.name()));
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            converge_core::export::write_csv(&customers, std::io::BufWriter::new(file))
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("{}: {} rows", path.display(), customers.n_rows());
+        }
+    }
+    Ok(())
+}
+
+fn parse_args() -> anyhow::Result<Command> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_env();
+    let Some(first) = parser.next()? else {
+        return Ok(Command::Help);
+    };
+    match first {
+        Long("help") | Short('h') => Ok(Command::Help),
+        Long("version") | Short('V') => Ok(Command::Version),
+        Value(word) if word == "demo" => {
+            let mut out = None;
+            let mut params = DemoParams::default();
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("out") => out = Some(PathBuf::from(parser.value()?)),
+                    Long("customers") => params.n_customers = parser.value()?.parse()?,
+                    Long("seed") => params.seed = parser.value()?.parse()?,
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            let out = out.context("`converge demo` needs --out DIR")?;
+            Ok(Command::Demo { out, params })
+        }
+        other => Err(anyhow::Error::from(other.unexpected()).context(USAGE)),
+    }
+}

@@ -1,0 +1,235 @@
+//! One column: a name, a type, the values and which of them are missing.
+
+use chrono::{DateTime, NaiveDate};
+
+use super::Validity;
+
+/// What a column holds, as the marketer sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ColumnType {
+    Integer,
+    Decimal,
+    Boolean,
+    /// A calendar date, stored as days since 1970-01-01.
+    Date,
+    /// An instant, stored as milliseconds since 1970-01-01T00:00:00Z.
+    Timestamp,
+    /// Free text, such as a review or a name.
+    Text,
+    /// Text with few distinct values, such as a country or a channel, stored as codes.
+    Category,
+}
+
+impl ColumnType {
+    /// The name shown in the app and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "integer",
+            ColumnType::Decimal => "decimal",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::Timestamp => "timestamp",
+            ColumnType::Text => "text",
+            ColumnType::Category => "category",
+        }
+    }
+}
+
+/// One cell, borrowed from a column or about to be pushed into one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Integer(i64),
+    Decimal(f64),
+    Boolean(bool),
+    /// Days since 1970-01-01.
+    Date(i32),
+    /// Milliseconds since the Unix epoch, UTC.
+    Timestamp(i64),
+    Text(&'a str),
+}
+
+/// The stored values of a column. Missing cells hold a placeholder (zero, `false`, an empty
+/// string or code 0) and are marked in the column's [`Validity`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    Integer(Vec<i64>),
+    Decimal(Vec<f64>),
+    Boolean(Vec<bool>),
+    Date(Vec<i32>),
+    Timestamp(Vec<i64>),
+    /// All strings end to end in `bytes`; string `i` is `bytes[ends[i - 1]..ends[i]]`.
+    Text { bytes: String, ends: Vec<usize> },
+    Category {
+        dictionary: Vec<String>,
+        codes: Vec<u32>,
+    },
+}
+
+impl ColumnValues {
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnValues::Integer(values) => values.len(),
+            ColumnValues::Decimal(values) => values.len(),
+            ColumnValues::Boolean(values) => values.len(),
+            ColumnValues::Date(values) => values.len(),
+            ColumnValues::Timestamp(values) => values.len(),
+            ColumnValues::Text { ends, .. } => ends.len(),
+            ColumnValues::Category { codes, .. } => codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn column_type(&self) -> ColumnType {
+        match self {
+            ColumnValues::Integer(_) => ColumnType::Integer,
+            ColumnValues::Decimal(_) => ColumnType::Decimal,
+            ColumnValues::Boolean(_) => ColumnType::Boolean,
+            ColumnValues::Date(_) => ColumnType::Date,
+            ColumnValues::Timestamp(_) => ColumnType::Timestamp,
+            ColumnValues::Text { .. } => ColumnType::Text,
+            ColumnValues::Category { .. } => ColumnType::Category,
+        }
+    }
+}
+
+/// A named, typed column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub(super) name: String,
+    pub(super) values: ColumnValues,
+    pub(super) validity: Validity,
+}
+
+impl Column {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn column_type(&self) -> ColumnType {
+        self.values.column_type()
+    }
+
+    pub fn values(&self) -> &ColumnValues {
+        &self.values
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn n_missing(&self) -> usize {
+        self.validity.n_missing()
+    }
+
+    /// The cell at `row_idx`; [`Value::Null`] when it is missing or past the end.
+    pub fn get(&self, row_idx: usize) -> Value<'_> {
+        if !self.validity.is_valid(row_idx) {
+            return Value::Null;
+        }
+        match &self.values {
+            ColumnValues::Integer(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Integer(*v)),
+            ColumnValues::Decimal(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Decimal(*v)),
+            ColumnValues::Boolean(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Boolean(*v)),
+            ColumnValues::Date(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Date(*v)),
+            ColumnValues::Timestamp(values) => {
+                values.get(row_idx).map_or(Value::Null, |v| Value::Timestamp(*v))
+            }
+            ColumnValues::Text { bytes, ends } => {
+                let start = if row_idx == 0 { 0 } else { ends[row_idx - 1] };
+                bytes.get(start..ends[row_idx]).map_or(Value::Null, Value::Text)
+            }
+            ColumnValues::Category { dictionary, codes } => codes
+                .get(row_idx)
+                .and_then(|code| dictionary.get(*code as usize))
+                .map_or(Value::Null, |text| Value::Text(text)),
+        }
+    }
+
+    /// The cell as text for display, `None` when missing. Dates print as ISO 8601.
+    pub fn display(&self, row_idx: usize) -> Option<String> {
+        match self.get(row_idx) {
+            Value::Null => None,
+            Value::Integer(v) => Some(v.to_string()),
+            Value::Decimal(v) => Some(v.to_string()),
+            Value::Boolean(v) => Some(v.to_string()),
+            Value::Date(days) => Some(
+                NaiveDate::from_num_days_from_ce_opt(days.saturating_add(EPOCH_DAYS_FROM_CE))
+                    .map_or_else(|| days.to_string(), |date| date.format("%Y-%m-%d").to_string()),
+            ),
+            Value::Timestamp(millis) => Some(
+                DateTime::from_timestamp_millis(millis).map_or_else(
+                    || millis.to_string(),
+                    |instant| instant.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                ),
+            ),
+            Value::Text(text) => Some(text.to_owned()),
+        }
+    }
+}
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01, so that day 0 is the Unix epoch.
+pub(crate) const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+#[cfg(test)]
+mod tests {
+    use super::super::ColumnBuilder;
+    use super::*;
+
+    fn check(column_type: ColumnType, values: &[Value<'_>], expect: &[Option<&str>]) {
+        let mut builder = ColumnBuilder::new("c", column_type);
+        for value in values {
+            builder.push(*value).unwrap();
+        }
+        let column = builder.finish();
+        let shown: Vec<Option<String>> = (0..column.len()).map(|i| column.display(i)).collect();
+        let expect: Vec<Option<String>> = expect.iter().map(|e| e.map(str::to_owned)).collect();
+        assert_eq!(shown, expect);
+        assert_eq!(column.column_type(), column_type);
+    }
+
+    #[test]
+    fn cells_display_as_a_marketer_reads_them() {
+        check(
+            ColumnType::Date,
+            &[Value::Date(0), Value::Null, Value::Date(19_723)],
+            &[Some("1970-01-01"), None, Some("2024-01-01")],
+        );
+        check(
+            ColumnType::Timestamp,
+            &[Value::Timestamp(1_700_000_000_000)],
+            &[Some("2023-11-14T22:13:20Z")],
+        );
+        check(
+            ColumnType::Text,
+            &[Value::Text("émile"), Value::Null, Value::Text("")],
+            &[Some("émile"), None, Some("")],
+        );
+        check(
+            ColumnType::Category,
+            &[Value::Text("FR"), Value::Text("DE"), Value::Text("FR"), Value::Null],
+            &[Some("FR"), Some("DE"), Some("FR"), None],
+        );
+        check(
+            ColumnType::Decimal,
+            &[Value::Decimal(12.5), Value::Integer(3)],
+            &[Some("12.5"), Some("3")],
+        );
+        check(ColumnType::Boolean, &[Value::Boolean(true)], &[Some("true")]);
+    }
+
+    #[test]
+    fn reading_past_the_end_is_missing_not_a_panic() {
+        let column = ColumnBuilder::new("c", ColumnType::Text).finish();
+        assert_eq!(column.get(3), Value::Null);
+        assert_eq!(column.display(3), None);
+    }
+}

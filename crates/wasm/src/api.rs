@@ -1,0 +1,29 @@
+//! A small JavaScript API over the analytics, for pages that do not use the Converge app.
+//!
+//! Everything heavy belongs in the worker; these functions answer at once.
+
+use wasm_bindgen::prelude::*;
+
+/// The version of the analytics core, e.g. `"0.1.0"`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    converge_core::VERSION.to_owned()
+}
+
+/// The names of the column types a dataset can hold, in the order the app lists them.
+#[wasm_bindgen(js_name = columnTypes)]
+pub fn column_types() -> Vec<String> {
+    use converge_core::table::ColumnType;
+    [
+        ColumnType::Integer,
+        ColumnType::Decimal,
+        ColumnType::Boolean,
+        ColumnType::Date,
+        ColumnType::Timestamp,
+        ColumnType::Text,
+        ColumnType::Category,
+    ]
+    .into_iter()
+    .map(|column_type| column_type.label().to_owned())
+    .collect()
+}

@@ -1,0 +1,21 @@
+//! Converge's analytics in WebAssembly.
+//!
+//! This crate is the only place that knows the wire between the page and the analytics:
+//!
+//! - [`protocol`]: the typed messages, serialised with serde-wasm-bindgen.
+//! - [`service`]: what the worker does with each request, as plain synchronous steps over
+//!   `converge-core` (testable natively).
+//! - [`worker`]: the Web Worker runtime that owns the data, interleaves long jobs with
+//!   yields so progress and cancellation flow, and reports a panic before it dies.
+//! - [`client`]: the page's side, which spawns the worker, matches answers to
+//!   requests and restarts the worker after a crash.
+//! - [`api`]: a small wasm-bindgen API for JavaScript callers who do not use the Yew app.
+//!
+//! It translates; it does not analyse. Every number comes from `converge-core`.
+
+pub mod api;
+pub mod protocol;
+pub mod service;
+
+pub mod client;
+pub mod worker;

@@ -1,0 +1,148 @@
+//! The messages between the app (page) and the analytics worker.
+//!
+//! The page sends [`ToWorker`]; the worker answers with [`FromWorker`]. Every piece of work is a
+//! [`Request`] tagged with a [`RequestId`] chosen by the page; the worker may send any number of
+//! [`FromWorker::Progress`] for it and then exactly one [`FromWorker::Done`] or
+//! [`FromWorker::Failed`]. A [`ToWorker::Cancel`] makes a running request fail with
+//! [`ErrorCode::Cancelled`] at its next checkpoint.
+//!
+//! If the worker panics it sends [`FromWorker::Crashed`] before it dies; the client then restarts
+//! it, and every request that was in flight is lost (and its data with it).
+//!
+//! Messages are serialised with serde-wasm-bindgen into plain JavaScript objects, so they cross
+//! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
+//! which JavaScript numbers hold exactly.
+
+use converge_core::table::ColumnType;
+use serde::{Deserialize, Serialize};
+
+/// Chosen by the page, unique among the requests it has in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RequestId(pub u32);
+
+/// A table held by the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DatasetId(pub u32);
+
+/// From the page to the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ToWorker {
+    Run { id: RequestId, request: Request },
+    Cancel { id: RequestId },
+}
+
+/// Work the page asks of the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Request {
+    /// Is the worker alive, and which version is it?
+    Ping,
+    /// Generate the demo company's data in the worker and keep it there.
+    LoadDemo { n_customers: u64 },
+    /// The datasets the worker holds.
+    ListDatasets,
+    /// Rows `offset..offset + limit` of a dataset, as display text.
+    TablePage {
+        dataset: DatasetId,
+        offset: u64,
+        limit: u64,
+    },
+    /// Forget a dataset.
+    RemoveDataset { dataset: DatasetId },
+    /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
+    /// user as a message and the app recovers; the app offers it only in diagnostics mode.
+    Crash,
+}
+
+/// From the worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum FromWorker {
+    /// The worker has started and is listening.
+    Ready { version: String },
+    /// A running request moved on; `fraction` is in `0..=1`, `phase` says what it is doing.
+    Progress {
+        id: RequestId,
+        fraction: f32,
+        phase: String,
+    },
+    Done { id: RequestId, response: Response },
+    Failed { id: RequestId, error: WorkerError },
+    /// The worker panicked and is about to die; nothing it held survives.
+    Crashed { message: String },
+    /// A message arrived that the worker could not read (a page and worker of different
+    /// versions, say). No request id could be read from it.
+    Unreadable { message: String },
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Response {
+    Pong { version: String },
+    /// The datasets now held, after a load, a list or a removal.
+    Datasets { datasets: Vec<DatasetSummary> },
+    Page { page: TablePage },
+}
+
+/// What the page shows of a dataset without asking for its rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    pub id: DatasetId,
+    pub name: String,
+    pub n_rows: u64,
+    pub columns: Vec<ColumnSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub name: String,
+    pub column_type: ColumnType,
+    pub n_missing: u64,
+}
+
+/// A window of rows, as text for display (`None` where a value is missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TablePage {
+    pub dataset: DatasetId,
+    pub offset: u64,
+    pub n_rows_total: u64,
+    pub column_names: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// A request that did not succeed, in words for the user and a code for the program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct WorkerError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// The user cancelled the request.
+    Cancelled,
+    /// The request names something the worker does not hold (a removed dataset, say).
+    NotFound,
+    /// The request cannot be carried out as asked.
+    Invalid,
+    /// The worker crashed or could not be started; the message says what happened.
+    WorkerFailed,
+    /// A fault of ours, not the user's: the message says what broke.
+    Internal,
+}
+
+impl WorkerError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> WorkerError {
+        WorkerError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn cancelled() -> WorkerError {
+        WorkerError::new(ErrorCode::Cancelled, "Cancelled.")
+    }
+}

@@ -1,0 +1,173 @@
+//! The Web Worker runtime: it owns the data and runs requests without blocking the page.
+//!
+//! Each request runs as a future. Long jobs are cut into steps; after each step the job passes a
+//! checkpoint that, once its time slice is spent, yields to the worker's event loop. That is what
+//! lets a [`ToWorker::Cancel`] (and other requests) arrive while a job runs, and keeps progress
+//! messages flowing. A panic is reported to the page as [`FromWorker::Crashed`] by a panic hook
+//! before WebAssembly traps; the page then replaces the worker.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{FromWorker, Request, RequestId, Response, ToWorker, WorkerError};
+use crate::service::{DemoJob, Service, Step};
+
+/// How long a job computes before it yields to the event loop, in milliseconds.
+const TIME_SLICE_MS: f64 = 30.0;
+/// The least time between two progress messages for one request, in milliseconds.
+const PROGRESS_INTERVAL_MS: f64 = 50.0;
+
+thread_local! {
+    static SERVICE: RefCell<Service> = RefCell::new(Service::default());
+    static RUNNING: RefCell<HashSet<RequestId>> = RefCell::new(HashSet::new());
+    static CANCELLED: RefCell<HashSet<RequestId>> = RefCell::new(HashSet::new());
+}
+
+/// Starts listening for requests. Called once, by the worker binary's `main`.
+pub fn start() {
+    std::panic::set_hook(Box::new(report_panic));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<ToWorker>(event.data()) {
+            Ok(ToWorker::Run { id, request }) => {
+                RUNNING.with_borrow_mut(|running| running.insert(id));
+                wasm_bindgen_futures::spawn_local(run(id, request));
+            }
+            Ok(ToWorker::Cancel { id }) => {
+                if RUNNING.with_borrow(|running| running.contains(&id)) {
+                    CANCELLED.with_borrow_mut(|cancelled| cancelled.insert(id));
+                }
+            }
+            Err(err) => post(&FromWorker::Unreadable {
+                message: format!("The analysis engine could not read a message: {err}"),
+            }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker does.
+    on_message.forget();
+    post(&FromWorker::Ready {
+        version: converge_core::VERSION.to_owned(),
+    });
+}
+
+async fn run(id: RequestId, request: Request) {
+    let job = Job::new(id);
+    let outcome = handle(&job, request).await;
+    RUNNING.with_borrow_mut(|running| running.remove(&id));
+    CANCELLED.with_borrow_mut(|cancelled| cancelled.remove(&id));
+    post(&match outcome {
+        Ok(response) => FromWorker::Done { id, response },
+        Err(error) => FromWorker::Failed { id, error },
+    });
+}
+
+async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
+    match request {
+        Request::Ping => Ok(Response::Pong {
+            version: converge_core::VERSION.to_owned(),
+        }),
+        Request::ListDatasets => Ok(datasets()),
+        Request::TablePage {
+            dataset,
+            offset,
+            limit,
+        } => SERVICE
+            .with_borrow(|service| service.page(dataset, offset, limit))
+            .map(|page| Response::Page { page }),
+        Request::RemoveDataset { dataset } => {
+            SERVICE.with_borrow_mut(|service| service.remove(dataset))?;
+            Ok(datasets())
+        }
+        Request::LoadDemo { n_customers } => {
+            let mut demo = DemoJob::new(n_customers)?;
+            loop {
+                match demo.step()? {
+                    Step::Working { fraction, phase } => {
+                        job.progress(fraction, phase);
+                        job.checkpoint().await?;
+                    }
+                    Step::Finished(tables) => {
+                        job.progress(1.0, "Demo data ready");
+                        SERVICE.with_borrow_mut(|service| {
+                            for table in tables {
+                                service.add(table);
+                            }
+                        });
+                        return Ok(datasets());
+                    }
+                }
+            }
+        }
+        Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
+    }
+}
+
+fn datasets() -> Response {
+    Response::Datasets {
+        datasets: SERVICE.with_borrow(Service::summaries),
+    }
+}
+
+/// One running request's link to the event loop: progress out, cancellation in.
+struct Job {
+    id: RequestId,
+    slice_started_ms: Cell<f64>,
+    last_progress_ms: Cell<f64>,
+}
+
+impl Job {
+    fn new(id: RequestId) -> Job {
+        Job {
+            id,
+            slice_started_ms: Cell::new(js_sys::Date::now()),
+            last_progress_ms: Cell::new(f64::NEG_INFINITY),
+        }
+    }
+
+    fn progress(&self, fraction: f32, phase: &str) {
+        let now = js_sys::Date::now();
+        if now - self.last_progress_ms.get() < PROGRESS_INTERVAL_MS && fraction < 1.0 {
+            return;
+        }
+        self.last_progress_ms.set(now);
+        post(&FromWorker::Progress {
+            id: self.id,
+            fraction: fraction.clamp(0.0, 1.0),
+            phase: phase.to_owned(),
+        });
+    }
+
+    /// Yields to the event loop once the time slice is spent, then fails if the user cancelled.
+    async fn checkpoint(&self) -> Result<(), WorkerError> {
+        if js_sys::Date::now() - self.slice_started_ms.get() >= TIME_SLICE_MS {
+            TimeoutFuture::new(0).await;
+            self.slice_started_ms.set(js_sys::Date::now());
+        }
+        if CANCELLED.with_borrow(|cancelled| cancelled.contains(&self.id)) {
+            return Err(WorkerError::cancelled());
+        }
+        Ok(())
+    }
+}
+
+fn post(message: &FromWorker) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let sent = serde_wasm_bindgen::to_value(message)
+        .map_err(JsValue::from)
+        .and_then(|value| scope.post_message(&value));
+    if let Err(err) = sent {
+        web_sys::console::error_2(&"converge worker: a message could not be sent".into(), &err);
+    }
+}
+
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = info.to_string();
+    web_sys::console::error_1(&format!("converge worker panicked: {message}").into());
+    post(&FromWorker::Crashed { message });
+}

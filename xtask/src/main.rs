@@ -1,0 +1,69 @@
+//! Converge's dev commands, in the cargo-xtask style: plain Rust, no shell scripts.
+//!
+//! See <https://github.com/matklad/cargo-xtask/>. `cargo xtask` alone lists the tasks. Every task
+//! first installs what it needs and is missing, so a fresh machine needs nothing but cargo; each
+//! install step checks before it acts, so a second run costs seconds.
+
+mod csp;
+mod serve;
+mod tasks;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+cargo xtask <task>
+
+TASKS:
+    serve [--port N]   install what is missing, build the app (release) and serve it on
+                       http://127.0.0.1:8080 (or N)
+    test               fmt, clippy (native and wasm32), docs, native tests, wasm tests in headless
+                       Chromium, then the end-to-end browser tests
+    build              build the app into dist/ (release), as `serve` does, without serving
+    install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
+                       Chromium and ChromeDriver, the npm tools)
+    csp                write the Content-Security-Policy hashes into a built index.html (Trunk runs
+                       this as its post-build hook)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => port_arg(&args[1..]).and_then(tasks::serve),
+        Some("test") => tasks::test(),
+        Some("build") => tasks::build(),
+        Some("install") => tools::install(tools::Need::Everything),
+        Some("csp") => csp::run_as_trunk_hook(),
+        None | Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn port_arg(args: &[String]) -> anyhow::Result<u16> {
+    match args {
+        [] => Ok(8080),
+        [flag, port] if flag == "--port" => port
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--port takes a number from 1 to 65535, not `{port}`")),
+        _ => Err(anyhow::anyhow!("usage: cargo xtask serve [--port N]")),
+    }
+}
+
+/// The workspace root, whatever directory the task was started from.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
