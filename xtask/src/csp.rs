@@ -18,10 +18,12 @@ const PLACEHOLDER: &str = "'inline-script-hashes'";
 pub fn run_as_trunk_hook() -> anyhow::Result<()> {
     let staging = std::env::var_os("TRUNK_STAGING_DIR")
         .map(PathBuf::from)
-        .context("`cargo xtask csp` runs as Trunk's post-build hook (TRUNK_STAGING_DIR is unset)")?;
+        .context(
+            "`cargo xtask csp` runs as Trunk's post-build hook (TRUNK_STAGING_DIR is unset)",
+        )?;
     let index = staging.join("index.html");
-    let html = std::fs::read_to_string(&index)
-        .with_context(|| format!("reading {}", index.display()))?;
+    let html =
+        std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
     let html = with_script_hashes(&html)?;
     std::fs::write(&index, html).with_context(|| format!("writing {}", index.display()))
 }
@@ -50,10 +52,14 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     let mut rest = html;
     while let Some(open) = rest.find("<script") {
         let after_open = &rest[open..];
-        let Some(tag_end) = after_open.find('>') else { break };
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
         let tag = &after_open[..tag_end];
         let body = &after_open[tag_end + 1..];
-        let Some(close) = body.find("</script>") else { break };
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             scripts.push(&body[..close]);
         }

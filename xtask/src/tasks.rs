@@ -24,38 +24,73 @@ pub fn test() -> anyhow::Result<()> {
     let started = Instant::now();
     tools::install(Need::Everything)?;
     let root = project_root();
-    let wasm_crates = ["-p", "converge-core", "-p", "converge-wasm", "-p", "converge-app"];
+    let wasm_crates = [
+        "-p",
+        "converge-core",
+        "-p",
+        "converge-wasm",
+        "-p",
+        "converge-app",
+    ];
     let mut steps = Steps::default();
 
     steps.run("format", cargo(&["fmt", "--all", "--", "--check"]));
     steps.run(
         "clippy (native)",
-        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     );
     steps.run(
         "clippy (wasm32)",
-        cargo(&["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"])
-            .args(wasm_crates)
-            .args(["--", "-D", "warnings"]),
+        cargo(&[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+        ])
+        .args(wasm_crates)
+        .args(["--", "-D", "warnings"]),
     );
     steps.run(
         "docs",
-        cargo(&["doc", "--workspace", "--no-deps", "--document-private-items"])
-            .env("RUSTDOCFLAGS", "-D warnings"),
+        cargo(&[
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--document-private-items",
+        ])
+        .env("RUSTDOCFLAGS", "-D warnings"),
     );
     steps.run("native tests", cargo(&["test", "--workspace"]));
     steps.run(
         "wasm tests in headless Chromium",
-        cargo(&["test", "--target", "wasm32-unknown-unknown", "-p", "converge-core", "-p", "converge-wasm"])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-            .env("CHROMEDRIVER", CHROMEDRIVER),
+        cargo(&[
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "converge-core",
+            "-p",
+            "converge-wasm",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", CHROMEDRIVER),
     );
     let built = steps.run_with("app build (release)", build_app);
     if built {
         steps.run(
             "end-to-end tests in headless Chromium",
             Command::new("node")
-                .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+                .args(["--test", "--test-concurrency=1", "tests/e2e/app.test.mjs"])
                 .current_dir(&root)
                 .env("CONVERGE_DIST", root.join("dist"))
                 .env("CONVERGE_CHROMIUM", CHROMIUM)
@@ -126,7 +161,11 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
 
 pub fn shown(command: &Command) -> String {
     let mut words = vec![command.get_program().to_string_lossy().into_owned()];
-    words.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
+    words.extend(
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned()),
+    );
     words.join(" ")
 }
 
@@ -144,7 +183,11 @@ enum Outcome {
 }
 
 impl Steps {
-    fn run(&mut self, name: &'static str, mut command: impl std::borrow::BorrowMut<Command>) -> bool {
+    fn run(
+        &mut self,
+        name: &'static str,
+        mut command: impl std::borrow::BorrowMut<Command>,
+    ) -> bool {
         self.run_with(name, || run(command.borrow_mut()))
     }
 
@@ -156,7 +199,8 @@ impl Steps {
             Err(err) => Outcome::Failed(format!("{err:#}")),
         };
         let passed = outcome == Outcome::Passed;
-        self.results.push((name, outcome, started.elapsed().as_secs_f64()));
+        self.results
+            .push((name, outcome, started.elapsed().as_secs_f64()));
         passed
     }
 

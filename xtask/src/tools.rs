@@ -38,8 +38,8 @@ pub fn install(need: Need) -> anyhow::Result<()> {
 }
 
 fn wasm_target() -> anyhow::Result<()> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -51,18 +51,25 @@ fn trunk() -> anyhow::Result<()> {
     if found.trim() == format!("trunk {TRUNK_VERSION}") {
         return Ok(());
     }
-    eprintln!("xtask: installing Trunk {TRUNK_VERSION} (found: {:?}); this takes several minutes once", found.trim());
+    eprintln!(
+        "xtask: installing Trunk {TRUNK_VERSION} (found: {:?}); this takes several minutes once",
+        found.trim()
+    );
     run(Command::new("cargo").args(["install", "trunk", "--locked", "--version", TRUNK_VERSION]))
 }
 
 fn wasm_bindgen_cli() -> anyhow::Result<()> {
     let wanted = wasm_bindgen_version()?;
     let found = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    let runner = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    let runner =
+        output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
     if found.trim() == format!("wasm-bindgen {wanted}") && runner.contains(&wanted) {
         return Ok(());
     }
-    eprintln!("xtask: installing wasm-bindgen-cli {wanted} to match Cargo.lock (found: {:?})", found.trim());
+    eprintln!(
+        "xtask: installing wasm-bindgen-cli {wanted} to match Cargo.lock (found: {:?})",
+        found.trim()
+    );
     // Not --locked: the CLI's own lockfile names a crate version the registry mirror lacks.
     run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]))
 }
@@ -131,7 +138,9 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
 }
 
 fn modified(path: &Path) -> Option<std::time::SystemTime> {
-    std::fs::metadata(path).and_then(|meta| meta.modified()).ok()
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
 }
 
 /// A command's standard output, or `None` if it could not run or failed.

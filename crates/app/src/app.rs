@@ -3,13 +3,13 @@
 use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use crate::views::DataView;
-use crate::worker::{use_worker_client, AppContext};
+use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(diagnostics_requested()));
+    let state = use_reducer(|| AppState::new(settings_from_address()));
     let worker = use_worker_client(state.dispatcher());
     let context = AppContext { state, worker };
     html! {
@@ -27,9 +27,20 @@ pub fn app() -> Html {
     }
 }
 
-/// `?diagnostics` in the address turns on the tools the end-to-end tests use.
-fn diagnostics_requested() -> bool {
-    web_sys::window()
+/// Settings read from the address: `?diagnostics` turns on the tools the end-to-end tests use, and
+/// `?demo_customers=N` sizes the demo (to try Converge, or the tests, on a big dataset).
+fn settings_from_address() -> Settings {
+    let params = web_sys::window()
         .and_then(|window| window.location().search().ok())
-        .is_some_and(|search| search.contains("diagnostics"))
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok());
+    let Some(params) = params else {
+        return Settings::default();
+    };
+    Settings {
+        diagnostics: params.has("diagnostics"),
+        demo_customers: params
+            .get("demo_customers")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(DEMO_CUSTOMERS),
+    }
 }

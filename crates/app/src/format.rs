@@ -22,7 +22,13 @@ pub fn percent(fraction: f32) -> String {
 mod tests {
     #[test]
     fn counts_group_thousands() {
-        for (n, expect) in [(0, "0"), (999, "999"), (1_000, "1,000"), (10_000, "10,000"), (1_234_567, "1,234,567")] {
+        for (n, expect) in [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (10_000, "10,000"),
+            (1_234_567, "1,234,567"),
+        ] {
             assert_eq!(super::count(n), expect);
         }
     }

@@ -10,9 +10,13 @@ use yew::Reducible;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Engine {
     Starting,
-    Ready { version: String },
+    Ready {
+        version: String,
+    },
     /// It crashed too often and will not be restarted; the page must be reloaded.
-    Stopped { reason: String },
+    Stopped {
+        reason: String,
+    },
 }
 
 /// Work the user started and is waiting for.
@@ -61,12 +65,29 @@ pub struct AppState {
     pub pages: BTreeMap<DatasetId, TablePage>,
     pub notices: Vec<Notice>,
     next_notice_key: u32,
-    /// Diagnostics mode (`?diagnostics` in the address) offers a button that crashes the worker.
+    pub settings: Settings,
+}
+
+/// Choices made once, when the app starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Diagnostics mode offers a button that crashes the worker, to show the app recovers.
     pub diagnostics: bool,
+    /// How many customers "Load demo data" generates.
+    pub demo_customers: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            diagnostics: false,
+            demo_customers: crate::worker::DEMO_CUSTOMERS,
+        }
+    }
 }
 
 impl AppState {
-    pub fn new(diagnostics: bool) -> AppState {
+    pub fn new(settings: Settings) -> AppState {
         AppState {
             engine: Engine::Starting,
             jobs: Vec::new(),
@@ -74,7 +95,7 @@ impl AppState {
             pages: BTreeMap::new(),
             notices: Vec::new(),
             next_notice_key: 0,
-            diagnostics,
+            settings,
         }
     }
 
@@ -85,19 +106,43 @@ impl AppState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    EngineReady { version: String },
-    JobStarted { id: RequestId, kind: JobKind },
-    JobProgressed { id: RequestId, fraction: f32, phase: String },
+    EngineReady {
+        version: String,
+    },
+    JobStarted {
+        id: RequestId,
+        kind: JobKind,
+    },
+    JobProgressed {
+        id: RequestId,
+        fraction: f32,
+        phase: String,
+    },
     /// A request ended, well or badly; its job (if it had one) is over.
-    RequestEnded { id: RequestId },
+    RequestEnded {
+        id: RequestId,
+    },
     DatasetsChanged(Vec<DatasetSummary>),
     PageArrived(TablePage),
-    RequestFailed { id: RequestId, error: WorkerError },
+    RequestFailed {
+        id: RequestId,
+        error: WorkerError,
+    },
     /// The worker died and a new one is starting: everything it held is gone.
-    EngineRestarted { reason: String },
-    EngineStopped { reason: String },
-    Notify { tone: Tone, title: String, detail: Option<String> },
-    DismissNotice { key: u32 },
+    EngineRestarted {
+        reason: String,
+    },
+    EngineStopped {
+        reason: String,
+    },
+    Notify {
+        tone: Tone,
+        title: String,
+        detail: Option<String>,
+    },
+    DismissNotice {
+        key: u32,
+    },
 }
 
 impl Reducible for AppState {
@@ -113,7 +158,11 @@ impl Reducible for AppState {
                 fraction: 0.0,
                 phase: kind.label().to_owned(),
             }),
-            Action::JobProgressed { id, fraction, phase } => {
+            Action::JobProgressed {
+                id,
+                fraction,
+                phase,
+            } => {
                 if let Some(job) = state.jobs.iter_mut().find(|job| job.id == id) {
                     job.fraction = fraction;
                     job.phase = phase;
@@ -216,12 +265,19 @@ mod tests {
     fn a_crash_forgets_what_the_worker_held_and_tells_the_user() {
         let id = RequestId(1);
         let state = apply(
-            AppState::new(false),
+            AppState::new(Settings::default()),
             vec![
-                Action::EngineReady { version: "0.1.0".into() },
+                Action::EngineReady {
+                    version: "0.1.0".into(),
+                },
                 Action::DatasetsChanged(vec![dataset(0)]),
-                Action::JobStarted { id, kind: JobKind::LoadDemo },
-                Action::EngineRestarted { reason: "boom".into() },
+                Action::JobStarted {
+                    id,
+                    kind: JobKind::LoadDemo,
+                },
+                Action::EngineRestarted {
+                    reason: "boom".into(),
+                },
             ],
         );
         assert!(state.datasets.is_empty() && state.jobs.is_empty());
@@ -235,11 +291,21 @@ mod tests {
     fn a_cancel_ends_the_job_quietly() {
         let id = RequestId(4);
         let state = apply(
-            AppState::new(false),
+            AppState::new(Settings::default()),
             vec![
-                Action::JobStarted { id, kind: JobKind::LoadDemo },
-                Action::JobProgressed { id, fraction: 0.5, phase: "half".into() },
-                Action::RequestFailed { id, error: WorkerError::cancelled() },
+                Action::JobStarted {
+                    id,
+                    kind: JobKind::LoadDemo,
+                },
+                Action::JobProgressed {
+                    id,
+                    fraction: 0.5,
+                    phase: "half".into(),
+                },
+                Action::RequestFailed {
+                    id,
+                    error: WorkerError::cancelled(),
+                },
             ],
         );
         assert!(state.jobs.is_empty());
@@ -256,7 +322,7 @@ mod tests {
             rows: Vec::new(),
         };
         let state = apply(
-            AppState::new(false),
+            AppState::new(Settings::default()),
             vec![
                 Action::DatasetsChanged(vec![dataset(0)]),
                 Action::PageArrived(page),
@@ -265,7 +331,13 @@ mod tests {
         );
         assert!(state.pages.is_empty());
         let error = WorkerError::new(ErrorCode::NotFound, "gone");
-        let state = apply(state, vec![Action::RequestFailed { id: RequestId(0), error }]);
+        let state = apply(
+            state,
+            vec![Action::RequestFailed {
+                id: RequestId(0),
+                error,
+            }],
+        );
         assert_eq!(state.notices[0].title, "gone");
     }
 }

@@ -12,11 +12,12 @@ use yew::prelude::*;
 
 use crate::state::{Action, AppState, JobKind, Tone};
 
-/// How many customers "Load demo data" asks for.
+/// How many customers "Load demo data" asks for, unless the address says otherwise.
 pub const DEMO_CUSTOMERS: u64 = 10_000;
 
-/// Where Trunk puts the worker, relative to the page so the app can live under any path.
-const WORKER_SCRIPT: &str = "./worker.js";
+/// Trunk's loader for the worker (`data-loader-shim`): it imports `worker.js` and starts the wasm.
+/// Relative to the page, so the app can live under any path.
+const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// Sends requests to the worker and files their jobs in the app state.
 #[derive(Clone)]
@@ -32,13 +33,8 @@ impl PartialEq for WorkerHandle {
 }
 
 impl WorkerHandle {
-    pub fn load_demo(&self) {
-        self.start(
-            Request::LoadDemo {
-                n_customers: DEMO_CUSTOMERS,
-            },
-            Some(JobKind::LoadDemo),
-        );
+    pub fn load_demo(&self, n_customers: u64) {
+        self.start(Request::LoadDemo { n_customers }, Some(JobKind::LoadDemo));
     }
 
     pub fn request_page(&self, dataset: DatasetId, offset: u64, limit: u64) {

@@ -40,8 +40,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Help => print!("{USAGE}"),
         Command::Version => println!("converge {}", converge_core::VERSION),
         Command::Demo { out, params } => {
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("creating {}", out.display()))?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let mut generator = CustomerGenerator::new(params);
             while !generator.is_done() {
                 generator.step(10_000);

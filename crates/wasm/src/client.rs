@@ -15,9 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{
-    ErrorCode, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
-};
+use crate::protocol::{ErrorCode, FromWorker, Request, RequestId, Response, ToWorker, WorkerError};
 
 /// How long a new worker may take to say it is ready, in milliseconds.
 const STARTUP_TIMEOUT_MS: u32 = 20_000;
@@ -30,21 +28,37 @@ const MAX_CRASHES: usize = 3;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientEvent {
     /// A worker started and is ready for requests.
-    Ready { version: String },
+    Ready {
+        version: String,
+    },
     Progress {
         id: RequestId,
         fraction: f32,
         phase: String,
     },
-    Done { id: RequestId, response: Response },
-    Failed { id: RequestId, error: WorkerError },
+    Done {
+        id: RequestId,
+        response: Response,
+    },
+    Failed {
+        id: RequestId,
+        error: WorkerError,
+    },
     /// The worker died and a new one is starting. Every dataset it held is gone, and the requests
     /// in `lost` will never be answered.
-    Restarted { reason: String, lost: Vec<RequestId> },
+    Restarted {
+        reason: String,
+        lost: Vec<RequestId>,
+    },
     /// The worker died too often; no new one will be started. The page must be reloaded.
-    Stopped { reason: String, lost: Vec<RequestId> },
+    Stopped {
+        reason: String,
+        lost: Vec<RequestId>,
+    },
     /// The worker said something the client could not tie to a request.
-    Problem { message: String },
+    Problem {
+        message: String,
+    },
 }
 
 /// A handle on the analytics worker. Cloning gives another handle on the same worker.
@@ -120,9 +134,9 @@ impl WorkerClient {
     pub fn cancel(&self, id: RequestId) {
         let mut state = self.shared.state.borrow_mut();
         let held_back = state.pending.len();
-        state
-            .pending
-            .retain(|message| !matches!(message, ToWorker::Run { id: pending, .. } if *pending == id));
+        state.pending.retain(
+            |message| !matches!(message, ToWorker::Run { id: pending, .. } if *pending == id),
+        );
         if state.pending.len() < held_back {
             state.in_flight.remove(&id);
             drop(state);
@@ -144,9 +158,7 @@ impl WorkerClient {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        if let Some(worker) = self.state.get_mut().worker.take() {
-            worker.terminate();
-        }
+        retire(self.state.get_mut().worker.take());
     }
 }
 
@@ -160,7 +172,10 @@ fn start_worker(shared: &Rc<Shared>) {
     let worker = match Worker::new(&shared.script_url) {
         Ok(worker) => worker,
         Err(err) => {
-            let reason = format!("The analysis engine could not be started: {}", describe(&err));
+            let reason = format!(
+                "The analysis engine could not be started: {}",
+                describe(&err)
+            );
             give_up(shared, reason);
             return;
         }
@@ -281,9 +296,7 @@ fn recover(shared: &Rc<Shared>, reason: String) {
     let now = js_sys::Date::now();
     let give_up_now = {
         let mut state = shared.state.borrow_mut();
-        if let Some(worker) = state.worker.take() {
-            worker.terminate();
-        }
+        retire(state.worker.take());
         state.listeners = None;
         state.crash_times_ms.retain(|at| now - at < CRASH_WINDOW_MS);
         state.crash_times_ms.push(now);
@@ -302,13 +315,21 @@ fn give_up(shared: &Rc<Shared>, reason: String) {
     {
         let mut state = shared.state.borrow_mut();
         state.stopped = true;
-        if let Some(worker) = state.worker.take() {
-            worker.terminate();
-        }
+        retire(state.worker.take());
         state.listeners = None;
     }
     let lost = take_lost(shared);
     (shared.on_event)(ClientEvent::Stopped { reason, lost });
+}
+
+/// Stops a worker and unhooks its handlers first: events it queued before dying must find no
+/// handler rather than a dropped closure.
+fn retire(worker: Option<Worker>) {
+    if let Some(worker) = worker {
+        worker.set_onmessage(None);
+        worker.set_onerror(None);
+        worker.terminate();
+    }
 }
 
 fn take_lost(shared: &Rc<Shared>) -> Vec<RequestId> {

@@ -60,30 +60,48 @@ pub enum Request {
 #[serde(tag = "kind")]
 pub enum FromWorker {
     /// The worker has started and is listening.
-    Ready { version: String },
+    Ready {
+        version: String,
+    },
     /// A running request moved on; `fraction` is in `0..=1`, `phase` says what it is doing.
     Progress {
         id: RequestId,
         fraction: f32,
         phase: String,
     },
-    Done { id: RequestId, response: Response },
-    Failed { id: RequestId, error: WorkerError },
+    Done {
+        id: RequestId,
+        response: Response,
+    },
+    Failed {
+        id: RequestId,
+        error: WorkerError,
+    },
     /// The worker panicked and is about to die; nothing it held survives.
-    Crashed { message: String },
+    Crashed {
+        message: String,
+    },
     /// A message arrived that the worker could not read (a page and worker of different
     /// versions, say). No request id could be read from it.
-    Unreadable { message: String },
+    Unreadable {
+        message: String,
+    },
 }
 
 /// The answer to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Response {
-    Pong { version: String },
+    Pong {
+        version: String,
+    },
     /// The datasets now held, after a load, a list or a removal.
-    Datasets { datasets: Vec<DatasetSummary> },
-    Page { page: TablePage },
+    Datasets {
+        datasets: Vec<DatasetSummary>,
+    },
+    Page {
+        page: TablePage,
+    },
 }
 
 /// What the page shows of a dataset without asking for its rows.

@@ -48,7 +48,12 @@ impl Service {
         Ok(())
     }
 
-    pub fn page(&self, dataset: DatasetId, offset: u64, limit: u64) -> Result<TablePage, WorkerError> {
+    pub fn page(
+        &self,
+        dataset: DatasetId,
+        offset: u64,
+        limit: u64,
+    ) -> Result<TablePage, WorkerError> {
         let table = self
             .datasets
             .iter()
@@ -61,7 +66,11 @@ impl Service {
             dataset,
             offset,
             n_rows_total: table.n_rows() as u64,
-            column_names: table.columns().iter().map(|c| c.name().to_owned()).collect(),
+            column_names: table
+                .columns()
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect(),
             rows: table.page_as_text(offset_idx, limit),
         })
     }
@@ -98,7 +107,10 @@ fn not_found(dataset: DatasetId) -> WorkerError {
 #[derive(Debug)]
 pub enum Step<T> {
     /// More to do: `fraction` of the work is done, and `phase` says what is going on.
-    Working { fraction: f32, phase: &'static str },
+    Working {
+        fraction: f32,
+        phase: &'static str,
+    },
     Finished(T),
 }
 
@@ -132,10 +144,12 @@ impl DemoJob {
     }
 
     pub fn step(&mut self) -> Result<Step<Vec<Table>>, WorkerError> {
-        let generator = self
-            .customers
-            .as_mut()
-            .ok_or_else(|| WorkerError::new(ErrorCode::Internal, "The demo job was stepped after it finished."))?;
+        let generator = self.customers.as_mut().ok_or_else(|| {
+            WorkerError::new(
+                ErrorCode::Internal,
+                "The demo job was stepped after it finished.",
+            )
+        })?;
         generator.step(DEMO_ROWS_PER_STEP);
         if !generator.is_done() {
             return Ok(Step::Working {
@@ -143,10 +157,9 @@ impl DemoJob {
                 phase: "Generating demo customers",
             });
         }
-        let generator = self
-            .customers
-            .take()
-            .ok_or_else(|| WorkerError::new(ErrorCode::Internal, "The demo job lost its generator."))?;
+        let generator = self.customers.take().ok_or_else(|| {
+            WorkerError::new(ErrorCode::Internal, "The demo job lost its generator.")
+        })?;
         let customers = generator
             .finish()
             .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;

@@ -46,7 +46,9 @@ fn requests_round_trip() {
     let id = RequestId(u32::MAX);
     for request in [
         Request::Ping,
-        Request::LoadDemo { n_customers: 10_000 },
+        Request::LoadDemo {
+            n_customers: 10_000,
+        },
         Request::ListDatasets,
         Request::TablePage {
             dataset: DatasetId(1),
@@ -136,7 +138,9 @@ fn a_message_from_another_version_is_refused_not_misread() {
 
 /// A message shaped like ours but with a request kind this version does not know.
 fn serde_json_like() -> std::collections::BTreeMap<&'static str, &'static str> {
-    [("kind", "Run"), ("request", "Teleport")].into_iter().collect()
+    [("kind", "Run"), ("request", "Teleport")]
+        .into_iter()
+        .collect()
 }
 
 #[wasm_bindgen_test]

@@ -12,7 +12,10 @@ pub fn status_bar() -> Html {
     let state = &context.state;
     let (tone, text) = match (&state.engine, state.jobs.first()) {
         (Engine::Starting, _) => ("busy", "Starting the analysis engine…".to_owned()),
-        (Engine::Stopped { .. }, _) => ("error", "The analysis engine has stopped. Reload the page.".to_owned()),
+        (Engine::Stopped { .. }, _) => (
+            "error",
+            "The analysis engine has stopped. Reload the page.".to_owned(),
+        ),
         (Engine::Ready { .. }, Some(job)) => ("busy", job.phase.clone()),
         (Engine::Ready { .. }, None) => ("idle", "Ready".to_owned()),
     };
@@ -22,12 +25,14 @@ pub fn status_bar() -> Html {
         let id = job.id;
         Callback::from(move |_: MouseEvent| worker.cancel(id))
     });
-    let crash = state.diagnostics.then(|| {
+    let crash = state.settings.diagnostics.then(|| {
         let worker = context.worker.clone();
         Callback::from(move |_: MouseEvent| worker.crash())
     });
     let version = match &state.engine {
-        Engine::Ready { version } => format!("Engine {version} · runs in this tab, nothing is uploaded"),
+        Engine::Ready { version } => {
+            format!("Engine {version} · runs in this tab, nothing is uploaded")
+        }
         _ => "Runs in this tab, nothing is uploaded".to_owned(),
     };
     html! {

@@ -28,6 +28,7 @@ pub fn table_preview(props: &TablePreviewProps) -> Html {
     };
     let shown = page.rows.len() as u64;
     html! {
+        <div>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Preview of the first rows">
             <table class="grid">
                 <thead>
@@ -48,6 +49,7 @@ pub fn table_preview(props: &TablePreviewProps) -> Html {
                     }) }
                 </tbody>
             </table>
+        </div>
             <p class="muted table-caption">
                 { format!("Showing the first {} of {} rows.", format::count(shown), format::count(page.n_rows_total)) }
             </p>

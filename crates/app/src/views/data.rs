@@ -2,10 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::components::DatasetCard;
+use crate::components::{DatasetCard, ProgressBar};
 use crate::format;
 use crate::state::{Engine, JobKind};
-use crate::worker::{use_worker, DEMO_CUSTOMERS};
+use crate::worker::use_worker;
 
 #[function_component(DataView)]
 pub fn data_view() -> Html {
@@ -15,7 +15,8 @@ pub fn data_view() -> Html {
     let ready = matches!(state.engine, Engine::Ready { .. });
     let load_demo = {
         let worker = context.worker.clone();
-        Callback::from(move |_: MouseEvent| worker.load_demo())
+        let n_customers = state.settings.demo_customers;
+        Callback::from(move |_: MouseEvent| worker.load_demo(n_customers))
     };
     let load_button = html! {
         <button class="button primary" onclick={load_demo} disabled={loading || !ready} data-testid="load-demo">
@@ -45,10 +46,16 @@ pub fn data_view() -> Html {
                         { format!(
                             "Load the demo company — {} customers of a European retailer, generated \
                              in your browser — to see what Converge does with a CRM export.",
-                            format::count(DEMO_CUSTOMERS)
+                            format::count(state.settings.demo_customers)
                         ) }
                     </p>
                     { load_button }
+                    if let Some(job) = state.job(JobKind::LoadDemo) {
+                        <p class="job-line">
+                            <span class="muted">{ job.phase.clone() }</span>
+                            <ProgressBar fraction={job.fraction} label={job.kind.label()} />
+                        </p>
+                    }
                 </div>
             } else {
                 <div class="dataset-list">

@@ -220,7 +220,10 @@ mod tests {
         assert!(phones.n_missing() > 50 && phones.n_missing() < 200);
         let signup = table.column("signup_date").unwrap();
         let first = signup.display(0).unwrap();
-        assert!(first.as_str() > "2024-10-31" && first.as_str() <= "2026-11-01", "{first}");
+        assert!(
+            first.as_str() > "2024-10-31" && first.as_str() <= "2026-11-01",
+            "{first}"
+        );
     }
 
     #[test]

@@ -8,10 +8,38 @@ pub(super) const FIRST_NAMES: &[&str] = &[
 ];
 
 pub(super) const LAST_NAMES: &[&str] = &[
-    "Smith", "Martin", "García", "Müller", "Rossi", "Dubois", "Johnson", "Nguyen", "Kowalski",
-    "Jansen", "Silva", "Andersson", "O'Brien", "Schmidt", "Moreau", "Lopez", "Brown", "Tanaka",
-    "Kim", "Patel", "Novak", "Fischer", "Bernard", "Costa", "Larsen", "Wilson", "Khan", "Ivanova",
-    "Dupont", "Weber", "Romano", "Hughes",
+    "Smith",
+    "Martin",
+    "García",
+    "Müller",
+    "Rossi",
+    "Dubois",
+    "Johnson",
+    "Nguyen",
+    "Kowalski",
+    "Jansen",
+    "Silva",
+    "Andersson",
+    "O'Brien",
+    "Schmidt",
+    "Moreau",
+    "Lopez",
+    "Brown",
+    "Tanaka",
+    "Kim",
+    "Patel",
+    "Novak",
+    "Fischer",
+    "Bernard",
+    "Costa",
+    "Larsen",
+    "Wilson",
+    "Khan",
+    "Ivanova",
+    "Dupont",
+    "Weber",
+    "Romano",
+    "Hughes",
 ];
 
 /// City, country code and the share of customers living there (per thousand).
@@ -32,8 +60,18 @@ pub(super) const CITIES: &[(&str, &str, u32)] = &[
 ];
 
 pub(super) const EMAIL_DOMAINS: &[&str] = &[
-    "gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "gmx.de", "orange.fr",
+    "gmail.com",
+    "outlook.com",
+    "yahoo.com",
+    "icloud.com",
+    "proton.me",
+    "gmx.de",
+    "orange.fr",
 ];
 
-pub(super) const LOYALTY_TIERS: &[(&str, u32)] =
-    &[("Bronze", 600), ("Silver", 250), ("Gold", 120), ("Platinum", 30)];
+pub(super) const LOYALTY_TIERS: &[(&str, u32)] = &[
+    ("Bronze", 600),
+    ("Silver", 250),
+    ("Gold", 120),
+    ("Platinum", 30),
+];

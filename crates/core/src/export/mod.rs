@@ -20,7 +20,12 @@ pub enum ExportError {
 /// Writes `table` as RFC 4180 CSV with a header row; missing values are empty cells.
 pub fn write_csv(table: &Table, out: impl Write) -> Result<(), ExportError> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(table.columns().iter().map(|column| neutralise(column.name())))?;
+    writer.write_record(
+        table
+            .columns()
+            .iter()
+            .map(|column| neutralise(column.name())),
+    )?;
     let mut record: Vec<String> = Vec::with_capacity(table.n_columns());
     for row_idx in 0..table.n_rows() {
         record.clear();

@@ -154,7 +154,10 @@ impl TableBuilder {
     pub fn finish(self) -> Result<Table, TableError> {
         Table::new(
             self.name,
-            self.columns.into_iter().map(ColumnBuilder::finish).collect(),
+            self.columns
+                .into_iter()
+                .map(ColumnBuilder::finish)
+                .collect(),
         )
     }
 }
@@ -191,15 +194,23 @@ mod tests {
             "t",
             &[("id", ColumnType::Integer), ("name", ColumnType::Text)],
         );
-        builder.push_row(&[Value::Integer(1), Value::Text("Ada")]).unwrap();
+        builder
+            .push_row(&[Value::Integer(1), Value::Text("Ada")])
+            .unwrap();
         let err = builder
             .push_row(&[Value::Integer(2), Value::Boolean(true)])
             .unwrap_err();
-        assert_eq!(err.to_string(), "column `name` holds text values, not Boolean(true)");
+        assert_eq!(
+            err.to_string(),
+            "column `name` holds text values, not Boolean(true)"
+        );
         assert!(builder.push_row(&[Value::Integer(3)]).is_err());
         let table = builder.finish().unwrap();
         assert_eq!(table.n_rows(), 1);
-        assert_eq!(table.page_as_text(0, 5), vec![vec![Some("1".into()), Some("Ada".into())]]);
+        assert_eq!(
+            table.page_as_text(0, 5),
+            vec![vec![Some("1".into()), Some("Ada".into())]]
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub enum ColumnValues {
     Date(Vec<i32>),
     Timestamp(Vec<i64>),
     /// All strings end to end in `bytes`; string `i` is `bytes[ends[i - 1]..ends[i]]`.
-    Text { bytes: String, ends: Vec<usize> },
+    Text {
+        bytes: String,
+        ends: Vec<usize>,
+    },
     Category {
         dictionary: Vec<String>,
         codes: Vec<u32>,
@@ -136,16 +139,26 @@ impl Column {
             return Value::Null;
         }
         match &self.values {
-            ColumnValues::Integer(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Integer(*v)),
-            ColumnValues::Decimal(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Decimal(*v)),
-            ColumnValues::Boolean(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Boolean(*v)),
-            ColumnValues::Date(values) => values.get(row_idx).map_or(Value::Null, |v| Value::Date(*v)),
-            ColumnValues::Timestamp(values) => {
-                values.get(row_idx).map_or(Value::Null, |v| Value::Timestamp(*v))
+            ColumnValues::Integer(values) => values
+                .get(row_idx)
+                .map_or(Value::Null, |v| Value::Integer(*v)),
+            ColumnValues::Decimal(values) => values
+                .get(row_idx)
+                .map_or(Value::Null, |v| Value::Decimal(*v)),
+            ColumnValues::Boolean(values) => values
+                .get(row_idx)
+                .map_or(Value::Null, |v| Value::Boolean(*v)),
+            ColumnValues::Date(values) => {
+                values.get(row_idx).map_or(Value::Null, |v| Value::Date(*v))
             }
+            ColumnValues::Timestamp(values) => values
+                .get(row_idx)
+                .map_or(Value::Null, |v| Value::Timestamp(*v)),
             ColumnValues::Text { bytes, ends } => {
                 let start = if row_idx == 0 { 0 } else { ends[row_idx - 1] };
-                bytes.get(start..ends[row_idx]).map_or(Value::Null, Value::Text)
+                bytes
+                    .get(start..ends[row_idx])
+                    .map_or(Value::Null, Value::Text)
             }
             ColumnValues::Category { dictionary, codes } => codes
                 .get(row_idx)
@@ -163,14 +176,15 @@ impl Column {
             Value::Boolean(v) => Some(v.to_string()),
             Value::Date(days) => Some(
                 NaiveDate::from_num_days_from_ce_opt(days.saturating_add(EPOCH_DAYS_FROM_CE))
-                    .map_or_else(|| days.to_string(), |date| date.format("%Y-%m-%d").to_string()),
+                    .map_or_else(
+                        || days.to_string(),
+                        |date| date.format("%Y-%m-%d").to_string(),
+                    ),
             ),
-            Value::Timestamp(millis) => Some(
-                DateTime::from_timestamp_millis(millis).map_or_else(
-                    || millis.to_string(),
-                    |instant| instant.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                ),
-            ),
+            Value::Timestamp(millis) => Some(DateTime::from_timestamp_millis(millis).map_or_else(
+                || millis.to_string(),
+                |instant| instant.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            )),
             Value::Text(text) => Some(text.to_owned()),
         }
     }
@@ -215,7 +229,12 @@ mod tests {
         );
         check(
             ColumnType::Category,
-            &[Value::Text("FR"), Value::Text("DE"), Value::Text("FR"), Value::Null],
+            &[
+                Value::Text("FR"),
+                Value::Text("DE"),
+                Value::Text("FR"),
+                Value::Null,
+            ],
             &[Some("FR"), Some("DE"), Some("FR"), None],
         );
         check(
@@ -223,7 +242,11 @@ mod tests {
             &[Value::Decimal(12.5), Value::Integer(3)],
             &[Some("12.5"), Some("3")],
         );
-        check(ColumnType::Boolean, &[Value::Boolean(true)], &[Some("true")]);
+        check(
+            ColumnType::Boolean,
+            &[Value::Boolean(true)],
+            &[Some("true")],
+        );
     }
 
     #[test]

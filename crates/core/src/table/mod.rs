@@ -101,7 +101,10 @@ mod tests {
     fn ragged_columns_are_refused_with_the_culprit_named() {
         let err = Table::new(
             "t",
-            vec![integers("a", &[Some(1), Some(2)]), integers("b", &[Some(1)])],
+            vec![
+                integers("a", &[Some(1), Some(2)]),
+                integers("b", &[Some(1)]),
+            ],
         )
         .unwrap_err();
         assert_eq!(

@@ -1,0 +1,90 @@
+// Shared by the end-to-end tests: a static server for dist/ (as any static host serves it) and a
+// headless Chromium from Debian, driven by playwright-core, which downloads no browser.
+
+import { createServer } from 'node:http';
+import { readFile, stat, mkdir, mkdtemp } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+export const DIST = process.env.CONVERGE_DIST ?? new URL('../../dist', import.meta.url).pathname;
+export const OUT = process.env.CONVERGE_E2E_OUT ?? new URL('../../target/e2e', import.meta.url).pathname;
+const CHROMIUM = process.env.CONVERGE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Serves DIST on a free loopback port; resolves to { origin, close }. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = normalize(join(DIST, path));
+      if (!file.startsWith(normalize(DIST) + sep) && file !== normalize(DIST)) throw new Error('outside');
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * Opens a fresh headless Chromium page that records every network request, console error and
+ * uncaught exception, from the page and from its workers.
+ */
+export async function openBrowser() {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'converge-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests = [];
+  const errors = [];
+  context.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('worker', (worker) => {
+    worker.on('close', () => {});
+  });
+  return { context, page, requests, errors, close: () => context.close() };
+}
+
+/** Requests that went anywhere but `origin` (data: and blob: URLs never leave the browser). */
+export function foreignRequests(requests, origin) {
+  return requests.filter(
+    (url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'),
+  );
+}
+
+export async function screenshot(page, name) {
+  await mkdir(OUT, { recursive: true });
+  const path = join(OUT, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
