@@ -5,7 +5,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (digit_idx, digit) in digits.chars().enumerate() {
-        if digit_idx > 0 && (digits.len() - digit_idx) % 3 == 0 {
+        if digit_idx > 0 && (digits.len() - digit_idx).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

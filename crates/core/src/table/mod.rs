@@ -92,7 +92,9 @@ mod tests {
     fn integers(name: &str, values: &[Option<i64>]) -> Column {
         let mut builder = ColumnBuilder::new(name, ColumnType::Integer);
         for value in values {
-            builder.push(value.map_or(Value::Null, Value::Integer));
+            builder
+                .push(value.map_or(Value::Null, Value::Integer))
+                .unwrap();
         }
         builder.finish()
     }

@@ -15,7 +15,7 @@ impl Validity {
         if !is_valid && self.words.is_none() {
             // First missing value: materialise the bits for every valid row before it.
             let mut words = vec![u64::MAX; row_idx / 64];
-            if row_idx % 64 != 0 {
+            if !row_idx.is_multiple_of(64) {
                 words.push((1u64 << (row_idx % 64)) - 1);
             }
             self.words = Some(words);
