@@ -11,6 +11,8 @@
 
 pub mod demo;
 pub mod export;
+pub mod ingest;
+pub mod schema;
 pub mod table;
 
 /// The version of the analytics core, shown in the app and the CLI.

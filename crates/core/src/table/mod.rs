@@ -12,6 +12,8 @@ pub use builder::{ColumnBuilder, TableBuilder, TypeMismatch};
 pub use column::{Column, ColumnType, ColumnValues, Value};
 pub use validity::Validity;
 
+pub(crate) use column::EPOCH_DAYS_FROM_CE;
+
 /// A named set of equally long columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {

@@ -1,0 +1,218 @@
+//! Bounded-memory summaries of a column: how many distinct values, and which are most common.
+//!
+//! A million-row column must be summarised without keeping a set of its values. The distinct
+//! count uses a K-minimum-values sketch (exact below `K` distinct values, about 3 % error above);
+//! the most common values use the Space-Saving algorithm (Metwally et al., 2005), whose counts
+//! are exact for any value more frequent than `1 / capacity` of the rows.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+
+/// Distinct values kept exactly before the estimate starts.
+const K: usize = 1024;
+
+/// Estimates the number of distinct values seen.
+#[derive(Debug, Clone, Default)]
+pub struct DistinctSketch {
+    /// The `K` smallest hashes seen.
+    smallest: BTreeSet<u64>,
+}
+
+impl DistinctSketch {
+    pub fn insert(&mut self, value: &str) {
+        let hash = hash64(value);
+        if self.smallest.len() < K {
+            self.smallest.insert(hash);
+        } else if let Some(&largest) = self.smallest.last() {
+            if hash < largest && self.smallest.insert(hash) {
+                self.smallest.pop_last();
+            }
+        }
+    }
+
+    pub fn estimate(&self) -> u64 {
+        if self.smallest.len() < K {
+            return self.smallest.len() as u64;
+        }
+        let largest = self.smallest.last().copied().unwrap_or(u64::MAX);
+        // (K - 1) / (the K-th smallest hash as a fraction of the hash space).
+        let fraction = (largest as f64 + 1.0) / (u64::MAX as f64 + 1.0);
+        ((K - 1) as f64 / fraction).round() as u64
+    }
+
+    /// Whether the count so far is exact rather than estimated.
+    pub fn is_exact(&self) -> bool {
+        self.smallest.len() < K
+    }
+}
+
+/// A well-mixed 64-bit hash (FNV-1a followed by a finaliser), the same on every platform.
+fn hash64(value: &str) -> u64 {
+    let mut hasher = Fnv1a::default();
+    value.hash(&mut hasher);
+    let mut x = hasher.finish();
+    // splitmix64's finaliser spreads FNV's weak low bits over the whole word.
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Fnv1a {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The most frequent values, by Space-Saving.
+#[derive(Debug, Clone)]
+pub struct TopValues {
+    capacity: usize,
+    /// value → (count, overestimate)
+    counters: HashMap<String, (u64, u64)>,
+}
+
+impl TopValues {
+    pub fn new(capacity: usize) -> TopValues {
+        TopValues {
+            capacity: capacity.max(1),
+            counters: HashMap::new(),
+        }
+    }
+
+    pub fn insert(&mut self, value: &str) {
+        if let Some((count, _)) = self.counters.get_mut(value) {
+            *count += 1;
+            return;
+        }
+        if self.counters.len() < self.capacity {
+            self.counters.insert(value.to_owned(), (1, 0));
+            return;
+        }
+        // Replace the least counted value; the newcomer inherits its count as possible error.
+        let Some((evicted, (min_count, _))) = self
+            .counters
+            .iter()
+            .min_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)))
+            .map(|(value, counts)| (value.clone(), *counts))
+        else {
+            return;
+        };
+        self.counters.remove(&evicted);
+        self.counters
+            .insert(value.to_owned(), (min_count + 1, min_count));
+    }
+
+    /// Up to `n` values, most frequent first (ties in alphabetical order), with their counts.
+    pub fn top(&self, n: usize) -> Vec<(String, u64)> {
+        let mut all: Vec<(String, u64)> = self
+            .counters
+            .iter()
+            .map(|(value, (count, _))| (value.clone(), *count))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(n);
+        all
+    }
+}
+
+/// Counts of values in equal-width bins between the smallest and largest value.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Histogram {
+    pub min: f64,
+    pub max: f64,
+    pub counts: Vec<u64>,
+}
+
+impl Histogram {
+    /// `None` for no values. A constant column gets one bin.
+    pub fn of(values: impl Iterator<Item = f64> + Clone, n_bins: usize) -> Option<Histogram> {
+        let (min, max) = values.clone().filter(|v| v.is_finite()).fold(
+            None,
+            |range: Option<(f64, f64)>, v| match range {
+                None => Some((v, v)),
+                Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+            },
+        )?;
+        let n_bins = if max > min { n_bins.max(1) } else { 1 };
+        let mut counts = vec![0u64; n_bins];
+        let width = (max - min) / n_bins as f64;
+        for v in values.filter(|v| v.is_finite()) {
+            let bin_idx = if width > 0.0 {
+                (((v - min) / width) as usize).min(n_bins - 1)
+            } else {
+                0
+            };
+            counts[bin_idx] += 1;
+        }
+        Some(Histogram { min, max, counts })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_counts_are_exact_when_small_and_close_when_large() {
+        let mut sketch = DistinctSketch::default();
+        for i in 0..5_000 {
+            sketch.insert(&format!("v{}", i % 700));
+        }
+        assert_eq!(sketch.estimate(), 700);
+        assert!(sketch.is_exact());
+
+        let mut sketch = DistinctSketch::default();
+        for i in 0..200_000 {
+            sketch.insert(&format!("customer-{i}"));
+        }
+        let estimate = sketch.estimate() as f64;
+        assert!((estimate / 200_000.0 - 1.0).abs() < 0.1, "{estimate}");
+        assert!(!sketch.is_exact());
+    }
+
+    #[test]
+    fn frequent_values_are_found_among_many_rare_ones() {
+        let mut top = TopValues::new(16);
+        for i in 0..10_000 {
+            let value = match i % 10 {
+                0..=3 => "FR".to_owned(),
+                4..=5 => "DE".to_owned(),
+                _ => format!("rare-{i}"),
+            };
+            top.insert(&value);
+        }
+        let found = top.top(2);
+        assert_eq!(found[0].0, "FR");
+        assert_eq!(found[1].0, "DE");
+        assert!(found[0].1 >= 4_000 && found[1].1 >= 2_000);
+    }
+
+    #[test]
+    fn histograms_cover_every_value() {
+        let values = [1.0, 2.0, 2.5, 10.0];
+        let histogram = Histogram::of(values.iter().copied(), 3).unwrap();
+        assert_eq!(histogram.counts, vec![3, 0, 1]);
+        assert_eq!((histogram.min, histogram.max), (1.0, 10.0));
+        let constant = Histogram::of([4.0, 4.0].iter().copied(), 10).unwrap();
+        assert_eq!(constant.counts, vec![2]);
+        assert!(Histogram::of(std::iter::empty(), 10).is_none());
+    }
+}

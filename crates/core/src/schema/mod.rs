@@ -1,0 +1,1 @@
+//! What each table is and what each column means: detected, explained, overridable.
