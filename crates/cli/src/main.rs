@@ -3,6 +3,8 @@
 //! The app is for exploring; the CLI is for batch runs, files larger than a browser tab holds,
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
+mod inspect;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +15,11 @@ const USAGE: &str = "\
 converge — customer intelligence on the command line
 
 USAGE:
+    converge inspect [--json] FILE...
+        Reads each file (CSV/TSV/…, JSON, JSON Lines) and prints its format, columns and their
+        types and statistics, the detected role and field of each column, and every row that
+        was not kept, with its line and the reason. Exits non-zero only if a file could not be
+        read at all.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV) into DIR.
     converge --version
@@ -20,14 +27,22 @@ USAGE:
 ";
 
 enum Command {
+    Inspect { files: Vec<PathBuf>, json: bool },
     Demo { out: PathBuf, params: DemoParams },
     Version,
     Help,
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(run) {
-        Ok(()) => ExitCode::SUCCESS,
+    let command = match parse_args() {
+        Ok(command) => command,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(command) {
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -35,10 +50,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> anyhow::Result<()> {
+fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Help => print!("{USAGE}"),
         Command::Version => println!("converge {}", converge_core::VERSION),
+        Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let mut generator = CustomerGenerator::new(params);
@@ -54,7 +70,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             println!("{}: {} rows", path.display(), customers.n_rows());
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_args() -> anyhow::Result<Command> {
@@ -66,6 +82,22 @@ fn parse_args() -> anyhow::Result<Command> {
     match first {
         Long("help") | Short('h') => Ok(Command::Help),
         Long("version") | Short('V') => Ok(Command::Version),
+        Value(word) if word == "inspect" => {
+            let mut files = Vec::new();
+            let mut json = false;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("json") => json = true,
+                    Value(path) => files.push(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            anyhow::ensure!(
+                !files.is_empty(),
+                "`converge inspect` needs at least one FILE"
+            );
+            Ok(Command::Inspect { files, json })
+        }
         Value(word) if word == "demo" => {
             let mut out = None;
             let mut params = DemoParams::default();

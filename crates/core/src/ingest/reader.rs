@@ -283,7 +283,7 @@ impl Ingest {
             let line = record.position().map_or(0, |position| position.line());
             let fields: Vec<Cow<'_, str>> = record
                 .iter()
-                .map(|field| decode(field, &mut self.report.n_values_windows_1252))
+                .map(|field| decode(unneutralise(field), &mut self.report.n_values_windows_1252))
                 .collect();
             if *header_pending {
                 *header_pending = false;
@@ -553,6 +553,15 @@ fn decode<'a>(bytes: &'a [u8], n_windows_1252: &mut u64) -> Cow<'a, str> {
             *n_windows_1252 += 1;
             WINDOWS_1252.decode_without_bom_handling(bytes).0
         }
+    }
+}
+
+/// Undoes the spreadsheet-formula guard of CSV exports (Converge's among them): a leading `'`
+/// before `= + - @`, tab or CR is a text marker, not part of the value.
+fn unneutralise(field: &[u8]) -> &[u8] {
+    match field {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &field[1..],
+        _ => field,
     }
 }
 

@@ -119,12 +119,13 @@ impl TopValues {
             .insert(value.to_owned(), (min_count + 1, min_count));
     }
 
-    /// Up to `n` values, most frequent first (ties in alphabetical order), with their counts.
+    /// Up to `n` values, most frequent first (ties in alphabetical order), each with the count it
+    /// is guaranteed to have (Space-Saving's count less its possible overestimate).
     pub fn top(&self, n: usize) -> Vec<(String, u64)> {
         let mut all: Vec<(String, u64)> = self
             .counters
             .iter()
-            .map(|(value, (count, _))| (value.clone(), *count))
+            .map(|(value, (count, overestimate))| (value.clone(), count - overestimate))
             .collect();
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         all.truncate(n);
@@ -202,7 +203,13 @@ mod tests {
         let found = top.top(2);
         assert_eq!(found[0].0, "FR");
         assert_eq!(found[1].0, "DE");
-        assert!(found[0].1 >= 4_000 && found[1].1 >= 2_000);
+        assert!(found[0].1 <= 4_000 && found[0].1 > 3_000, "{found:?}");
+        assert!(found[1].1 <= 2_000 && found[1].1 > 1_000, "{found:?}");
+        let mut unique = TopValues::new(4);
+        for i in 0..100 {
+            unique.insert(&format!("v{i}"));
+        }
+        assert!(unique.top(4).iter().all(|(_, count)| *count <= 1));
     }
 
     #[test]

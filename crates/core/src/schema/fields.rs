@@ -210,94 +210,320 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
-fn by_name(words: &[String], column_type: ColumnType) -> Option<(Field, f32)> {
-    let has = |word: &str| words.iter().any(|w| w == word);
-    let any = |list: &[&str]| list.iter().any(|word| has(word));
-    let joined = words.concat();
-    let is_id = any(&["id", "number", "no", "nr", "key", "ref", "code"]) || joined.ends_with("id");
-    let numeric = matches!(column_type, ColumnType::Integer | ColumnType::Decimal);
-    let temporal = matches!(column_type, ColumnType::Date | ColumnType::Timestamp);
-    let field = if any(&["email", "mail"]) || joined.contains("email") {
-        (Field::Email, 0.9)
-    } else if any(&["order", "transaction", "invoice", "purchase", "basket"]) && is_id {
-        (Field::OrderId, 0.9)
-    } else if any(&["session"]) {
-        (Field::SessionId, 0.85)
-    } else if any(&[
-        "customer", "client", "member", "contact", "cust", "account", "user", "person", "shopper",
-    ]) && is_id
-    {
-        (Field::CustomerId, 0.9)
-    } else if any(&["phone", "mobile", "tel", "telephone", "cell", "msisdn"]) {
-        (Field::Phone, 0.9)
-    } else if any(&["mention", "mentions", "mentioned"]) {
-        (Field::MentionedHandle, 0.9)
-    } else if (has("reply") || has("replying") || has("parent")) || joined.contains("inreplyto") {
-        (Field::ReplyTo, 0.85)
-    } else if any(&["handle", "username", "screenname", "twitter", "instagram"])
-        || joined.contains("screenname")
-    {
-        (Field::Handle, 0.85)
-    } else if any(&["firstname", "forename", "given", "prenom", "vorname"])
-        || (has("first") && has("name"))
-    {
-        (Field::FirstName, 0.9)
-    } else if any(&["lastname", "surname", "family", "nachname"]) || (has("last") && has("name")) {
-        (Field::LastName, 0.9)
-    } else if any(&["birth", "dob", "birthday", "birthdate", "born"]) {
-        (Field::BirthDate, 0.9)
-    } else if any(&["zip", "postcode", "postal", "zipcode", "plz", "postalcode"])
-        || (has("post") && has("code"))
-    {
-        (Field::Postcode, 0.9)
-    } else if any(&["city", "town", "locality"]) {
-        (Field::City, 0.9)
-    } else if any(&["country", "nation"]) {
-        (Field::Country, 0.9)
-    } else if any(&["address", "street", "addr", "line1", "address1"]) {
-        (Field::Address, 0.85)
-    } else if any(&["currency", "ccy"]) {
-        (Field::Currency, 0.9)
-    } else if numeric
-        && any(&[
+/// A clue in a column's name: any of `words` (or both words of a `pair`) names `field`, if the
+/// column's kind allows it.
+struct NameRule {
+    field: Field,
+    words: &'static [&'static str],
+    pairs: &'static [(&'static str, &'static str)],
+    kind: Kind,
+    strength: f32,
+}
+
+/// What else a name rule needs of the column.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Any,
+    /// The name also has an id word (`id`, `number`, `key`…).
+    Id,
+    Numeric,
+    NotTemporal,
+    NotId,
+}
+
+/// Checked in order; the first rule that fits wins. English first, with the German, French and
+/// Spanish words common in European exports.
+const NAME_RULES: &[NameRule] = &[
+    NameRule {
+        field: Field::Email,
+        words: &["email", "mail", "courriel", "correo"],
+        pairs: &[("e", "mail")],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::OrderId,
+        words: &[
+            "order",
+            "transaction",
+            "invoice",
+            "purchase",
+            "basket",
+            "bestellung",
+            "commande",
+            "pedido",
+        ],
+        pairs: &[],
+        kind: Kind::Id,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::OrderId,
+        words: &["orderid", "transactionid", "bestellnummer"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::SessionId,
+        words: &["session", "sessionid"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::CustomerId,
+        words: &[
+            "customer", "client", "member", "contact", "cust", "account", "user", "person",
+            "shopper", "kunde", "kunden",
+        ],
+        pairs: &[],
+        kind: Kind::Id,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::CustomerId,
+        words: &[
+            "customerid",
+            "clientid",
+            "userid",
+            "memberid",
+            "kundennummer",
+            "kundenid",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::Phone,
+        words: &[
+            "phone",
+            "mobile",
+            "tel",
+            "telephone",
+            "cell",
+            "msisdn",
+            "telefon",
+            "téléphone",
+            "telefono",
+            "handy",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::MentionedHandle,
+        words: &["mention", "mentions", "mentioned"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::ReplyTo,
+        words: &["reply", "replying", "parent", "inreplyto", "replyto"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::Handle,
+        words: &["handle", "username", "screenname", "twitter", "instagram"],
+        pairs: &[("screen", "name"), ("user", "name")],
+        kind: Kind::Any,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::FirstName,
+        words: &[
+            "firstname",
+            "forename",
+            "given",
+            "prenom",
+            "prénom",
+            "vorname",
+            "nombre",
+        ],
+        pairs: &[("first", "name")],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::LastName,
+        words: &[
+            "lastname",
+            "surname",
+            "family",
+            "nachname",
+            "apellido",
+            "apellidos",
+        ],
+        pairs: &[("last", "name")],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::BirthDate,
+        words: &[
+            "birth",
+            "dob",
+            "birthday",
+            "birthdate",
+            "born",
+            "geburtsdatum",
+            "geburtstag",
+            "naissance",
+            "nacimiento",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::Postcode,
+        words: &[
+            "zip",
+            "postcode",
+            "postal",
+            "zipcode",
+            "plz",
+            "postalcode",
+            "postleitzahl",
+            "cp",
+        ],
+        pairs: &[("post", "code")],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::City,
+        words: &[
+            "city", "town", "locality", "stadt", "ville", "ciudad", "ort",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::Country,
+        words: &["country", "nation", "land", "pays", "pais", "país"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::Address,
+        words: &[
+            "address", "street", "addr", "line1", "address1", "strasse", "straße", "adresse",
+            "rue", "calle",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::Currency,
+        words: &["currency", "ccy", "währung", "devise", "moneda"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.9,
+    },
+    NameRule {
+        field: Field::Amount,
+        words: &[
             "amount", "revenue", "total", "price", "value", "spend", "sales", "paid", "subtotal",
-            "gmv",
-        ])
-    {
-        (Field::Amount, 0.85)
-    } else if numeric && any(&["quantity", "qty", "units"]) {
-        (Field::Quantity, 0.85)
-    } else if numeric && any(&["rating", "stars", "star", "score", "nps", "rate"]) {
-        (Field::Rating, 0.85)
-    } else if any(&["product", "sku", "item", "article"]) {
-        (Field::Product, 0.8)
-    } else if any(&["url", "page", "path", "uri", "link", "referrer"]) {
-        (Field::Url, 0.8)
-    } else if any(&["channel", "source", "platform", "medium", "network", "site"]) {
-        (Field::Channel, 0.75)
-    } else if any(&["event", "action", "activity"]) && !temporal {
-        (Field::EventType, 0.8)
-    } else if any(&[
-        "text",
-        "body",
-        "comment",
-        "comments",
-        "review",
-        "message",
-        "content",
-        "feedback",
-        "verbatim",
-        "description",
-        "post",
-        "tweet",
-        "answer",
-        "response",
-        "note",
-        "notes",
-    ]) {
-        (Field::Text, 0.75)
-    } else if temporal
-        || any(&[
+            "gmv", "umsatz", "betrag", "montant", "importe", "preis", "prix",
+        ],
+        pairs: &[],
+        kind: Kind::Numeric,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::Quantity,
+        words: &["quantity", "qty", "units", "menge", "quantité", "cantidad"],
+        pairs: &[],
+        kind: Kind::Numeric,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::Rating,
+        words: &[
+            "rating",
+            "stars",
+            "star",
+            "score",
+            "nps",
+            "rate",
+            "note",
+            "bewertung",
+        ],
+        pairs: &[],
+        kind: Kind::Numeric,
+        strength: 0.85,
+    },
+    NameRule {
+        field: Field::Product,
+        words: &[
+            "product", "sku", "item", "article", "produkt", "produit", "producto",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.8,
+    },
+    NameRule {
+        field: Field::Url,
+        words: &["url", "page", "path", "uri", "link", "referrer"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.8,
+    },
+    NameRule {
+        field: Field::Channel,
+        words: &[
+            "channel", "source", "platform", "medium", "network", "site", "kanal", "canal",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.75,
+    },
+    NameRule {
+        field: Field::EventType,
+        words: &["event", "action", "activity"],
+        pairs: &[],
+        kind: Kind::NotTemporal,
+        strength: 0.8,
+    },
+    NameRule {
+        field: Field::Text,
+        words: &[
+            "text",
+            "body",
+            "comment",
+            "comments",
+            "review",
+            "message",
+            "content",
+            "feedback",
+            "verbatim",
+            "description",
+            "post",
+            "tweet",
+            "answer",
+            "response",
+            "note",
+            "notes",
+            "kommentar",
+            "commentaire",
+            "comentario",
+        ],
+        pairs: &[],
+        kind: Kind::NotId,
+        strength: 0.75,
+    },
+    NameRule {
+        field: Field::Timestamp,
+        words: &[
             "timestamp",
             "time",
             "date",
@@ -307,15 +533,59 @@ fn by_name(words: &[String], column_type: ColumnType) -> Option<(Field, f32)> {
             "at",
             "ts",
             "when",
-        ])
-    {
-        (Field::Timestamp, if temporal { 0.8 } else { 0.55 })
-    } else if any(&["name", "fullname", "author", "displayname"]) {
-        (Field::FullName, 0.75)
-    } else {
-        return None;
-    };
-    Some(field)
+            "datum",
+            "fecha",
+        ],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.55,
+    },
+    NameRule {
+        field: Field::FullName,
+        words: &["name", "fullname", "author", "displayname", "nom"],
+        pairs: &[],
+        kind: Kind::Any,
+        strength: 0.75,
+    },
+];
+
+fn by_name(words: &[String], column_type: ColumnType) -> Option<(Field, f32)> {
+    let has = |word: &str| words.iter().any(|w| w == word);
+    let joined = words.concat();
+    let is_id = [
+        "id", "number", "no", "nr", "num", "key", "ref", "code", "nummer",
+    ]
+    .iter()
+    .any(|word| has(word))
+        || (joined.ends_with("id") && words.len() == 1 && joined.len() > 2);
+    let numeric = matches!(column_type, ColumnType::Integer | ColumnType::Decimal);
+    let temporal = matches!(column_type, ColumnType::Date | ColumnType::Timestamp);
+    if temporal && !is_id {
+        // A date or an instant: when it happened, unless the name says it is a birth date.
+        let birth = &NAME_RULES
+            .iter()
+            .find(|rule| rule.field == Field::BirthDate)?;
+        return Some(if birth.words.iter().any(|word| has(word)) {
+            (Field::BirthDate, 0.9)
+        } else {
+            (Field::Timestamp, 0.8)
+        });
+    }
+    NAME_RULES
+        .iter()
+        .find(|rule| {
+            let named = rule.words.iter().any(|word| has(word) || joined == *word)
+                || rule.pairs.iter().any(|(a, b)| has(a) && has(b));
+            let kind_fits = match rule.kind {
+                Kind::Any => true,
+                Kind::Id => is_id,
+                Kind::Numeric => numeric,
+                Kind::NotTemporal => !temporal,
+                Kind::NotId => !is_id,
+            };
+            named && kind_fits
+        })
+        .map(|rule| (rule.field, rule.strength))
 }
 
 /// What the column's values say on their own, with the share of values that fit.
