@@ -15,7 +15,7 @@ enum FileResult {
     Read {
         file: String,
         #[serde(flatten)]
-        report: IngestReport,
+        report: Box<IngestReport>,
         schema: TableSchema,
     },
     Unreadable {
@@ -62,7 +62,7 @@ fn inspect(path: &Path) -> FileResult {
         Ok(ingested) => FileResult::Read {
             schema: detect(&ingested.table, &Overrides::default()),
             file,
-            report: ingested.report,
+            report: Box::new(ingested.report),
         },
         Err(err) => FileResult::Unreadable {
             file,
