@@ -5,6 +5,7 @@ use crate::table::{Column, ColumnType, Value};
 /// What a column means to a marketer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Field {
     CustomerId,
     OrderId,

@@ -5,6 +5,7 @@ use super::fields::{Field, FieldGuess};
 /// The kind of system a table was exported from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Role {
     /// A system of record's customers (a CRM export).
     Customers,

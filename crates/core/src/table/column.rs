@@ -7,6 +7,7 @@ use super::Validity;
 /// What a column holds, as the marketer sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ColumnType {
     Integer,
     Decimal,
