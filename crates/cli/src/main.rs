@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use converge_core::demo::{CustomerGenerator, DemoParams};
+use converge_core::demo::{CompanyGenerator, DemoParams};
 
 const USAGE: &str = "\
 converge — customer intelligence on the command line
@@ -21,7 +21,9 @@ USAGE:
         was not kept, with its line and the reason. Exits non-zero only if a file could not be
         read at all.
     converge demo --out DIR [--customers N] [--seed N]
-        Writes the demo company's exports (CSV) into DIR.
+        Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
+        the person behind every row, the sentiment of every text, the planted segments and
+        influencers.
     converge --version
     converge --help
 ";
@@ -71,17 +73,21 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let mut generator = CustomerGenerator::new(params);
-            while !generator.is_done() {
-                generator.step(10_000);
+            let company = CompanyGenerator::new(params).finish();
+            for file in &company.files {
+                let path = out.join(&file.name);
+                std::fs::write(&path, &file.bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!("{} ({} KiB)", path.display(), file.bytes.len() / 1024);
             }
-            let customers = generator.finish()?;
-            let path = out.join(format!("{}.csv", customers.name()));
-            let file = std::fs::File::create(&path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            converge_core::export::write_csv(&customers, std::io::BufWriter::new(file))
-                .with_context(|| format!("writing {}", path.display()))?;
-            println!("{}: {} rows", path.display(), customers.n_rows());
+            let truth_path = out.join("truth.json");
+            let truth = serde_json::to_vec(&company.truth)?;
+            std::fs::write(&truth_path, truth)
+                .with_context(|| format!("writing {}", truth_path.display()))?;
+            println!(
+                "{} (who is behind every row, what every text feels)",
+                truth_path.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

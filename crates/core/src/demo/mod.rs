@@ -4,10 +4,16 @@
 //! truth is known. It is generated rather than shipped so that it costs nothing to download and
 //! can be made at any size; the same seed always gives the same rows.
 //!
-//! Generation runs in steps of a few thousand rows so that the caller (the worker) can report
-//! progress and honour a cancel between steps.
+//! Generation runs in steps of rows so that the caller (the worker) can report progress and
+//! honour a cancel between steps.
 
+mod company;
 mod customers;
+mod phrases;
 mod words;
 
+pub use company::{
+    CompanyGenerator, DemoCompany, DemoFile, DemoTruth, PlantedSegment, MAX_DEMO_CUSTOMERS,
+};
 pub use customers::{CustomerGenerator, DemoParams};
+pub use phrases::SentimentClass;

@@ -8,6 +8,7 @@
 
 use std::io::Write;
 
+use crate::ingest::IngestReport;
 use crate::table::{ColumnType, Table};
 
 /// Why an export could not be written.
@@ -43,6 +44,22 @@ pub fn write_csv(table: &Table, out: impl Write) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// Writes the rows an import refused, one per line: file, line, reason and the row as written.
+pub fn write_rejected_rows(report: &IngestReport, out: impl Write) -> Result<(), ExportError> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["file", "line", "reason", "row"])?;
+    for problem in &report.rejected {
+        writer.write_record([
+            neutralise(&report.file_name),
+            problem.line.to_string(),
+            neutralise(&problem.reason),
+            neutralise(&problem.excerpt),
+        ])?;
+    }
+    writer.flush().map_err(csv::Error::from)?;
+    Ok(())
+}
+
 /// Makes a text cell inert in spreadsheets; see the module docs.
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
@@ -70,6 +87,23 @@ mod tests {
         ] {
             assert_eq!(neutralise(cell), expect, "{cell:?}");
         }
+    }
+
+    #[test]
+    fn refused_rows_export_with_their_lines_and_reasons() {
+        let report = crate::ingest::ingest(
+            "t.csv",
+            std::io::Cursor::new(b"a,b\n1,2\n=cmd(),2,3\n".to_vec()),
+            crate::ingest::ReadOptions::default(),
+        )
+        .unwrap()
+        .report;
+        let mut out = Vec::new();
+        write_rejected_rows(&report, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "file,line,reason,row\nt.csv,3,\"3 fields, the header has 2\",\"'=cmd(),2,3\"\n"
+        );
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn detect_role(fields: &[FieldGuess]) -> RoleGuess {
         (
             Role::Interactions,
             score(&[
-                (Field::Text, 3.0),
+                (Field::Text, 4.0),
                 (Field::Rating, 1.0),
                 (Field::MentionedHandle, 1.0),
                 (Field::ReplyTo, 1.0),
