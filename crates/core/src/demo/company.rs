@@ -292,10 +292,9 @@ impl CompanyGenerator {
                 }
                 rows.sort_by_key(|row| (std::cmp::Reverse(row.days_ago), row.second_of_day));
                 // Replies point at earlier posts once the posts are in time order.
-                for row_idx in 0..rows.len() {
-                    if rows[row_idx].other.is_some() {
-                        rows[row_idx].other =
-                            (row_idx > 0).then(|| rng.random_range(0..row_idx as u32));
+                for (row_idx, row) in rows.iter_mut().enumerate() {
+                    if row.other.is_some() {
+                        row.other = (row_idx > 0).then(|| rng.random_range(0..row_idx as u32));
                     }
                 }
             }
