@@ -2,7 +2,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, openBrowser, foreignRequests, screenshot } from './harness.mjs';
+import { readFile, stat } from 'node:fs/promises';
+import { serveDist, openBrowser, foreignRequests, screenshot, fixture, bigCsv } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -18,7 +19,17 @@ async function waitForEngine(page) {
   await page.getByTestId('engine-status').filter({ hasText: 'Ready' }).waitFor(READY);
 }
 
-test('the demo loads in the worker and its table appears, with nothing leaving the page', async () => {
+const DEMO = [
+  ['crm_customers', '9,653', 'customers'],
+  ['orders', '45,572', 'orders'],
+  ['social_posts', '15,000', 'interactions'],
+  ['product_reviews', '6,000', 'interactions'],
+  ['support_tickets', '5,000', 'interactions'],
+  ['survey_answers', '3,693', 'interactions'],
+  ['web_events', '100,000', 'events'],
+];
+
+test('the demo company loads in the worker with every role detected, and nothing leaves the page', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -28,18 +39,22 @@ test('the demo loads in the worker and its table appears, with nothing leaving t
     await screenshot(page, 'empty-state.png');
 
     await page.getByTestId('load-demo').click();
-    const dataset = page.getByTestId('dataset');
-    await dataset.waitFor(READY);
-    assert.equal(await dataset.getByTestId('dataset-rows').textContent(), '10,000');
-    assert.equal(await dataset.getByTestId('dataset-columns').textContent(), '10');
-    assert.equal(await dataset.locator('h2').textContent(), 'crm_customers');
-    // The preview is a page of rows asked of the worker.
-    await dataset.locator('tbody tr').first().waitFor(READY);
-    assert.equal(await dataset.locator('tbody tr').count(), 12);
-    assert.equal(await dataset.locator('tbody tr').first().locator('td').nth(1).textContent(), 'C000001');
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    for (const [name, rows, role] of DEMO) {
+      const dataset = page.locator(`[data-testid=dataset][data-name=${name}]`);
+      assert.equal(await dataset.getByTestId('dataset-rows').textContent(), rows, name);
+      assert.equal(await dataset.getByTestId('role').inputValue(), role, name);
+    }
+    const customers = page.locator('[data-testid=dataset][data-name=crm_customers]');
+    assert.equal(await customers.getByTestId('dataset-columns').textContent(), '12');
     await waitForEngine(page);
     const path = await screenshot(page, 'data-view.png');
     console.log(`screenshot: ${path}`);
+
+    // The rows are pages asked of the worker.
+    await customers.getByRole('tab', { name: /^Rows/ }).click();
+    await customers.locator('tbody tr td:nth-child(2)').first().filter({ hasText: /^C\d{6}$/ }).waitFor(READY);
+    await screenshot(page, 'rows.png');
 
     // The worker really ran: the page fetched its script and its wasm from this origin.
     assert.ok(browser.requests.some((url) => url.endsWith('/worker_bg.wasm')), browser.requests.join('\n'));
@@ -51,11 +66,93 @@ test('the demo loads in the worker and its table appears, with nothing leaving t
   }
 });
 
-test('a long job reports progress, keeps the page responsive and can be cancelled', async () => {
+test('dropped and picked files are imported, with refused rows listed and downloadable', async () => {
   const browser = await openBrowser();
   const { page } = browser;
   try {
-    await page.goto(`${server.origin}/?demo_customers=2000000`);
+    await page.goto(`${server.origin}/`);
+    await waitForEngine(page);
+    // Picked with the file chooser.
+    await page.getByTestId('file-input').setInputFiles([fixture('ragged_rows.csv'), fixture('latin1_names.csv')]);
+    const ragged = page.locator('[data-testid=dataset][data-name=ragged_rows]');
+    await ragged.waitFor(READY);
+    assert.equal(await ragged.getByTestId('dataset-rows').textContent(), '3');
+    assert.equal(await ragged.getByTestId('role').inputValue(), 'orders');
+    await ragged.getByRole('tab', { name: /^Refused rows/ }).click();
+    const rejected = ragged.getByTestId('rejected-row');
+    assert.equal(await rejected.count(), 2);
+    assert.match(await rejected.first().textContent(), /^3.*3 fields, the header has 4/);
+    await screenshot(page, 'refused-rows.png');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      ragged.getByTestId('download-rejected').click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.match(csv, /^\ufefffile,line,reason,row\r?\n/);
+    assert.match(csv, /ragged_rows.csv,4,"5 fields, the header has 4","O3,C3,3.20,EUR,extra"/);
+
+    const latin = page.locator('[data-testid=dataset][data-name=latin1_names]');
+    await latin.waitFor(READY);
+    await latin.getByRole('tab', { name: /^Rows/ }).click();
+    await latin.locator('tbody tr').first().filter({ hasText: 'José' }).waitFor(READY);
+
+    // Dropped onto the page.
+    const text = await readFile(fixture('tickets.ndjson'), 'utf8');
+    await page.evaluate((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], 'tickets.ndjson', { type: 'application/x-ndjson' }));
+      const target = document.querySelector('.drop-target');
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, text);
+    const tickets = page.locator('[data-testid=dataset][data-name=tickets]');
+    await tickets.waitFor(READY);
+    assert.equal(await tickets.getByTestId('role').inputValue(), 'interactions');
+    assert.match(await tickets.getByRole('tab', { name: /^Refused rows/ }).textContent(), /\(1\)/);
+
+    // Overriding the detected role sticks.
+    await tickets.getByTestId('role').selectOption('other');
+    await tickets.locator('.confidence').filter({ hasText: '100% sure' }).waitFor(READY);
+    assert.equal(await tickets.getByTestId('role').inputValue(), 'other');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a million rows import with progress, and the grid scrolls through all of them', async () => {
+  const path = await bigCsv(1_000_000);
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/`);
+    await waitForEngine(page);
+    const started = Date.now();
+    await page.getByTestId('file-input').setInputFiles(path);
+    await page.getByTestId('job').waitFor(READY);
+    const dataset = page.locator('[data-testid=dataset][data-name=big]');
+    await dataset.waitFor({ timeout: 120_000 });
+    console.log(`1,000,000-row CSV (${(await stat(path)).size} bytes) imported in ${Date.now() - started} ms`);
+    assert.equal(await dataset.getByTestId('dataset-rows').textContent(), '1,000,000');
+    await dataset.getByRole('tab', { name: /^Rows/ }).click();
+    const grid = dataset.getByTestId('data-grid');
+    await grid.locator('tbody tr td:nth-child(2)').first().filter({ hasText: '0' }).waitFor(READY);
+    await grid.evaluate((element) => { element.scrollTop = element.scrollHeight; });
+    await grid.locator('tbody tr').last().locator('td').nth(1).filter({ hasText: '999999' }).waitFor(READY);
+    assert.match(await dataset.getByTestId('grid-caption').textContent(), /to 1,000,000 of 1,000,000/);
+    await screenshot(page, 'million-rows.png');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a long import reports progress, keeps the page responsive and can be cancelled', async () => {
+  const path = await bigCsv(1_000_000);
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/`);
     await waitForEngine(page);
     // Measure the longest gap between timer ticks on the page while the worker works.
     await page.evaluate(() => {
@@ -67,14 +164,13 @@ test('a long job reports progress, keeps the page responsive and can be cancelle
         last = now;
       }, 10);
     });
-    await page.getByTestId('load-demo').click();
-    const progress = page.locator('.status-bar progress');
-    await progress.waitFor(READY);
-    await page.waitForFunction(() => Number(document.querySelector('.status-bar progress')?.value) > 0.02, null, READY);
-    const phase = await page.getByTestId('engine-status').textContent();
-    assert.match(phase, /Generating demo customers/);
+    await page.getByTestId('file-input').setInputFiles(path);
+    const job = page.getByTestId('job');
+    await job.waitFor(READY);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=job] progress')?.value) > 0.05, null, READY);
+    assert.match(await job.textContent(), /Reading big\.csv/);
     await screenshot(page, 'progress.png');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await job.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('notice').filter({ hasText: 'Cancelled.' }).waitFor(READY);
     await waitForEngine(page);
     const longestGap = await page.evaluate(() => {
@@ -97,7 +193,7 @@ test('a crash in the worker is reported and the app recovers', async () => {
     await page.goto(`${server.origin}/?diagnostics&demo_customers=500`);
     await waitForEngine(page);
     await page.getByTestId('load-demo').click();
-    await page.getByTestId('dataset').waitFor(READY);
+    await page.getByTestId('dataset').first().waitFor(READY);
 
     await page.getByTestId('crash-engine').click();
     const notice = page.getByTestId('notice').filter({ hasText: 'stopped unexpectedly' });
@@ -111,9 +207,9 @@ test('a crash in the worker is reported and the app recovers', async () => {
 
     // The new worker works.
     await page.getByTestId('load-demo').click();
-    const dataset = page.getByTestId('dataset');
-    await dataset.waitFor(READY);
-    assert.equal(await dataset.getByTestId('dataset-rows').textContent(), '500');
+    const events = page.locator('[data-testid=dataset][data-name=web_events]');
+    await events.waitFor(READY);
+    assert.equal(await events.getByTestId('dataset-rows').textContent(), '5,000');
     // The only errors are the panic itself, reported by the worker.
     const unexpected = browser.errors.filter((e) => !/asked to crash|unreachable|RuntimeError/.test(e));
     assert.deepEqual(unexpected, []);

@@ -2,7 +2,7 @@
 // headless Chromium from Debian, driven by playwright-core, which downloads no browser.
 
 import { createServer } from 'node:http';
-import { readFile, stat, mkdir, mkdtemp } from 'node:fs/promises';
+import { readFile, stat, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -86,5 +86,24 @@ export async function screenshot(page, name) {
   await mkdir(OUT, { recursive: true });
   const path = join(OUT, name);
   await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A fixture of the ingestion tests, by file name. */
+export function fixture(name) {
+  return new URL(`../data/ingest/${name}`, import.meta.url).pathname;
+}
+
+/** A generated CSV of `n_rows` orders, written once to OUT/big.csv and reused. */
+export async function bigCsv(n_rows) {
+  await mkdir(OUT, { recursive: true });
+  const path = join(OUT, 'big.csv');
+  const existing = await stat(path).catch(() => null);
+  if (existing && existing.size > n_rows * 30) return path;
+  const lines = ['row,email,amount,order_date,channel'];
+  for (let i = 0; i < n_rows; i += 1) {
+    lines.push(`${i},customer${i % 50000}@example.com,${(i % 10000) / 100},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},${['web', 'app', 'store'][i % 3]}`);
+  }
+  await writeFile(path, lines.join('\n') + '\n');
   return path;
 }

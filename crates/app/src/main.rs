@@ -7,6 +7,7 @@
 
 mod app;
 mod components;
+mod download;
 mod format;
 mod state;
 mod views;

@@ -28,15 +28,18 @@ pub struct Job {
     pub phase: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobKind {
     LoadDemo,
+    /// Importing the file of this name.
+    Import(String),
 }
 
 impl JobKind {
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> String {
         match self {
-            JobKind::LoadDemo => "Loading demo data",
+            JobKind::LoadDemo => "Loading demo data".into(),
+            JobKind::Import(file_name) => format!("Importing {file_name}"),
         }
     }
 }
@@ -99,8 +102,8 @@ impl AppState {
         }
     }
 
-    pub fn job(&self, kind: JobKind) -> Option<&Job> {
-        self.jobs.iter().find(|job| job.kind == kind)
+    pub fn job(&self, kind: &JobKind) -> Option<&Job> {
+        self.jobs.iter().find(|job| &job.kind == kind)
     }
 }
 
@@ -154,9 +157,9 @@ impl Reducible for AppState {
             Action::EngineReady { version } => state.engine = Engine::Ready { version },
             Action::JobStarted { id, kind } => state.jobs.push(Job {
                 id,
+                phase: kind.label(),
                 kind,
                 fraction: 0.0,
-                phase: kind.label().to_owned(),
             }),
             Action::JobProgressed {
                 id,
@@ -253,11 +256,21 @@ mod tests {
     }
 
     fn dataset(id: u32) -> DatasetSummary {
+        use converge_core::schema::{Role, RoleGuess, TableSchema};
         DatasetSummary {
             id: DatasetId(id),
             name: format!("table {id}"),
             n_rows: 10,
-            columns: Vec::new(),
+            report: Default::default(),
+            schema: TableSchema {
+                role: RoleGuess {
+                    role: Role::Other,
+                    confidence: 0.5,
+                    reason: String::new(),
+                },
+                fields: Vec::new(),
+            },
+            overrides: Default::default(),
         }
     }
 

@@ -6,9 +6,12 @@
 
 use std::rc::Rc;
 
+use converge_core::schema::Overrides;
 use converge_wasm::client::{ClientEvent, WorkerClient};
-use converge_wasm::protocol::{DatasetId, Request, RequestId, Response};
+use converge_wasm::protocol::{DatasetId, FileHandle, Request, RequestId, Response};
 use yew::prelude::*;
+
+use crate::download;
 
 use crate::state::{Action, AppState, JobKind, Tone};
 
@@ -35,6 +38,28 @@ impl PartialEq for WorkerHandle {
 impl WorkerHandle {
     pub fn load_demo(&self, n_customers: u64) {
         self.start(Request::LoadDemo { n_customers }, Some(JobKind::LoadDemo));
+    }
+
+    /// Imports each file in the worker, one job (with its own progress and cancel) per file.
+    pub fn import_files(&self, files: Vec<web_sys::File>) {
+        for file in files {
+            let kind = JobKind::Import(file.name());
+            self.start(
+                Request::ImportFile {
+                    file: FileHandle(file.into()),
+                },
+                Some(kind),
+            );
+        }
+    }
+
+    pub fn set_schema(&self, dataset: DatasetId, overrides: Overrides) {
+        self.start(Request::SetSchema { dataset, overrides }, None);
+    }
+
+    /// Asks for every refused row of an import; the answer arrives as a download.
+    pub fn download_rejected_rows(&self, dataset: DatasetId) {
+        self.start(Request::RejectedRowsCsv { dataset }, None);
     }
 
     pub fn request_page(&self, dataset: DatasetId, offset: u64, limit: u64) {
@@ -91,6 +116,19 @@ pub fn use_worker_client(dispatch: UseReducerDispatcher<AppState>) -> WorkerHand
         let dispatch = dispatch.clone();
         move |_| {
             WorkerClient::spawn(WORKER_SCRIPT, move |event| {
+                if let ClientEvent::Done {
+                    response: Response::Csv { file_name, text },
+                    ..
+                } = &event
+                {
+                    if let Err(message) = download::save_text(file_name, text) {
+                        dispatch.dispatch(Action::Notify {
+                            tone: Tone::Error,
+                            title: "The download could not be started.".into(),
+                            detail: Some(message),
+                        });
+                    }
+                }
                 for action in actions_for(event) {
                     dispatch.dispatch(action);
                 }
@@ -121,7 +159,7 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
         ClientEvent::Done { id, response } => {
             let mut actions = vec![Action::RequestEnded { id }];
             match response {
-                Response::Pong { .. } => {}
+                Response::Pong { .. } | Response::Csv { .. } => {}
                 Response::Datasets { datasets } => actions.push(Action::DatasetsChanged(datasets)),
                 Response::Page { page } => actions.push(Action::PageArrived(page)),
             }

@@ -13,8 +13,10 @@
 //! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
 //! which JavaScript numbers hold exactly.
 
-use converge_core::table::ColumnType;
+use converge_core::ingest::IngestReport;
+use converge_core::schema::{Overrides, TableSchema};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
 /// Chosen by the page, unique among the requests it has in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -25,8 +27,10 @@ pub struct RequestId(pub u32);
 pub struct DatasetId(pub u32);
 
 /// From the page to the worker.
+///
+/// Externally tagged (`{"Run": {...}}`), unlike the answers: an internally tagged enum is buffered
+/// by serde, which would turn the `File` inside [`Request::ImportFile`] into a plain map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
 pub enum ToWorker {
     Run { id: RequestId, request: Request },
     Cancel { id: RequestId },
@@ -34,12 +38,13 @@ pub enum ToWorker {
 
 /// Work the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
 pub enum Request {
     /// Is the worker alive, and which version is it?
     Ping,
-    /// Generate the demo company's data in the worker and keep it there.
+    /// Generate the demo company's exports in the worker and import them.
     LoadDemo { n_customers: u64 },
+    /// Import a file the user chose or dropped; the worker reads it in slices.
+    ImportFile { file: FileHandle },
     /// The datasets the worker holds.
     ListDatasets,
     /// Rows `offset..offset + limit` of a dataset, as display text.
@@ -48,6 +53,13 @@ pub enum Request {
         offset: u64,
         limit: u64,
     },
+    /// Replace a dataset's role and field overrides (the user's corrections to detection).
+    SetSchema {
+        dataset: DatasetId,
+        overrides: Overrides,
+    },
+    /// Every row the import refused, as CSV, for download.
+    RejectedRowsCsv { dataset: DatasetId },
     /// Forget a dataset.
     RemoveDataset { dataset: DatasetId },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
@@ -102,7 +114,16 @@ pub enum Response {
     Page {
         page: TablePage,
     },
+    /// A file for the user to download.
+    Csv {
+        file_name: String,
+        text: String,
+    },
 }
+
+/// A browser `File`, passed to the worker as is (structured clone), never copied into a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileHandle(#[serde(with = "serde_wasm_bindgen::preserve")] pub JsValue);
 
 /// What the page shows of a dataset without asking for its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,15 +131,16 @@ pub struct DatasetSummary {
     pub id: DatasetId,
     pub name: String,
     pub n_rows: u64,
-    pub columns: Vec<ColumnSummary>,
+    /// The import's report; `rejected` holds at most [`SUMMARY_REJECTED_ROWS`] rows (the counts
+    /// cover them all, and [`Request::RejectedRowsCsv`] gives every one kept).
+    pub report: IngestReport,
+    /// The detected role and fields, with the user's overrides applied.
+    pub schema: TableSchema,
+    pub overrides: Overrides,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ColumnSummary {
-    pub name: String,
-    pub column_type: ColumnType,
-    pub n_missing: u64,
-}
+/// Refused rows a summary carries; the rest are one download away.
+pub const SUMMARY_REJECTED_ROWS: usize = 100;
 
 /// A window of rows, as text for display (`None` where a value is missing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

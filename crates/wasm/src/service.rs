@@ -1,51 +1,107 @@
 //! What the worker does with each request, free of any JavaScript.
 //!
-//! The worker runtime owns one [`Service`] and drives long jobs step by step, yielding between
-//! steps; everything here is synchronous and runs natively in tests.
+//! The worker runtime owns one [`Service`] and drives long jobs ([`ImportJob`], [`DemoJob`]) step
+//! by step, yielding between steps; everything here is synchronous and runs natively in tests.
 
-use converge_core::demo::{CustomerGenerator, DemoParams};
+use std::io::Read;
+
+use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
+use converge_core::export::write_rejected_rows;
+use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
+use converge_core::schema::{detect, Overrides, TableSchema};
 use converge_core::table::Table;
 
 use crate::protocol::{
-    ColumnSummary, DatasetId, DatasetSummary, ErrorCode, TablePage, WorkerError,
+    DatasetId, DatasetSummary, ErrorCode, TablePage, WorkerError, SUMMARY_REJECTED_ROWS,
 };
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
+/// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt.
+const ROWS_PER_STEP: usize = 20_000;
 
 /// The data the worker holds.
 #[derive(Debug, Default)]
 pub struct Service {
-    datasets: Vec<(DatasetId, Table)>,
+    datasets: Vec<Dataset>,
     next_dataset_id: u32,
 }
 
+#[derive(Debug)]
+struct Dataset {
+    id: DatasetId,
+    table: Table,
+    report: IngestReport,
+    overrides: Overrides,
+    schema: TableSchema,
+}
+
 impl Service {
-    /// Keeps a table; a table with the same name as one already held replaces it, so loading the
-    /// demo twice does not show it twice.
-    pub fn add(&mut self, table: Table) -> DatasetId {
+    /// Keeps an imported table; one with the same name as a table already held replaces it, so
+    /// loading the demo (or a file) twice does not show it twice.
+    pub fn add(&mut self, ingested: Ingested) -> DatasetId {
+        let Ingested { table, report } = ingested;
         self.datasets
-            .retain(|(_, held)| held.name() != table.name());
+            .retain(|held| held.table.name() != table.name());
         let id = DatasetId(self.next_dataset_id);
         self.next_dataset_id += 1;
-        self.datasets.push((id, table));
+        let overrides = Overrides::default();
+        let schema = detect(&table, &overrides);
+        self.datasets.push(Dataset {
+            id,
+            table,
+            report,
+            overrides,
+            schema,
+        });
         id
     }
 
     pub fn summaries(&self) -> Vec<DatasetSummary> {
-        self.datasets
-            .iter()
-            .map(|(id, table)| summarise(*id, table))
-            .collect()
+        self.datasets.iter().map(summarise).collect()
     }
 
     pub fn remove(&mut self, dataset: DatasetId) -> Result<(), WorkerError> {
-        let before = self.datasets.len();
-        self.datasets.retain(|(id, _)| *id != dataset);
-        if self.datasets.len() == before {
-            return Err(not_found(dataset));
-        }
+        self.find(dataset)?;
+        self.datasets.retain(|held| held.id != dataset);
         Ok(())
+    }
+
+    /// Applies the user's corrections to the detected role and fields.
+    pub fn set_overrides(
+        &mut self,
+        dataset: DatasetId,
+        overrides: Overrides,
+    ) -> Result<(), WorkerError> {
+        let held = self
+            .datasets
+            .iter_mut()
+            .find(|held| held.id == dataset)
+            .ok_or_else(|| not_found(dataset))?;
+        if let Some((column, _)) = overrides
+            .fields
+            .iter()
+            .find(|(column, _)| held.table.column(column).is_none())
+        {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                format!("{} has no column `{column}`.", held.table.name()),
+            ));
+        }
+        held.schema = detect(&held.table, &overrides);
+        held.overrides = overrides;
+        Ok(())
+    }
+
+    /// The refused rows of an import as CSV: `(file name, text)`.
+    pub fn rejected_rows_csv(&self, dataset: DatasetId) -> Result<(String, String), WorkerError> {
+        let held = self.find(dataset)?;
+        let mut out = Vec::new();
+        write_rejected_rows(&held.report, &mut out)
+            .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;
+        let text = String::from_utf8(out)
+            .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;
+        Ok((format!("{} - refused rows.csv", held.table.name()), text))
     }
 
     pub fn page(
@@ -54,12 +110,7 @@ impl Service {
         offset: u64,
         limit: u64,
     ) -> Result<TablePage, WorkerError> {
-        let table = self
-            .datasets
-            .iter()
-            .find(|(id, _)| *id == dataset)
-            .map(|(_, table)| table)
-            .ok_or_else(|| not_found(dataset))?;
+        let table = &self.find(dataset)?.table;
         let offset_idx = usize::try_from(offset).unwrap_or(usize::MAX);
         let limit = usize::try_from(limit.min(MAX_PAGE_ROWS)).unwrap_or(0);
         Ok(TablePage {
@@ -74,22 +125,25 @@ impl Service {
             rows: table.page_as_text(offset_idx, limit),
         })
     }
+
+    fn find(&self, dataset: DatasetId) -> Result<&Dataset, WorkerError> {
+        self.datasets
+            .iter()
+            .find(|held| held.id == dataset)
+            .ok_or_else(|| not_found(dataset))
+    }
 }
 
-fn summarise(id: DatasetId, table: &Table) -> DatasetSummary {
+fn summarise(dataset: &Dataset) -> DatasetSummary {
+    let mut report = dataset.report.clone();
+    report.rejected.truncate(SUMMARY_REJECTED_ROWS);
     DatasetSummary {
-        id,
-        name: table.name().to_owned(),
-        n_rows: table.n_rows() as u64,
-        columns: table
-            .columns()
-            .iter()
-            .map(|column| ColumnSummary {
-                name: column.name().to_owned(),
-                column_type: column.column_type(),
-                n_missing: column.n_missing() as u64,
-            })
-            .collect(),
+        id: dataset.id,
+        name: dataset.table.name().to_owned(),
+        n_rows: dataset.table.n_rows() as u64,
+        report,
+        schema: dataset.schema.clone(),
+        overrides: dataset.overrides.clone(),
     }
 }
 
@@ -109,25 +163,78 @@ pub enum Step<T> {
     /// More to do: `fraction` of the work is done, and `phase` says what is going on.
     Working {
         fraction: f32,
-        phase: &'static str,
+        phase: String,
     },
     Finished(T),
 }
 
-/// Generating the demo company, a few thousand rows per step.
-#[derive(Debug)]
-pub struct DemoJob {
-    customers: Option<CustomerGenerator>,
+/// Importing one file.
+pub struct ImportJob {
+    ingest: Option<Ingest>,
+    file_name: String,
+    total_bytes: Option<u64>,
 }
 
-/// Rows per step: a few milliseconds of work, so a cancel is honoured at once.
-const DEMO_ROWS_PER_STEP: usize = 2_000;
+impl ImportJob {
+    pub fn new(
+        file_name: &str,
+        reader: impl Read + 'static,
+        total_bytes: Option<u64>,
+    ) -> Result<ImportJob, WorkerError> {
+        let ingest = Ingest::new(file_name, reader, ReadOptions::default())
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        Ok(ImportJob {
+            ingest: Some(ingest),
+            file_name: file_name.to_owned(),
+            total_bytes,
+        })
+    }
 
-/// The most customers the demo will generate; a bigger request is a mistake, not a wish.
-pub const MAX_DEMO_CUSTOMERS: u64 = 2_000_000;
+    pub fn step(&mut self) -> Result<Step<Ingested>, WorkerError> {
+        let ingest = self.ingest.as_mut().ok_or_else(|| {
+            WorkerError::new(
+                ErrorCode::Internal,
+                "The import was stepped after it finished.",
+            )
+        })?;
+        let progress = ingest
+            .step(ROWS_PER_STEP)
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        let phase = match progress {
+            IngestProgress::Reading { .. } => format!("Reading {}", self.file_name),
+            IngestProgress::Typing { .. } => format!("Typing the columns of {}", self.file_name),
+            IngestProgress::Finished => {
+                let ingest = self.ingest.take().ok_or_else(|| {
+                    WorkerError::new(ErrorCode::Internal, "The import lost its reader.")
+                })?;
+                let ingested = ingest
+                    .finish()
+                    .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;
+                return Ok(Step::Finished(ingested));
+            }
+        };
+        Ok(Step::Working {
+            fraction: ingest.fraction_done(self.total_bytes),
+            phase,
+        })
+    }
+}
+
+/// Generating the demo company's files, then importing each as if the user had dropped it.
+pub struct DemoJob {
+    generator: Option<CompanyGenerator>,
+    files: std::vec::IntoIter<converge_core::demo::DemoFile>,
+    n_files: usize,
+    import: Option<ImportJob>,
+    imported: Vec<Ingested>,
+}
+
+/// Share of the demo's work spent generating (the rest is importing).
+const DEMO_GENERATION_SHARE: f32 = 0.4;
 
 impl DemoJob {
     pub fn new(n_customers: u64) -> Result<DemoJob, WorkerError> {
+        let n_customers = usize::try_from(n_customers).unwrap_or(usize::MAX);
         if n_customers > MAX_DEMO_CUSTOMERS {
             return Err(WorkerError::new(
                 ErrorCode::Invalid,
@@ -135,75 +242,137 @@ impl DemoJob {
             ));
         }
         let params = DemoParams {
-            n_customers: usize::try_from(n_customers).unwrap_or(usize::MAX),
+            n_customers,
             ..DemoParams::default()
         };
         Ok(DemoJob {
-            customers: Some(CustomerGenerator::new(params)),
+            generator: Some(CompanyGenerator::new(params)),
+            files: Vec::new().into_iter(),
+            n_files: 0,
+            import: None,
+            imported: Vec::new(),
         })
     }
 
-    pub fn step(&mut self) -> Result<Step<Vec<Table>>, WorkerError> {
-        let generator = self.customers.as_mut().ok_or_else(|| {
-            WorkerError::new(
-                ErrorCode::Internal,
-                "The demo job was stepped after it finished.",
-            )
-        })?;
-        generator.step(DEMO_ROWS_PER_STEP);
-        if !generator.is_done() {
-            return Ok(Step::Working {
-                fraction: generator.fraction_done() as f32,
-                phase: "Generating demo customers",
-            });
+    pub fn step(&mut self) -> Result<Step<Vec<Ingested>>, WorkerError> {
+        if let Some(generator) = &mut self.generator {
+            let phase = format!(
+                "Generating the demo's {}",
+                generator.current_file().unwrap_or("files")
+            );
+            generator.step(ROWS_PER_STEP / 2);
+            let fraction = DEMO_GENERATION_SHARE * generator.fraction_done();
+            if generator.is_done() {
+                let company = self.generator.take().expect("checked just above").finish();
+                self.n_files = company.files.len();
+                self.files = company.files.into_iter();
+            }
+            return Ok(Step::Working { fraction, phase });
         }
-        let generator = self.customers.take().ok_or_else(|| {
-            WorkerError::new(ErrorCode::Internal, "The demo job lost its generator.")
-        })?;
-        let customers = generator
-            .finish()
-            .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;
-        Ok(Step::Finished(vec![customers]))
+        if self.import.is_none() {
+            match self.files.next() {
+                Some(file) => {
+                    let size = file.bytes.len() as u64;
+                    let name = file.name.clone();
+                    self.import = Some(ImportJob::new(
+                        &name,
+                        std::io::Cursor::new(file.bytes),
+                        Some(size),
+                    )?);
+                }
+                None => return Ok(Step::Finished(std::mem::take(&mut self.imported))),
+            }
+        }
+        let import = self.import.as_mut().expect("set just above");
+        let n_done = self.imported.len() as f32;
+        let share = (1.0 - DEMO_GENERATION_SHARE) / self.n_files.max(1) as f32;
+        match import.step()? {
+            Step::Working { fraction, phase } => Ok(Step::Working {
+                fraction: DEMO_GENERATION_SHARE + share * (n_done + fraction),
+                phase,
+            }),
+            Step::Finished(ingested) => {
+                self.imported.push(ingested);
+                self.import = None;
+                Ok(Step::Working {
+                    fraction: DEMO_GENERATION_SHARE + share * (n_done + 1.0),
+                    phase: "Importing the demo's files".into(),
+                })
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use converge_core::schema::{Field, Role};
 
-    fn run_demo(n_customers: u64) -> Vec<Table> {
-        let mut job = DemoJob::new(n_customers).unwrap();
+    fn run<T>(mut step: impl FnMut() -> Result<Step<T>, WorkerError>) -> T {
         let mut last_fraction = 0.0;
         loop {
-            match job.step().unwrap() {
+            match step().unwrap() {
                 Step::Working { fraction, .. } => {
-                    assert!(fraction >= last_fraction && fraction < 1.0);
+                    assert!(
+                        fraction >= last_fraction && fraction <= 1.0,
+                        "{fraction} after {last_fraction}"
+                    );
                     last_fraction = fraction;
                 }
-                Step::Finished(tables) => return tables,
+                Step::Finished(done) => return done,
             }
         }
     }
 
+    fn demo(n_customers: u64) -> Vec<Ingested> {
+        let mut job = DemoJob::new(n_customers).unwrap();
+        run(|| job.step())
+    }
+
+    fn import(name: &str, content: &str) -> Ingested {
+        let mut job = ImportJob::new(
+            name,
+            std::io::Cursor::new(content.as_bytes().to_vec()),
+            Some(content.len() as u64),
+        )
+        .unwrap();
+        run(|| job.step())
+    }
+
     #[test]
-    fn loading_the_demo_twice_keeps_one_copy() {
+    fn the_demo_loads_every_file_with_its_role_and_loading_it_twice_keeps_one_copy() {
         let mut service = Service::default();
-        for table in run_demo(4_500) {
-            service.add(table);
+        for ingested in demo(500) {
+            service.add(ingested);
         }
-        for table in run_demo(4_500) {
-            service.add(table);
+        for ingested in demo(500) {
+            service.add(ingested);
         }
         let summaries = service.summaries();
-        assert_eq!(summaries.len(), 1);
-        assert_eq!(summaries[0].n_rows, 4_500);
-        assert_eq!(summaries[0].name, "crm_customers");
+        let roles: Vec<(&str, Role)> = summaries
+            .iter()
+            .map(|s| (s.name.as_str(), s.schema.role.role))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("crm_customers", Role::Customers),
+                ("orders", Role::Orders),
+                ("social_posts", Role::Interactions),
+                ("product_reviews", Role::Interactions),
+                ("support_tickets", Role::Interactions),
+                ("survey_answers", Role::Interactions),
+                ("web_events", Role::Events),
+            ]
+        );
+        assert!(summaries.iter().all(|s| s.report.rows_rejected == 0));
     }
 
     #[test]
     fn pages_are_bounded_and_missing_datasets_are_named() {
         let mut service = Service::default();
-        let id = service.add(run_demo(3_000).remove(0));
+        let rows: String = (0..3_000).map(|i| format!("{i},x\n")).collect();
+        let id = service.add(import("t.csv", &format!("id,v\n{rows}")));
         let page = service.page(id, 2_990, 50).unwrap();
         assert_eq!(page.rows.len(), 10);
         assert_eq!(page.n_rows_total, 3_000);
@@ -218,8 +387,51 @@ mod tests {
     }
 
     #[test]
+    fn overrides_change_the_schema_and_unknown_columns_are_refused() {
+        let mut service = Service::default();
+        let id = service.add(import(
+            "notes.csv",
+            "who,said\nada@example.com,hello there\n",
+        ));
+        let overrides = Overrides {
+            role: Some(Role::Interactions),
+            fields: vec![("said".into(), Some(Field::Text))],
+        };
+        service.set_overrides(id, overrides.clone()).unwrap();
+        let summary = &service.summaries()[0];
+        assert_eq!(summary.schema.role.role, Role::Interactions);
+        assert_eq!(summary.schema.fields[1].field, Some(Field::Text));
+        assert_eq!(summary.overrides, overrides);
+        let bad = Overrides {
+            role: None,
+            fields: vec![("nope".into(), None)],
+        };
+        assert_eq!(
+            service.set_overrides(id, bad).unwrap_err().code,
+            ErrorCode::Invalid
+        );
+    }
+
+    #[test]
+    fn refused_rows_are_summarised_and_downloadable_in_full() {
+        let mut service = Service::default();
+        let mut csv = String::from("a,b\n");
+        for i in 0..150 {
+            csv.push_str(&format!("{i},1\n{i}\n"));
+        }
+        let id = service.add(import("ragged.csv", &csv));
+        let summary = &service.summaries()[0];
+        assert_eq!(summary.report.rows_rejected, 150);
+        assert_eq!(summary.report.rejected.len(), SUMMARY_REJECTED_ROWS);
+        let (name, text) = service.rejected_rows_csv(id).unwrap();
+        assert_eq!(name, "ragged - refused rows.csv");
+        assert_eq!(text.lines().count(), 151);
+        assert!(text.lines().nth(1).unwrap().starts_with("ragged.csv,3,"));
+    }
+
+    #[test]
     fn an_absurd_demo_size_is_refused_before_any_work() {
-        let err = DemoJob::new(MAX_DEMO_CUSTOMERS + 1).unwrap_err();
+        let err = DemoJob::new(MAX_DEMO_CUSTOMERS as u64 + 1).err().unwrap();
         assert_eq!(err.code, ErrorCode::Invalid);
     }
 }

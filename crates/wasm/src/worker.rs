@@ -14,8 +14,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{FromWorker, Request, RequestId, Response, ToWorker, WorkerError};
-use crate::service::{DemoJob, Service, Step};
+use crate::blob_reader::BlobReader;
+use crate::protocol::{
+    ErrorCode, FileHandle, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
+};
+use crate::service::{DemoJob, ImportJob, Service, Step};
 
 /// How long a job computes before it yields to the event loop, in milliseconds.
 const TIME_SLICE_MS: f64 = 30.0;
@@ -86,26 +89,65 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         }
         Request::LoadDemo { n_customers } => {
             let mut demo = DemoJob::new(n_customers)?;
-            loop {
-                match demo.step()? {
-                    Step::Working { fraction, phase } => {
-                        job.progress(fraction, phase);
-                        job.checkpoint().await?;
-                    }
-                    Step::Finished(tables) => {
-                        job.progress(1.0, "Demo data ready");
-                        SERVICE.with_borrow_mut(|service| {
-                            for table in tables {
-                                service.add(table);
-                            }
-                        });
-                        return Ok(datasets());
-                    }
+            let imported = drive(job, || demo.step()).await?;
+            job.progress(1.0, "Demo data ready");
+            SERVICE.with_borrow_mut(|service| {
+                for ingested in imported {
+                    service.add(ingested);
                 }
-            }
+            });
+            Ok(datasets())
+        }
+        Request::ImportFile { file } => {
+            let (reader, name, size) = open(&file)?;
+            let mut import = ImportJob::new(&name, reader, Some(size))?;
+            let ingested = drive(job, || import.step()).await?;
+            SERVICE.with_borrow_mut(|service| service.add(ingested));
+            Ok(datasets())
+        }
+        Request::SetSchema { dataset, overrides } => {
+            SERVICE.with_borrow_mut(|service| service.set_overrides(dataset, overrides))?;
+            Ok(datasets())
+        }
+        Request::RejectedRowsCsv { dataset } => {
+            let (file_name, text) =
+                SERVICE.with_borrow(|service| service.rejected_rows_csv(dataset))?;
+            Ok(Response::Csv { file_name, text })
         }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
     }
+}
+
+/// Runs a stepped job to its end, reporting progress and honouring a cancel between steps.
+async fn drive<T>(
+    job: &Job,
+    mut step: impl FnMut() -> Result<Step<T>, WorkerError>,
+) -> Result<T, WorkerError> {
+    loop {
+        match step()? {
+            Step::Working { fraction, phase } => {
+                job.progress(fraction, &phase);
+                job.checkpoint().await?;
+            }
+            Step::Finished(done) => return Ok(done),
+        }
+    }
+}
+
+/// A reader over the user's file, its name and its size in bytes.
+fn open(file: &FileHandle) -> Result<(BlobReader, String, u64), WorkerError> {
+    let file: web_sys::File = file.0.clone().dyn_into().map_err(|_| {
+        WorkerError::new(
+            ErrorCode::Invalid,
+            "The worker was sent something that is not a file.",
+        )
+    })?;
+    let name = file.name();
+    let size = file.size() as u64;
+    let reader = BlobReader::new(file.into()).map_err(|err| {
+        WorkerError::new(ErrorCode::Invalid, format!("{name} cannot be read: {err}"))
+    })?;
+    Ok((reader, name, size))
 }
 
 fn datasets() -> Response {

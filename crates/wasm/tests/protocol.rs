@@ -4,13 +4,15 @@
 //! variant through that conversion and back.
 #![cfg(target_arch = "wasm32")]
 
-use converge_core::table::ColumnType;
+use converge_core::ingest::{ingest, ReadOptions};
+use converge_core::schema::{detect, Field, Overrides, Role};
 use converge_wasm::protocol::{
-    ColumnSummary, DatasetId, DatasetSummary, ErrorCode, FromWorker, Request, RequestId, Response,
+    DatasetId, DatasetSummary, ErrorCode, FileHandle, FromWorker, Request, RequestId, Response,
     TablePage, ToWorker, WorkerError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -22,23 +24,30 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(mes
 }
 
 fn summary() -> DatasetSummary {
+    let csv = "email,amount,when\nada@example.com,12.5,2025-01-02\nbob@example.com,3\n";
+    let ingested = ingest(
+        "orders.csv",
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        ReadOptions::default(),
+    )
+    .unwrap();
+    let overrides = Overrides {
+        role: Some(Role::Orders),
+        fields: vec![("amount".into(), Some(Field::Amount))],
+    };
     DatasetSummary {
         id: DatasetId(3),
-        name: "crm_customers".into(),
+        name: "orders".into(),
         n_rows: 9_007_199_254_740_991, // 2^53 - 1: the largest count a JavaScript number holds
-        columns: vec![
-            ColumnSummary {
-                name: "email".into(),
-                column_type: ColumnType::Text,
-                n_missing: 0,
-            },
-            ColumnSummary {
-                name: "signup_date".into(),
-                column_type: ColumnType::Date,
-                n_missing: 12,
-            },
-        ],
+        schema: detect(&ingested.table, &overrides),
+        report: ingested.report,
+        overrides,
     }
+}
+
+fn file(name: &str, content: &str) -> web_sys::File {
+    let parts = js_sys::Array::of1(&content.into());
+    web_sys::File::new_with_str_sequence(&parts, name).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -57,6 +66,16 @@ fn requests_round_trip() {
         },
         Request::RemoveDataset {
             dataset: DatasetId(0),
+        },
+        Request::SetSchema {
+            dataset: DatasetId(2),
+            overrides: Overrides {
+                role: Some(Role::Events),
+                fields: vec![("col".into(), None), ("url".into(), Some(Field::Url))],
+            },
+        },
+        Request::RejectedRowsCsv {
+            dataset: DatasetId(2),
         },
         Request::Crash,
     ] {
@@ -103,6 +122,13 @@ fn answers_round_trip() {
             id,
             response: Response::Page { page },
         },
+        FromWorker::Done {
+            id,
+            response: Response::Csv {
+                file_name: "orders - refused rows.csv".into(),
+                text: "file,line,reason,row\n".into(),
+            },
+        },
         FromWorker::Crashed {
             message: "panicked at src/lib.rs:1:1".into(),
         },
@@ -112,6 +138,28 @@ fn answers_round_trip() {
     ] {
         round_trip(message);
     }
+}
+
+#[wasm_bindgen_test]
+fn files_cross_as_the_browser_object_itself() {
+    let original = file("tickets.ndjson", "{\"a\": 1}\n");
+    let message = ToWorker::Run {
+        id: RequestId(5),
+        request: Request::ImportFile {
+            file: FileHandle(original.clone().into()),
+        },
+    };
+    let value = serde_wasm_bindgen::to_value(&message).unwrap();
+    let ToWorker::Run {
+        request: Request::ImportFile { file: handle },
+        ..
+    } = serde_wasm_bindgen::from_value(value).unwrap()
+    else {
+        panic!("the message changed kind on the way");
+    };
+    let back: web_sys::File = handle.0.dyn_into().unwrap();
+    assert_eq!(back.name(), "tickets.ndjson");
+    assert_eq!(back.size(), 9.0);
 }
 
 #[wasm_bindgen_test]
@@ -132,15 +180,17 @@ fn errors_arrive_as_worker_errors() {
 
 #[wasm_bindgen_test]
 fn a_message_from_another_version_is_refused_not_misread() {
-    let foreign = serde_wasm_bindgen::to_value(&serde_json_like()).unwrap();
+    // Shaped like ours, with a request kind this version does not know.
+    let foreign = js_sys::JSON::parse(r#"{"Run": {"id": 1, "request": "Teleport"}}"#).unwrap();
     assert!(serde_wasm_bindgen::from_value::<ToWorker>(foreign).is_err());
-}
-
-/// A message shaped like ours but with a request kind this version does not know.
-fn serde_json_like() -> std::collections::BTreeMap<&'static str, &'static str> {
-    [("kind", "Run"), ("request", "Teleport")]
-        .into_iter()
-        .collect()
+    let known = js_sys::JSON::parse(r#"{"Run": {"id": 1, "request": "Ping"}}"#).unwrap();
+    assert_eq!(
+        serde_wasm_bindgen::from_value::<ToWorker>(known).unwrap(),
+        ToWorker::Run {
+            id: RequestId(1),
+            request: Request::Ping
+        }
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,9 +1,11 @@
-//! One dataset: its size, its columns and their types, and a preview of its rows.
+//! One dataset: what it is, how its import went, its columns, its rows and its refused rows.
 
+use converge_core::schema::{Overrides, Role};
 use converge_wasm::protocol::DatasetSummary;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::TablePreview;
+use super::{ColumnTable, DataGrid, Problems};
 use crate::format;
 use crate::worker::use_worker;
 
@@ -12,38 +14,101 @@ pub struct DatasetCardProps {
     pub dataset: DatasetSummary,
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Columns,
+    Rows,
+    Problems,
+}
+
 #[function_component(DatasetCard)]
 pub fn dataset_card(props: &DatasetCardProps) -> Html {
     let context = use_worker();
+    let tab = use_state(|| Tab::Columns);
     let dataset = &props.dataset;
+    let report = &dataset.report;
     let remove = {
         let worker = context.worker.clone();
         let id = dataset.id;
         Callback::from(move |_: MouseEvent| worker.remove_dataset(id))
     };
+    let on_role = {
+        let worker = context.worker.clone();
+        let id = dataset.id;
+        let overrides = dataset.overrides.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let role = Role::ALL
+                .iter()
+                .copied()
+                .find(|role| role.label() == select.value());
+            let overrides = Overrides {
+                role,
+                ..overrides.clone()
+            };
+            worker.set_schema(id, overrides);
+        })
+    };
+    let tab_button = |which: Tab, label: String| {
+        let tab = tab.clone();
+        let selected = *tab == which;
+        let onclick = Callback::from(move |_: MouseEvent| tab.set(which));
+        html! {
+            <button role="tab" class={classes!("tab", selected.then_some("selected"))} aria-selected={selected.to_string()} {onclick}>
+                { label }
+            </button>
+        }
+    };
+    let title_id = format!("dataset-{}", dataset.id.0);
+    let role = &dataset.schema.role;
     html! {
-        <article class="card dataset" data-testid="dataset" aria-labelledby={format!("dataset-{}", dataset.id.0)}>
+        <article class="card dataset" data-testid="dataset" data-name={dataset.name.clone()} aria-labelledby={title_id.clone()}>
             <header class="card-header">
                 <div>
-                    <h2 id={format!("dataset-{}", dataset.id.0)}>{ dataset.name.clone() }</h2>
+                    <h2 id={title_id}>{ dataset.name.clone() }</h2>
                     <p class="muted">
                         <span data-testid="dataset-rows">{ format::count(dataset.n_rows) }</span>
                         { " rows · " }
-                        <span data-testid="dataset-columns">{ format::count(dataset.columns.len() as u64) }</span>
-                        { " columns" }
+                        <span data-testid="dataset-columns">{ format::count(report.columns.len() as u64) }</span>
+                        { format!(" columns · {} · {}", report.format, report.encoding) }
                     </p>
                 </div>
-                <button class="button subtle small" onclick={remove}>{ "Remove" }</button>
+                <div class="card-actions">
+                    <label class="role-picker">
+                        <span class="muted">{ "Holds" }</span>
+                        <select onchange={on_role} data-testid="role" title={role.reason.clone()}>
+                            { for Role::ALL.iter().map(|option| html! {
+                                <option value={option.label()} selected={*option == role.role}>{ option.label() }</option>
+                            }) }
+                        </select>
+                        <span class="confidence" title={role.reason.clone()}>{ format!("{:.0}% sure", role.confidence * 100.0) }</span>
+                    </label>
+                    <button class="button subtle small" onclick={remove}>{ "Remove" }</button>
+                </div>
             </header>
-            <ul class="column-chips" aria-label="Columns">
-                { for dataset.columns.iter().map(|column| html! {
-                    <li class="chip" title={format!("{} missing", format::count(column.n_missing))}>
-                        <span class="chip-name">{ column.name.clone() }</span>
-                        <span class="chip-type">{ column.column_type.label() }</span>
-                    </li>
-                }) }
-            </ul>
-            <TablePreview dataset={dataset.id} />
+            <p class="role-reason muted">{ role.reason.clone() }</p>
+            if !report.notes.is_empty() {
+                <ul class="report-notes">
+                    { for report.notes.iter().map(|note| html! { <li>{ note.clone() }</li> }) }
+                </ul>
+            }
+            <div class="tabs" role="tablist">
+                { tab_button(Tab::Columns, format!("Columns ({})", report.columns.len())) }
+                { tab_button(Tab::Rows, format!("Rows ({})", format::count(dataset.n_rows))) }
+                { tab_button(Tab::Problems, format!("Refused rows ({})", format::count(report.rows_rejected))) }
+            </div>
+            <div role="tabpanel">
+                { match *tab {
+                    Tab::Columns => html! { <ColumnTable dataset={dataset.clone()} /> },
+                    Tab::Rows => html! { <DataGrid dataset={dataset.id} n_rows={dataset.n_rows} /> },
+                    Tab::Problems => html! { <Problems dataset={dataset.clone()} /> },
+                } }
+            </div>
         </article>
     }
 }

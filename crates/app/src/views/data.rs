@@ -1,61 +1,108 @@
-//! The Data view: what the worker holds, and the way to load more.
+//! The Data view: what the worker holds, and the ways to bring more in (drop files, pick files,
+//! or load the demo company).
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{DatasetCard, ProgressBar};
+use crate::components::{DatasetCard, JobList};
 use crate::format;
 use crate::state::{Engine, JobKind};
 use crate::worker::use_worker;
+
+/// What the file picker offers; other files can still be dropped.
+const ACCEPTED: &str = ".csv,.tsv,.tab,.txt,.json,.ndjson,.jsonl";
 
 #[function_component(DataView)]
 pub fn data_view() -> Html {
     let context = use_worker();
     let state = &context.state;
-    let loading = state.job(JobKind::LoadDemo).is_some();
+    let dragging = use_state_eq(|| false);
+    let file_input = use_node_ref();
+    let loading_demo = state.job(&JobKind::LoadDemo).is_some();
     let ready = matches!(state.engine, Engine::Ready { .. });
+
     let load_demo = {
         let worker = context.worker.clone();
         let n_customers = state.settings.demo_customers;
         Callback::from(move |_: MouseEvent| worker.load_demo(n_customers))
     };
-    let load_button = html! {
-        <button class="button primary" onclick={load_demo} disabled={loading || !ready} data-testid="load-demo">
-            { if loading { "Loading demo data…" } else { "Load demo data" } }
-        </button>
+    let pick_files = {
+        let file_input = file_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = file_input.cast::<web_sys::HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let on_picked = {
+        let worker = context.worker.clone();
+        Callback::from(move |event: Event| {
+            let Some(input) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            worker.import_files(files_of(input.files()));
+            // Picking the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let dragging = dragging.clone();
+        let worker = context.worker.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            dragging.set(false);
+            let files = event.data_transfer().and_then(|transfer| transfer.files());
+            worker.import_files(files_of(files));
+        })
+    };
+
+    let actions = html! {
+        <div class="view-actions">
+            <button class="button subtle" onclick={pick_files} disabled={!ready} data-testid="add-files">{ "Add files…" }</button>
+            <button class="button primary" onclick={load_demo} disabled={loading_demo || !ready} data-testid="load-demo">
+                { if loading_demo { "Loading demo data…" } else { "Load demo data" } }
+            </button>
+        </div>
     };
     html! {
-        <section class="view" aria-labelledby="data-title">
+        <section class={classes!("view", "drop-target", dragging.then_some("dragging"))} aria-labelledby="data-title"
+                 ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+            <input ref={file_input} type="file" multiple=true accept={ACCEPTED} class="visually-hidden"
+                   onchange={on_picked} data-testid="file-input" aria-label="Choose files to import" />
             <div class="view-header">
                 <div>
                     <h1 id="data-title">{ "Data" }</h1>
-                    <p class="muted">{ "The datasets held in this browser tab. Nothing you load here is uploaded anywhere." }</p>
+                    <p class="muted">{ "Drop your exports anywhere here: CSV, TSV, JSON or JSON Lines. They are read in this browser tab and never uploaded." }</p>
                 </div>
-                if !state.datasets.is_empty() {
-                    { load_button.clone() }
-                }
+                { actions }
             </div>
+            <JobList />
             if state.datasets.is_empty() {
                 <div class="card empty-state" data-testid="empty-state">
                     <svg viewBox="0 0 48 48" aria-hidden="true" class="empty-icon">
-                        <ellipse cx="24" cy="12" rx="14" ry="5" />
-                        <path d="M10 12v24c0 2.8 6.3 5 14 5s14-2.2 14-5V12" />
-                        <path d="M10 24c0 2.8 6.3 5 14 5s14-2.2 14-5" />
+                        <path d="M24 6v24M15 21l9 9 9-9" />
+                        <path d="M8 32v6c0 2 1.5 3.5 3.5 3.5h25c2 0 3.5-1.5 3.5-3.5v-6" />
                     </svg>
-                    <h2>{ "No data yet" }</h2>
+                    <h2>{ "Bring your customer data" }</h2>
                     <p>
-                        { format!(
-                            "Load the demo company — {} customers of a European retailer, generated \
-                             in your browser — to see what Converge does with a CRM export.",
-                            format::count(state.settings.demo_customers)
-                        ) }
+                        { "Drop CRM exports, orders, reviews, support tickets, survey answers or web events here, or choose them with " }
+                        <strong>{ "Add files…" }</strong>
+                        { format!(". To look around first, load the demo company: {} customers of an outdoor retailer across seven exports, generated in your browser.", format::count(state.settings.demo_customers)) }
                     </p>
-                    { load_button }
-                    if let Some(job) = state.job(JobKind::LoadDemo) {
-                        <p class="job-line">
-                            <span class="muted">{ job.phase.clone() }</span>
-                            <ProgressBar fraction={job.fraction} label={job.kind.label()} />
-                        </p>
-                    }
                 </div>
             } else {
                 <div class="dataset-list">
@@ -64,6 +111,14 @@ pub fn data_view() -> Html {
                     }) }
                 </div>
             }
+            if *dragging {
+                <div class="drop-hint" aria-hidden="true">{ "Drop to import" }</div>
+            }
         </section>
     }
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|idx| list.get(idx)).collect()
 }
