@@ -1,4 +1,5 @@
 //! Property: any table Converge writes as CSV or JSON Lines reads back identical.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Cursor;
 

@@ -22,3 +22,25 @@ fn demo_customers_are_identical_in_the_browser() {
     let first = table.page_as_text(0, 1);
     assert_eq!(first[0][0].as_deref(), Some("C000001"));
 }
+
+#[wasm_bindgen_test]
+fn ingestion_reads_the_same_in_the_browser() {
+    use converge_core::ingest::{ingest, ReadOptions};
+    let csv = "\u{feff}name;amount;day\r\nZoë;12,50;31/12/2024\r\nBo;3,99\r\n";
+    let ingested = ingest(
+        "export.csv",
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ingested.report.rows_kept, 1);
+    assert_eq!(ingested.report.rejected[0].line, 3);
+    assert_eq!(
+        ingested.table.page_as_text(0, 1),
+        vec![vec![
+            Some("Zoë".to_owned()),
+            Some("12.5".to_owned()),
+            Some("2024-12-31".to_owned())
+        ]]
+    );
+}
