@@ -6,8 +6,10 @@
 //! held whole), then each column is converted to its inferred type and the text is dropped.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Cursor, Read};
+use std::rc::Rc;
 
 use csv::ByteRecord;
 use encoding_rs::WINDOWS_1252;
@@ -80,7 +82,8 @@ pub struct Ingest {
 
 enum Source {
     Delimited {
-        reader: csv::Reader<Box<dyn Read>>,
+        reader: csv::Reader<LineCounter>,
+        lines: Rc<RefCell<LineTracker>>,
         record: ByteRecord,
         delimiter: u8,
         /// Skipped first record that named the columns.
@@ -166,12 +169,17 @@ impl Ingest {
                     .has_header
                     .unwrap_or_else(|| sniff_header(&head_text, delimiter, complete));
                 report.has_header = has_header;
+                let lines = Rc::new(RefCell::new(LineTracker::default()));
                 Source::Delimited {
                     reader: csv::ReaderBuilder::new()
                         .delimiter(delimiter)
                         .has_headers(false)
                         .flexible(true)
-                        .from_reader(whole),
+                        .from_reader(LineCounter {
+                            inner: whole,
+                            lines: lines.clone(),
+                        }),
+                    lines,
                     record: ByteRecord::new(),
                     delimiter,
                     header_pending: has_header,
@@ -262,6 +270,7 @@ impl Ingest {
     fn step_delimited(&mut self, max_rows: usize) -> Result<bool, IngestError> {
         let Source::Delimited {
             reader,
+            lines,
             record,
             delimiter,
             header_pending,
@@ -270,6 +279,7 @@ impl Ingest {
             return Ok(true);
         };
         for _ in 0..max_rows {
+            let previous_end = reader.position().byte();
             let more = reader
                 .read_byte_record(record)
                 .map_err(|err| IngestError::Unreadable {
@@ -280,7 +290,8 @@ impl Ingest {
             if !more {
                 return Ok(true);
             }
-            let line = record.position().map_or(0, |position| position.line());
+            // The csv crate's own line count misses CR and CRLF endings; count them ourselves.
+            let line = lines.borrow_mut().next_record_line(previous_end);
             let fields: Vec<Cow<'_, str>> = record
                 .iter()
                 .map(|field| decode(unneutralise(field), &mut self.report.n_values_windows_1252))
@@ -536,6 +547,77 @@ impl RawColumn {
         self.text
             .push(value)
             .expect("a text column takes text and missing values");
+    }
+}
+
+/// Passes bytes through to the CSV reader, keeping the few it has not parsed yet so that line
+/// numbers can be counted exactly (CR, LF and CRLF alike).
+struct LineCounter {
+    inner: Box<dyn Read>,
+    lines: Rc<RefCell<LineTracker>>,
+}
+
+impl Read for LineCounter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.lines.borrow_mut().window.extend(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Line numbers of records, from the bytes the CSV reader has read but no record has passed yet.
+/// The window holds at most what the reader buffers ahead, a few kilobytes.
+struct LineTracker {
+    window: VecDeque<u8>,
+    /// Byte offset of `window[0]`.
+    window_start: u64,
+    /// The 1-based line `window[0]` is on.
+    line: u64,
+    after_cr: bool,
+}
+
+impl Default for LineTracker {
+    fn default() -> LineTracker {
+        LineTracker {
+            window: VecDeque::new(),
+            window_start: 0,
+            line: 1,
+            after_cr: false,
+        }
+    }
+}
+
+impl LineTracker {
+    /// The line the next record starts on, given the byte offset where the previous record ended:
+    /// past that offset, line breaks (and the blank lines the reader skips) are not the record.
+    fn next_record_line(&mut self, previous_end: u64) -> u64 {
+        while self.window_start < previous_end {
+            match self.window.pop_front() {
+                Some(byte) => self.advance(byte),
+                None => break,
+            }
+        }
+        while let Some(&byte) = self.window.front() {
+            if byte != b'\n' && byte != b'\r' {
+                break;
+            }
+            self.window.pop_front();
+            self.advance(byte);
+        }
+        self.line
+    }
+
+    fn advance(&mut self, byte: u8) {
+        self.window_start += 1;
+        match byte {
+            b'\r' => {
+                self.line += 1;
+                self.after_cr = true;
+            }
+            b'\n' if self.after_cr => self.after_cr = false,
+            b'\n' => self.line += 1,
+            _ => self.after_cr = false,
+        }
     }
 }
 
@@ -1083,6 +1165,17 @@ mod tests {
         );
         assert_eq!(rows(&ingested)[1][0].as_deref(), Some("multi\nline"));
         assert_eq!(rows(&ingested)[2][2].as_deref(), Some("15"));
+    }
+
+    #[test]
+    fn line_numbers_count_cr_lf_and_crlf_endings_alike() {
+        for ending in ["\n", "\r\n", "\r"] {
+            let csv = ["a;b", "1;2", "3", "", "4;\"x", "y\"", "5"].join(ending) + ending;
+            let ingested = read("t.csv", csv.as_bytes());
+            let lines: Vec<u64> = ingested.report.rejected.iter().map(|p| p.line).collect();
+            assert_eq!(lines, [3, 7], "{ending:?}");
+            assert_eq!(ingested.report.rows_kept, 2, "{ending:?}");
+        }
     }
 
     #[test]
