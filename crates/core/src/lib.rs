@@ -11,6 +11,7 @@
 
 pub mod demo;
 pub mod export;
+mod hashing;
 pub mod ingest;
 pub mod schema;
 pub mod table;

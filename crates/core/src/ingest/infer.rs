@@ -41,7 +41,7 @@ impl ColumnProfile {
             return;
         }
         self.n_values += 1;
-        self.total_chars += text.chars().count() as u64;
+        self.total_chars += text.len() as u64;
         self.distinct.insert(text);
         let first = text.trim_start().chars().next().unwrap_or(' ');
         let numeric_start =
@@ -71,11 +71,19 @@ impl ColumnProfile {
                 return;
             }
         }
-        if numeric_start || text.trim_end().ends_with(['€', '$', '£']) || text.len() > 4 {
+        let currency_code_first = text.len() > 4
+            && text.as_bytes()[..3].iter().all(u8::is_ascii_uppercase)
+            && text.as_bytes()[3] == b' ';
+        if numeric_start || currency_code_first || text.trim_end().ends_with(['€', '$', '£']) {
             if parse_decimal(text, DecimalMark::Point).is_some() {
                 self.n_decimal_point += 1;
             }
-            if parse_decimal(text, DecimalMark::Comma).is_some() {
+            if text.contains(',') && parse_decimal(text, DecimalMark::Comma).is_some() {
+                self.n_decimal_comma += 1;
+            } else if !text.contains([',', '.'])
+                && parse_decimal(text, DecimalMark::Point).is_some()
+            {
+                // No separator at all: the same number under either convention.
                 self.n_decimal_comma += 1;
             }
         }

@@ -550,8 +550,8 @@ impl RawColumn {
     }
 }
 
-/// Passes bytes through to the CSV reader, keeping the few it has not parsed yet so that line
-/// numbers can be counted exactly (CR, LF and CRLF alike).
+/// Passes bytes through to the CSV reader, noting where its line breaks are so that line numbers
+/// can be counted exactly (CR, LF and CRLF alike).
 struct LineCounter {
     inner: Box<dyn Read>,
     lines: Rc<RefCell<LineTracker>>,
@@ -560,64 +560,67 @@ struct LineCounter {
 impl Read for LineCounter {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.lines.borrow_mut().window.extend(&buf[..n]);
+        self.lines.borrow_mut().receive(&buf[..n]);
         Ok(n)
     }
 }
 
-/// Line numbers of records, from the bytes the CSV reader has read but no record has passed yet.
-/// The window holds at most what the reader buffers ahead, a few kilobytes.
+/// Line numbers of records, from the line breaks the CSV reader has read past. Only the breaks
+/// no record has passed yet are kept: at most what the reader buffers ahead.
 struct LineTracker {
-    window: VecDeque<u8>,
-    /// Byte offset of `window[0]`.
-    window_start: u64,
-    /// The 1-based line `window[0]` is on.
+    /// Offsets of `\r` and `\n` bytes not yet passed, and whether each starts a new line (the
+    /// `\n` of a CRLF does not).
+    breaks: VecDeque<(u64, bool)>,
+    /// Offset of the next byte to arrive.
+    received: u64,
+    last_cr: Option<u64>,
+    /// The 1-based line reached by the breaks passed so far.
     line: u64,
-    after_cr: bool,
 }
 
 impl Default for LineTracker {
     fn default() -> LineTracker {
         LineTracker {
-            window: VecDeque::new(),
-            window_start: 0,
+            breaks: VecDeque::new(),
+            received: 0,
+            last_cr: None,
             line: 1,
-            after_cr: false,
         }
     }
 }
 
 impl LineTracker {
-    /// The line the next record starts on, given the byte offset where the previous record ended:
-    /// past that offset, line breaks (and the blank lines the reader skips) are not the record.
-    fn next_record_line(&mut self, previous_end: u64) -> u64 {
-        while self.window_start < previous_end {
-            match self.window.pop_front() {
-                Some(byte) => self.advance(byte),
-                None => break,
-            }
+    fn receive(&mut self, bytes: &[u8]) {
+        for idx in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let offset = self.received + idx as u64;
+            let starts_line = if bytes[idx] == b'\r' {
+                self.last_cr = Some(offset);
+                true
+            } else {
+                self.last_cr.is_none_or(|cr| cr + 1 != offset)
+            };
+            self.breaks.push_back((offset, starts_line));
         }
-        while let Some(&byte) = self.window.front() {
-            if byte != b'\n' && byte != b'\r' {
-                break;
-            }
-            self.window.pop_front();
-            self.advance(byte);
-        }
-        self.line
+        self.received += bytes.len() as u64;
     }
 
-    fn advance(&mut self, byte: u8) {
-        self.window_start += 1;
-        match byte {
-            b'\r' => {
-                self.line += 1;
-                self.after_cr = true;
+    /// The line the next record starts on, given the byte offset where the previous record ended:
+    /// breaks before that offset are behind us, and breaks right at it (the previous record's
+    /// terminator, blank lines the reader skips) are not part of the record.
+    fn next_record_line(&mut self, previous_end: u64) -> u64 {
+        let mut cursor = previous_end;
+        while let Some(&(offset, starts_line)) = self.breaks.front() {
+            if offset < previous_end || offset == cursor {
+                if offset == cursor {
+                    cursor += 1;
+                }
+                self.breaks.pop_front();
+                self.line += u64::from(starts_line);
+            } else {
+                break;
             }
-            b'\n' if self.after_cr => self.after_cr = false,
-            b'\n' => self.line += 1,
-            _ => self.after_cr = false,
         }
+        self.line
     }
 }
 
@@ -897,7 +900,9 @@ struct Conversion {
     typed: Option<ColumnBuilder>,
     row_idx: usize,
     report: ColumnReport,
-    top: TopValues,
+    /// Most common values of a text column; none when nearly every value is different (ids,
+    /// emails), where "most common" means nothing and costs much.
+    top: Option<TopValues>,
 }
 
 impl Conversion {
@@ -924,9 +929,10 @@ impl Conversion {
             raw: raw.text.finish(),
             decision,
             typed,
+            top: (raw.profile.distinct.estimate() * 2 < raw.profile.n_values)
+                .then(|| TopValues::new(32)),
             row_idx: 0,
             report,
-            top: TopValues::new(32),
         }
     }
 
@@ -956,7 +962,9 @@ impl Conversion {
                 continue;
             };
             if self.decision.column_type == ColumnType::Text {
-                self.top.insert(text);
+                if let Some(top) = &mut self.top {
+                    top.insert(text);
+                }
                 continue;
             }
             let value = self.parse(text);
@@ -1006,7 +1014,7 @@ impl Conversion {
             None => self.raw,
         };
         report.n_missing = column.n_missing() as u64;
-        summarise(&column, &mut report, &self.top);
+        summarise(&column, &mut report, self.top.as_ref());
         if report.n_invalid > 0 {
             report.notes.push(format!(
                 "{} values did not read as {} and are kept as missing.",
@@ -1019,7 +1027,7 @@ impl Conversion {
 }
 
 /// Min, max, histogram and most common values, from the typed column.
-fn summarise(column: &Column, report: &mut ColumnReport, top: &TopValues) {
+fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>) {
     let valid = |row_idx: usize| !matches!(column.get(row_idx), Value::Null);
     let n_rows = column.len();
     let numeric: Option<Vec<f64>> = match column.values() {
@@ -1098,6 +1106,7 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: &TopValues) {
             ];
         }
         _ => {
+            let Some(top) = top else { return };
             report.top_values = top
                 .top(10)
                 .into_iter()

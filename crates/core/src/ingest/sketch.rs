@@ -1,82 +1,75 @@
 //! Bounded-memory summaries of a column: how many distinct values, and which are most common.
 //!
 //! A million-row column must be summarised without keeping a set of its values. The distinct
-//! count uses a K-minimum-values sketch (exact below `K` distinct values, about 3 % error above);
-//! the most common values use the Space-Saving algorithm (Metwally et al., 2005), whose counts
-//! are exact for any value more frequent than `1 / capacity` of the rows.
+//! count is exact up to [`EXACT_LIMIT`] distinct values and a HyperLogLog estimate above it
+//! (Flajolet et al., 2007; 2,048 registers, about 2.3 % standard error), at constant cost per
+//! value. The most common values use the Space-Saving algorithm (Metwally et al., 2005), whose
+//! counts are exact for any value more frequent than `1 / capacity` of the rows.
 
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use crate::hashing::{hash_str, FastMap, FastSet};
 
-/// Distinct values kept exactly before the estimate starts.
-const K: usize = 1024;
+/// Distinct values counted exactly before the estimate takes over.
+pub const EXACT_LIMIT: usize = 1024;
+/// log2 of the number of HyperLogLog registers.
+const PRECISION: u32 = 11;
 
-/// Estimates the number of distinct values seen.
-#[derive(Debug, Clone, Default)]
+/// Counts distinct values: exactly while few, by HyperLogLog beyond.
+#[derive(Debug, Clone)]
 pub struct DistinctSketch {
-    /// The `K` smallest hashes seen.
-    smallest: BTreeSet<u64>,
+    /// The hashes seen, until there are more than `EXACT_LIMIT` of them.
+    exact: Option<FastSet<u64>>,
+    registers: Vec<u8>,
+}
+
+impl Default for DistinctSketch {
+    fn default() -> DistinctSketch {
+        DistinctSketch {
+            exact: Some(FastSet::default()),
+            registers: vec![0; 1 << PRECISION],
+        }
+    }
 }
 
 impl DistinctSketch {
     pub fn insert(&mut self, value: &str) {
-        let hash = hash64(value);
-        if self.smallest.len() < K {
-            self.smallest.insert(hash);
-        } else if let Some(&largest) = self.smallest.last() {
-            if hash < largest && self.smallest.insert(hash) {
-                self.smallest.pop_last();
+        let hash = hash_str(value);
+        if let Some(exact) = &mut self.exact {
+            exact.insert(hash);
+            if exact.len() > EXACT_LIMIT {
+                self.exact = None;
             }
         }
+        let register_idx = (hash >> (64 - PRECISION)) as usize;
+        let rank = ((hash << PRECISION) | (1 << (PRECISION - 1))).leading_zeros() as u8 + 1;
+        let register = &mut self.registers[register_idx];
+        *register = (*register).max(rank);
     }
 
     pub fn estimate(&self) -> u64 {
-        if self.smallest.len() < K {
-            return self.smallest.len() as u64;
+        if let Some(exact) = &self.exact {
+            return exact.len() as u64;
         }
-        let largest = self.smallest.last().copied().unwrap_or(u64::MAX);
-        // (K - 1) / (the K-th smallest hash as a fraction of the hash space).
-        let fraction = (largest as f64 + 1.0) / (u64::MAX as f64 + 1.0);
-        ((K - 1) as f64 / fraction).round() as u64
+        let m = self.registers.len() as f64;
+        let alpha = 0.7213 / (1.0 + 1.079 / m);
+        let sum: f64 = self
+            .registers
+            .iter()
+            .map(|r| 2f64.powi(-i32::from(*r)))
+            .sum();
+        let raw = alpha * m * m / sum;
+        let n_empty = self.registers.iter().filter(|r| **r == 0).count();
+        let estimate = if raw <= 2.5 * m && n_empty > 0 {
+            // Small range: linear counting is the better estimate.
+            m * (m / n_empty as f64).ln()
+        } else {
+            raw
+        };
+        (estimate.round() as u64).max(EXACT_LIMIT as u64 + 1)
     }
 
     /// Whether the count so far is exact rather than estimated.
     pub fn is_exact(&self) -> bool {
-        self.smallest.len() < K
-    }
-}
-
-/// A well-mixed 64-bit hash (FNV-1a followed by a finaliser), the same on every platform.
-fn hash64(value: &str) -> u64 {
-    let mut hasher = Fnv1a::default();
-    value.hash(&mut hasher);
-    let mut x = hasher.finish();
-    // splitmix64's finaliser spreads FNV's weak low bits over the whole word.
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Fnv1a {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv1a {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        self.exact.is_some()
     }
 }
 
@@ -85,14 +78,14 @@ impl Hasher for Fnv1a {
 pub struct TopValues {
     capacity: usize,
     /// value → (count, overestimate)
-    counters: HashMap<String, (u64, u64)>,
+    counters: FastMap<String, (u64, u64)>,
 }
 
 impl TopValues {
     pub fn new(capacity: usize) -> TopValues {
         TopValues {
             capacity: capacity.max(1),
-            counters: HashMap::new(),
+            counters: FastMap::default(),
         }
     }
 
@@ -185,7 +178,13 @@ mod tests {
             sketch.insert(&format!("customer-{i}"));
         }
         let estimate = sketch.estimate() as f64;
-        assert!((estimate / 200_000.0 - 1.0).abs() < 0.1, "{estimate}");
+        assert!((estimate / 200_000.0 - 1.0).abs() < 0.07, "{estimate}");
+        let mut sketch = DistinctSketch::default();
+        for i in 0..3_000 {
+            sketch.insert(&format!("v{i}"));
+        }
+        let estimate = sketch.estimate() as f64;
+        assert!((estimate / 3_000.0 - 1.0).abs() < 0.07, "{estimate}");
         assert!(!sketch.is_exact());
     }
 

@@ -9,8 +9,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// Text that means "no value" in exports.
 pub fn is_null_token(text: &str) -> bool {
+    let text = text.trim();
+    // Every token is at most four bytes: most values are ruled out without a comparison.
+    if text.len() > 4 {
+        return false;
+    }
     matches!(
-        text.trim(),
+        text,
         "" | "NA"
             | "N/A"
             | "n/a"
@@ -52,6 +57,11 @@ pub enum DecimalMark {
 /// A decimal number, with currency symbols or codes and thousands separators (in groups of three)
 /// tolerated.
 pub fn parse_decimal(text: &str, mark: DecimalMark) -> Option<f64> {
+    if mark == DecimalMark::Point {
+        if let Some(value) = parse_plain_decimal(text) {
+            return Some(value);
+        }
+    }
     let text = strip_currency(text.trim());
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -91,6 +101,23 @@ pub fn parse_decimal(text: &str, mark: DecimalMark) -> Option<f64> {
         normalised.push_str(exponent);
     }
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The common case, fast: `-12.50`, digits with at most one point and no leading zero, nothing
+/// else. `None` means "not this simple", not "not a number".
+fn parse_plain_decimal(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let (&first, rest) = digits.split_first()?;
+    let simple = first.is_ascii_digit()
+        && rest.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        && rest.iter().filter(|b| **b == b'.').count() <= 1
+        && !(first == b'0' && rest.first().is_some_and(u8::is_ascii_digit))
+        && !text.ends_with('.');
+    if !simple {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// The digits of a whole part written with or without thousands separators (`1,234,567`,
@@ -139,10 +166,14 @@ fn strip_currency(text: &str) -> &str {
 }
 
 pub fn parse_boolean(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "t" | "yes" | "y" => Some(true),
-        "false" | "f" | "no" | "n" => Some(false),
-        _ => None,
+    let text = text.trim();
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if is("true") || is("t") || is("yes") || is("y") {
+        Some(true)
+    } else if is("false") || is("f") || is("no") || is("n") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -236,7 +267,14 @@ use chrono::Datelike;
 /// `T` or a space, with or without seconds, fractions and an offset (none means UTC).
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     let text = text.trim();
-    if text.len() < 16 || !text.as_bytes()[0].is_ascii_digit() {
+    let bytes = text.as_bytes();
+    // `YYYY-MM-DD` then `T` or a space: anything else is not worth asking chrono about.
+    let shaped = bytes.len() >= 16
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && matches!(bytes[10], b'T' | b' ');
+    if !shaped {
         return None;
     }
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {

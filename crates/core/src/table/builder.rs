@@ -1,6 +1,6 @@
 //! Building tables one value at a time, as readers and generators produce them.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 
 use super::{Column, ColumnType, ColumnValues, Table, TableError, Validity, Value};
 
@@ -19,7 +19,7 @@ pub struct ColumnBuilder {
     name: String,
     values: ColumnValues,
     validity: Validity,
-    category_codes: HashMap<String, u32>,
+    category_codes: FastMap<String, u32>,
 }
 
 impl ColumnBuilder {
@@ -43,7 +43,7 @@ impl ColumnBuilder {
             name: name.into(),
             values,
             validity: Validity::default(),
-            category_codes: HashMap::new(),
+            category_codes: FastMap::default(),
         }
     }
 
