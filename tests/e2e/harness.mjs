@@ -20,13 +20,16 @@ export const DIST = process.env.CONVERGE_DIST ?? new URL('../../dist', import.me
 export const OUT = process.env.CONVERGE_E2E_OUT ?? new URL('../../target/e2e', import.meta.url).pathname;
 const CHROMIUM = process.env.CONVERGE_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Serves DIST on a free loopback port; resolves to { origin, close }. */
-export async function serveDist() {
+/**
+ * Serves DIST on a free loopback port; resolves to { origin, close }. `extra` maps URL paths to
+ * files outside DIST (the benchmark's peer libraries).
+ */
+export async function serveDist(extra = {}) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(DIST, path));
-      if (!file.startsWith(normalize(DIST) + sep) && file !== normalize(DIST)) throw new Error('outside');
+      let file = extra[path] ?? normalize(join(DIST, path));
+      if (!extra[path] && !file.startsWith(normalize(DIST) + sep) && file !== normalize(DIST)) throw new Error('outside');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });

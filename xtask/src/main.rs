@@ -4,6 +4,7 @@
 //! first installs what it needs and is missing, so a fresh machine needs nothing but cargo; each
 //! install step checks before it acts, so a second run costs seconds.
 
+mod bench;
 mod csp;
 mod serve;
 mod tasks;
@@ -20,6 +21,9 @@ TASKS:
                        http://127.0.0.1:8080 (or N)
     test               fmt, clippy (native and wasm32), docs, native tests, wasm tests in headless
                        Chromium, then the end-to-end browser tests
+    bench ingest       time Converge's import against pandas, polars (natively) and PapaParse (in
+                       headless Chromium) on the same generated 100 MB CSV; writes
+                       docs/benchmarks/ingest.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => port_arg(&args[1..]).and_then(tasks::serve),
         Some("test") => tasks::test(),
+        Some("bench") => bench::run_bench(args.get(1).map_or("ingest", String::as_str)),
         Some("build") => tasks::build(),
         Some("install") => tools::install(tools::Need::Everything),
         Some("csp") => csp::run_as_trunk_hook(),

@@ -104,7 +104,7 @@ pub fn test() -> anyhow::Result<()> {
 
 /// Builds the app into `dist/` with Trunk in release mode; Trunk's post-build hook runs
 /// `cargo xtask csp`.
-fn build_app() -> anyhow::Result<()> {
+pub fn build_app() -> anyhow::Result<()> {
     let root = project_root();
     check_trunk_pins_wasm_bindgen()?;
     run(Command::new("trunk")

@@ -1,0 +1,216 @@
+//! `cargo xtask bench ingest`: Converge against the tools a user would otherwise reach for, on
+//! the same generated file, side by side in one run.
+//!
+//! Natively: the `converge` CLI (release) against pandas and polars `read_csv` (installed into a
+//! virtual environment under `target/`; skipped, and said so, if pip cannot install them). In the
+//! browser: the app's worker against PapaParse, in the same headless Chromium. Each is run three
+//! times and the median is kept. Results are printed and written to `docs/benchmarks/ingest.md`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+
+use crate::project_root;
+use crate::tasks::{build_app, run};
+use crate::tools::{self, Need, CHROMIUM};
+
+const TARGET_BYTES: u64 = 100_000_000;
+const RUNS: usize = 3;
+
+pub fn run_bench(what: &str) -> anyhow::Result<()> {
+    if what != "ingest" {
+        bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`");
+    }
+    tools::install(Need::Everything)?;
+    let root = project_root();
+    let file = generate_orders(&root.join("target/bench/orders-100mb.csv"))?;
+    let megabytes = std::fs::metadata(&file)?.len() as f64 / 1e6;
+
+    run(Command::new("cargo")
+        .args(["build", "--release", "-p", "converge-cli"])
+        .current_dir(&root))?;
+    let converge = root.join("target/release/converge");
+    let native = median(RUNS, || {
+        let started = Instant::now();
+        let status = Command::new(&converge)
+            .args(["inspect", "--json"])
+            .arg(&file)
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("converge inspect failed");
+        }
+        Ok(started.elapsed().as_secs_f64())
+    })?;
+
+    let python = python_with_peers(&root);
+    let mut peers: Vec<(&str, Option<f64>, String)> = Vec::new();
+    for (name, code) in [
+        ("pandas.read_csv", "import pandas as pd; pd.read_csv(path)"),
+        ("polars.read_csv", "import polars as pl; pl.read_csv(path)"),
+    ] {
+        let timed = python.as_ref().map_err(|err| format!("{err:#}")).and_then(|python| {
+            median(RUNS, || python_seconds(python, code, &file)).map_err(|err| format!("{err:#}"))
+        });
+        match timed {
+            Ok(seconds) => peers.push((name, Some(seconds), String::new())),
+            Err(why) => peers.push((name, None, why)),
+        }
+    }
+
+    build_app()?;
+    let browser = browser_bench(&root, &file)?;
+
+    let mut table = String::new();
+    let _ = writeln!(table, "# Ingestion benchmark\n");
+    let _ = writeln!(
+        table,
+        "`cargo xtask bench ingest` on {}: a generated orders export of {megabytes:.0} MB ({} rows, 6 columns: id, email, \
+         decimal amount, ISO date, channel, quoted note). Median of {RUNS} runs on this machine ({} cores). \
+         Converge's figures include type inference, typed columnar storage, per-column statistics and role detection.\n",
+        today(),
+        browser.rows,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    let _ = writeln!(table, "| where | tool | seconds | MB/s | Converge is … faster |");
+    let _ = writeln!(table, "|---|---|---:|---:|---:|");
+    let _ = writeln!(table, "| native | converge inspect (Rust, 1 thread) | {native:.2} | {:.0} | — |", megabytes / native);
+    for (name, seconds, why) in &peers {
+        match seconds {
+            Some(seconds) => {
+                let _ = writeln!(table, "| native | {name} | {seconds:.2} | {:.0} | {:.2}× |", megabytes / seconds, seconds / native);
+            }
+            None => {
+                let _ = writeln!(table, "| native | {name} | not run: {why} | | |");
+            }
+        }
+    }
+    let ours = browser.converge_ms as f64 / 1000.0;
+    let papa = browser.papaparse_ms as f64 / 1000.0;
+    let _ = writeln!(table, "| headless Chromium | Converge (wasm, in its worker) | {ours:.2} | {:.0} | — |", megabytes / ours);
+    let _ = writeln!(table, "| headless Chromium | PapaParse 5.5 (header, dynamicTyping) | {papa:.2} | {:.0} | {:.2}× |", megabytes / papa, papa / ours);
+    println!("\n{table}");
+    let out = root.join("docs/benchmarks/ingest.md");
+    std::fs::create_dir_all(out.parent().expect("docs/benchmarks has a parent"))?;
+    std::fs::write(&out, table)?;
+    println!("written to {}", out.display());
+    Ok(())
+}
+
+/// Writes the benchmark's orders export once; later runs reuse it.
+fn generate_orders(path: &Path) -> anyhow::Result<PathBuf> {
+    if std::fs::metadata(path).is_ok_and(|meta| meta.len() >= TARGET_BYTES) {
+        return Ok(path.to_path_buf());
+    }
+    std::fs::create_dir_all(path.parent().context("bench file has a folder")?)?;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut written = out.write(b"order_id,email,amount,order_date,channel,note\n")? as u64;
+    let mut row_idx: u64 = 0;
+    while written < TARGET_BYTES {
+        let line = format!(
+            "O{row_idx:08},customer{}@example.com,{}.{:02},2025-{:02}-{:02},{},\"{}\"\n",
+            row_idx % 50_000,
+            row_idx % 500,
+            row_idx % 97,
+            1 + row_idx % 12,
+            1 + row_idx % 28,
+            ["web", "app", "store"][(row_idx % 3) as usize],
+            if row_idx % 7 == 0 { "gift, wrapped \"nicely\"" } else { "thanks" },
+        );
+        out.write_all(line.as_bytes())?;
+        written += line.len() as u64;
+        row_idx += 1;
+    }
+    out.flush()?;
+    Ok(path.to_path_buf())
+}
+
+/// A Python with pandas and polars, in `target/bench-venv` (made and filled on first use).
+fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target/bench-venv");
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import pandas, polars"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if ready {
+        return Ok(python);
+    }
+    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "pandas", "polars"])
+        .env("PIP_CACHE_DIR", root.join("target/pip-cache")))
+    .context("installing pandas and polars with pip")?;
+    Ok(python)
+}
+
+fn python_seconds(python: &Path, code: &str, file: &Path) -> anyhow::Result<f64> {
+    let script = format!(
+        "import time, sys\npath = sys.argv[1]\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
+    );
+    let out = Command::new(python).arg("-c").arg(script).arg(file).output()?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("python failed"));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+}
+
+struct BrowserResult {
+    converge_ms: u64,
+    papaparse_ms: u64,
+    rows: String,
+}
+
+fn browser_bench(root: &Path, file: &Path) -> anyhow::Result<BrowserResult> {
+    let out = Command::new("node")
+        .arg("tests/bench/ingest.mjs")
+        .current_dir(root)
+        .env("CONVERGE_DIST", root.join("dist"))
+        .env("CONVERGE_CHROMIUM", CHROMIUM)
+        .env("CONVERGE_BENCH_FILE", file)
+        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        bail!("the browser benchmark failed");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    let number_list = |key: &str| -> anyhow::Result<u64> {
+        let start = line.find(&format!("\"{key}\":[")).context("benchmark output")? + key.len() + 4;
+        let end = start + line[start..].find(']').context("benchmark output")?;
+        let mut values: Vec<u64> = line[start..end].split(',').filter_map(|v| v.trim().parse().ok()).collect();
+        values.sort_unstable();
+        values.get(values.len() / 2).copied().context("no runs")
+    };
+    let rows = line
+        .split("\"converge\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("?")
+        .to_owned();
+    Ok(BrowserResult {
+        converge_ms: number_list("converge_ms")?,
+        papaparse_ms: number_list("papaparse_ms")?,
+        rows,
+    })
+}
+
+fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
+    let mut seconds = (0..runs).map(|_| measure()).collect::<anyhow::Result<Vec<f64>>>()?;
+    seconds.sort_by(f64::total_cmp);
+    Ok(seconds[seconds.len() / 2])
+}
+
+fn today() -> String {
+    Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
