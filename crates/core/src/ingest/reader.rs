@@ -292,13 +292,11 @@ impl Ingest {
             }
             // The csv crate's own line count misses CR and CRLF endings; count them ourselves.
             let line = lines.borrow_mut().next_record_line(previous_end);
-            let fields: Vec<Cow<'_, str>> = record
-                .iter()
-                .map(|field| decode(unneutralise(field), &mut self.report.n_values_windows_1252))
-                .collect();
+            let n_windows_1252 = &mut self.report.n_values_windows_1252;
             if *header_pending {
                 *header_pending = false;
-                self.columns = column_names(fields.iter().map(|f| f.as_ref()))
+                let cells: Vec<Cow<'_, str>> = record.iter().map(|field| decode(unneutralise(field), n_windows_1252)).collect();
+                self.columns = column_names(cells.iter().map(|f| f.as_ref()))
                     .into_iter()
                     .map(RawColumn::new)
                     .collect();
@@ -307,29 +305,27 @@ impl Ingest {
             self.report.rows_read += 1;
             if self.columns.is_empty() {
                 // No header: the first row sets the width, and columns are numbered.
-                self.columns = (1..=fields.len())
+                self.columns = (1..=record.len())
                     .map(|n| RawColumn::new(format!("column_{n}")))
                     .collect();
             }
             let n_columns = self.columns.len();
-            let fits = fields.len() == n_columns
-                || (fields.len() > n_columns && fields[n_columns..].iter().all(|f| f.is_empty()));
+            let fits = record.len() == n_columns
+                || (record.len() > n_columns && record.iter().skip(n_columns).all(<[u8]>::is_empty));
             if !fits {
-                let excerpt = fields.join(&(*delimiter as char).to_string());
-                let expected = if self.report.has_header {
-                    "the header has"
-                } else {
-                    "the first row has"
-                };
+                let mut ignored = 0;
+                let cells: Vec<Cow<'_, str>> = record.iter().map(|field| decode(field, &mut ignored)).collect();
+                let excerpt = cells.join(&(*delimiter as char).to_string());
+                let expected = if self.report.has_header { "the header has" } else { "the first row has" };
                 self.report.reject(
                     line,
-                    format!("{} fields, {expected} {n_columns}", fields.len()),
+                    format!("{} fields, {expected} {n_columns}", record.len()),
                     &excerpt,
                 );
                 continue;
             }
-            for (column, field) in self.columns.iter_mut().zip(&fields) {
-                column.push(field);
+            for (column, field) in self.columns.iter_mut().zip(record.iter()) {
+                column.push(&decode(unneutralise(field), n_windows_1252));
             }
             self.row_lines.push(line);
             self.report.rows_kept += 1;
@@ -1058,14 +1054,19 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
         _ => None,
     };
     if let Some(numbers) = numeric {
-        let min_idx = (0..n_rows)
-            .filter(|i| valid(*i))
-            .min_by(|a, b| order(column, *a, *b));
-        let max_idx = (0..n_rows)
-            .filter(|i| valid(*i))
-            .max_by(|a, b| order(column, *a, *b));
-        report.min = min_idx.and_then(|i| column.display(i));
-        report.max = max_idx.and_then(|i| column.display(i));
+        let extreme = |pick_max: bool| -> Option<String> {
+            let mut best: Option<(usize, f64)> = None;
+            let valid_rows = (0..n_rows).filter(|i| valid(*i));
+            for (row_idx, value) in valid_rows.zip(numbers.iter().copied()) {
+                let better = best.is_none_or(|(_, held)| if pick_max { value > held } else { value < held });
+                if better {
+                    best = Some((row_idx, value));
+                }
+            }
+            best.and_then(|(row_idx, _)| column.display(row_idx))
+        };
+        report.min = extreme(false);
+        report.max = extreme(true);
         report.histogram = Histogram::of(numbers.iter().copied(), HISTOGRAM_BINS);
         return;
     }
@@ -1117,16 +1118,6 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
                 })
                 .collect();
         }
-    }
-}
-
-fn order(column: &Column, a: usize, b: usize) -> std::cmp::Ordering {
-    match (column.get(a), column.get(b)) {
-        (Value::Integer(x), Value::Integer(y)) => x.cmp(&y),
-        (Value::Decimal(x), Value::Decimal(y)) => x.total_cmp(&y),
-        (Value::Date(x), Value::Date(y)) => x.cmp(&y),
-        (Value::Timestamp(x), Value::Timestamp(y)) => x.cmp(&y),
-        _ => std::cmp::Ordering::Equal,
     }
 }
 

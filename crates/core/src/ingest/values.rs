@@ -234,27 +234,24 @@ pub fn parse_date(text: &str, order: DateOrder) -> Option<i32> {
 }
 
 fn split_date(text: &str) -> Option<(&str, &str, &str)> {
-    if text.len() < 8 || text.len() > 10 {
+    let bytes = text.as_bytes();
+    if bytes.len() < 8 || bytes.len() > 10 {
         return None;
     }
-    let separator = text.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-    let mut parts = text.split(separator);
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || [a, b, c]
-            .iter()
-            .any(|part| part.is_empty() || part.len() > 4)
-    {
+    let separator = *bytes.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
+    let first = bytes.iter().position(|b| *b == separator)?;
+    let second = first + 1 + bytes[first + 1..].iter().position(|b| *b == separator)?;
+    let (a, b, c) = (&text[..first], &text[first + 1..second], &text[second + 1..]);
+    if c.as_bytes().contains(&separator) || [a, b, c].iter().any(|part| part.is_empty() || part.len() > 4) {
         return None;
     }
     Some((a, b, c))
 }
 
 fn num(part: &str) -> Option<i32> {
-    if !part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    part.parse().ok()
+    part.bytes().try_fold(0i32, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0'))
+    })
 }
 
 pub(crate) fn days_since_epoch(date: NaiveDate) -> i32 {
