@@ -53,9 +53,13 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         ("pandas.read_csv", "import pandas as pd; pd.read_csv(path)"),
         ("polars.read_csv", "import polars as pl; pl.read_csv(path)"),
     ] {
-        let timed = python.as_ref().map_err(|err| format!("{err:#}")).and_then(|python| {
-            median(RUNS, || python_seconds(python, code, &file)).map_err(|err| format!("{err:#}"))
-        });
+        let timed = python
+            .as_ref()
+            .map_err(|err| format!("{err:#}"))
+            .and_then(|python| {
+                median(RUNS, || python_seconds(python, code, &file))
+                    .map_err(|err| format!("{err:#}"))
+            });
         match timed {
             Ok(seconds) => peers.push((name, Some(seconds), String::new())),
             Err(why) => peers.push((name, None, why)),
@@ -76,13 +80,25 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         browser.rows,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
-    let _ = writeln!(table, "| where | tool | seconds | MB/s | Converge is … faster |");
+    let _ = writeln!(
+        table,
+        "| where | tool | seconds | MB/s | Converge is … faster |"
+    );
     let _ = writeln!(table, "|---|---|---:|---:|---:|");
-    let _ = writeln!(table, "| native | converge inspect (Rust, 1 thread) | {native:.2} | {:.0} | — |", megabytes / native);
+    let _ = writeln!(
+        table,
+        "| native | converge inspect (Rust, 1 thread) | {native:.2} | {:.0} | — |",
+        megabytes / native
+    );
     for (name, seconds, why) in &peers {
         match seconds {
             Some(seconds) => {
-                let _ = writeln!(table, "| native | {name} | {seconds:.2} | {:.0} | {:.2}× |", megabytes / seconds, seconds / native);
+                let _ = writeln!(
+                    table,
+                    "| native | {name} | {seconds:.2} | {:.0} | {:.2}× |",
+                    megabytes / seconds,
+                    seconds / native
+                );
             }
             None => {
                 let _ = writeln!(table, "| native | {name} | not run: {why} | | |");
@@ -91,7 +107,11 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
     }
     let ours = browser.converge_ms as f64 / 1000.0;
     let papa = browser.papaparse_ms as f64 / 1000.0;
-    let _ = writeln!(table, "| headless Chromium | Converge (wasm, in its worker) | {ours:.2} | {:.0} | — |", megabytes / ours);
+    let _ = writeln!(
+        table,
+        "| headless Chromium | Converge (wasm, in its worker) | {ours:.2} | {:.0} | — |",
+        megabytes / ours
+    );
     let _ = writeln!(table, "| headless Chromium | PapaParse 5.5 (header, dynamicTyping) | {papa:.2} | {:.0} | {:.2}× |", megabytes / papa, papa / ours);
     println!("\n{table}");
     let out = root.join("docs/benchmarks/ingest.md");
@@ -119,7 +139,11 @@ fn generate_orders(path: &Path) -> anyhow::Result<PathBuf> {
             1 + row_idx % 12,
             1 + row_idx % 28,
             ["web", "app", "store"][(row_idx % 3) as usize],
-            if row_idx % 7 == 0 { "gift, wrapped \"nicely\"" } else { "thanks" },
+            if row_idx % 7 == 0 {
+                "gift, wrapped \"\"nicely\"\""
+            } else {
+                "thanks"
+            },
         );
         out.write_all(line.as_bytes())?;
         written += line.len() as u64;
@@ -153,9 +177,19 @@ fn python_seconds(python: &Path, code: &str, file: &Path) -> anyhow::Result<f64>
     let script = format!(
         "import time, sys\npath = sys.argv[1]\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
     );
-    let out = Command::new(python).arg("-c").arg(script).arg(file).output()?;
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(file)
+        .output()?;
     if !out.status.success() {
-        bail!("{}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("python failed"));
+        bail!(
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("python failed")
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
 }
@@ -182,9 +216,16 @@ fn browser_bench(root: &Path, file: &Path) -> anyhow::Result<BrowserResult> {
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text.lines().last().unwrap_or("");
     let number_list = |key: &str| -> anyhow::Result<u64> {
-        let start = line.find(&format!("\"{key}\":[")).context("benchmark output")? + key.len() + 4;
+        let start = line
+            .find(&format!("\"{key}\":["))
+            .context("benchmark output")?
+            + key.len()
+            + 4;
         let end = start + line[start..].find(']').context("benchmark output")?;
-        let mut values: Vec<u64> = line[start..end].split(',').filter_map(|v| v.trim().parse().ok()).collect();
+        let mut values: Vec<u64> = line[start..end]
+            .split(',')
+            .filter_map(|v| v.trim().parse().ok())
+            .collect();
         values.sort_unstable();
         values.get(values.len() / 2).copied().context("no runs")
     };
@@ -202,7 +243,9 @@ fn browser_bench(root: &Path, file: &Path) -> anyhow::Result<BrowserResult> {
 }
 
 fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
-    let mut seconds = (0..runs).map(|_| measure()).collect::<anyhow::Result<Vec<f64>>>()?;
+    let mut seconds = (0..runs)
+        .map(|_| measure())
+        .collect::<anyhow::Result<Vec<f64>>>()?;
     seconds.sort_by(f64::total_cmp);
     Ok(seconds[seconds.len() / 2])
 }

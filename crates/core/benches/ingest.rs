@@ -21,7 +21,7 @@ fn orders_csv(n_rows: usize) -> Vec<u8> {
             1 + i % 28,
             ["web", "app", "store"][i % 3],
             if i % 7 == 0 {
-                "gift, wrapped \"nicely\""
+                "gift, wrapped \"\"nicely\"\""
             } else {
                 ""
             },

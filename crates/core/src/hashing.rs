@@ -11,8 +11,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` with the fast hash.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
-/// A `HashSet` with the fast hash.
-pub type FastSet<T> = HashSet<T, BuildHasherDefault<WordHasher>>;
 
 /// Word-at-a-time multiply-xor hashing, finished with splitmix64's mixer so that every bit of the
 /// result depends on every byte of the input.
@@ -51,6 +49,30 @@ impl Hasher for WordHasher {
         x ^= x >> 27;
         x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
         x ^ (x >> 31)
+    }
+}
+
+/// A set of values that are hashes already: they are used as their own hash.
+pub type HashedSet = HashSet<u64, BuildHasherDefault<AlreadyHashed>>;
+
+/// Passes a `u64` hash through unchanged.
+#[derive(Default)]
+pub struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is expected; anything else is folded in rather than lost.
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

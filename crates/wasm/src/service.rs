@@ -181,8 +181,11 @@ impl ImportJob {
         reader: impl Read + 'static,
         total_bytes: Option<u64>,
     ) -> Result<ImportJob, WorkerError> {
-        let ingest = Ingest::new(file_name, reader, ReadOptions::default())
+        let mut ingest = Ingest::new(file_name, reader, ReadOptions::default())
             .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        if let Some(total_bytes) = total_bytes {
+            ingest = ingest.with_size_hint(total_bytes);
+        }
         Ok(ImportJob {
             ingest: Some(ingest),
             file_name: file_name.to_owned(),

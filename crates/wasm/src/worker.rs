@@ -188,7 +188,7 @@ impl Job {
     /// Yields to the event loop once the time slice is spent, then fails if the user cancelled.
     async fn checkpoint(&self) -> Result<(), WorkerError> {
         if js_sys::Date::now() - self.slice_started_ms.get() >= TIME_SLICE_MS {
-            TimeoutFuture::new(0).await;
+            yield_to_event_loop().await;
             self.slice_started_ms.set(js_sys::Date::now());
         }
         if CANCELLED.with_borrow(|cancelled| cancelled.contains(&self.id)) {
@@ -196,6 +196,24 @@ impl Job {
         }
         Ok(())
     }
+}
+
+/// Lets queued messages (a cancel, another request) run, then resumes. A message to ourselves
+/// through a `MessageChannel` comes back at once, where `setTimeout(0)` is clamped to 4 ms once
+/// nested; should the channel fail, the timer still works.
+async fn yield_to_event_loop() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        TimeoutFuture::new(0).await;
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        channel.port1().set_onmessage(Some(&resolve));
+        if channel.port2().post_message(&JsValue::NULL).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    channel.port1().close();
 }
 
 fn post(message: &FromWorker) {

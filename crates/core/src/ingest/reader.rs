@@ -78,7 +78,13 @@ pub struct Ingest {
     report: IngestReport,
     typing: Option<Typing>,
     finished: Option<Ingested>,
+    /// The file's size, if known: used once to size the columns for the whole file.
+    size_hint: Option<u64>,
+    reserved: bool,
 }
+
+/// Rows read before the columns are sized from the file's size.
+const ROWS_BEFORE_RESERVING: u64 = 2_000;
 
 enum Source {
     Delimited {
@@ -210,7 +216,38 @@ impl Ingest {
             report,
             typing: None,
             finished: None,
+            size_hint: None,
+            reserved: false,
         })
+    }
+
+    /// Tells the import how big the file is, so that it can size its columns once rather than
+    /// grow them step by step (which, in WebAssembly, means copying them).
+    pub fn with_size_hint(mut self, total_bytes: u64) -> Ingest {
+        self.size_hint = Some(total_bytes);
+        self
+    }
+
+    /// Once a few thousand rows are in, extrapolates each column's final size from the share of
+    /// the file read so far, with a little room to spare.
+    fn reserve_for_whole_file(&mut self) {
+        let Some(total) = self.size_hint else { return };
+        if self.reserved
+            || self.report.rows_kept < ROWS_BEFORE_RESERVING
+            || self.report.bytes_read == 0
+        {
+            return;
+        }
+        self.reserved = true;
+        let scale = total as f64 / self.report.bytes_read as f64 * 1.05;
+        let rows_so_far = self.report.rows_kept as f64;
+        let more_rows = (rows_so_far * scale - rows_so_far).max(0.0) as usize;
+        for column in &mut self.columns {
+            let bytes_so_far = column.text.text_bytes() as f64;
+            let more_bytes = (bytes_so_far * scale - bytes_so_far).max(0.0) as usize;
+            column.text.reserve(more_rows, more_bytes);
+        }
+        self.row_lines.reserve(more_rows);
     }
 
     /// Reads or converts up to `max_rows` rows.
@@ -233,6 +270,7 @@ impl Ingest {
             Source::JsonDocument { .. } => self.step_json_document(max_rows)?,
             Source::Exhausted => true,
         };
+        self.reserve_for_whole_file();
         if source_done {
             self.source = Source::Exhausted;
             self.start_typing();
@@ -295,7 +333,10 @@ impl Ingest {
             let n_windows_1252 = &mut self.report.n_values_windows_1252;
             if *header_pending {
                 *header_pending = false;
-                let cells: Vec<Cow<'_, str>> = record.iter().map(|field| decode(unneutralise(field), n_windows_1252)).collect();
+                let cells: Vec<Cow<'_, str>> = record
+                    .iter()
+                    .map(|field| decode(unneutralise(field), n_windows_1252))
+                    .collect();
                 self.columns = column_names(cells.iter().map(|f| f.as_ref()))
                     .into_iter()
                     .map(RawColumn::new)
@@ -311,12 +352,20 @@ impl Ingest {
             }
             let n_columns = self.columns.len();
             let fits = record.len() == n_columns
-                || (record.len() > n_columns && record.iter().skip(n_columns).all(<[u8]>::is_empty));
+                || (record.len() > n_columns
+                    && record.iter().skip(n_columns).all(<[u8]>::is_empty));
             if !fits {
                 let mut ignored = 0;
-                let cells: Vec<Cow<'_, str>> = record.iter().map(|field| decode(field, &mut ignored)).collect();
+                let cells: Vec<Cow<'_, str>> = record
+                    .iter()
+                    .map(|field| decode(field, &mut ignored))
+                    .collect();
                 let excerpt = cells.join(&(*delimiter as char).to_string());
-                let expected = if self.report.has_header { "the header has" } else { "the first row has" };
+                let expected = if self.report.has_header {
+                    "the header has"
+                } else {
+                    "the first row has"
+                };
                 self.report.reject(
                     line,
                     format!("{} fields, {expected} {n_columns}", record.len()),
@@ -896,8 +945,8 @@ struct Conversion {
     typed: Option<ColumnBuilder>,
     row_idx: usize,
     report: ColumnReport,
-    /// Most common values of a text column; none when nearly every value is different (ids,
-    /// emails), where "most common" means nothing and costs much.
+    /// Most common values of a text column; none unless values repeat fifty times on average
+    /// (not ids or emails), where "most common" would mean little and cost much.
     top: Option<TopValues>,
 }
 
@@ -925,7 +974,7 @@ impl Conversion {
             raw: raw.text.finish(),
             decision,
             typed,
-            top: (raw.profile.distinct.estimate() * 2 < raw.profile.n_values)
+            top: (raw.profile.distinct.estimate().saturating_mul(50) < raw.profile.n_values)
                 .then(|| TopValues::new(32)),
             row_idx: 0,
             report,
@@ -1058,7 +1107,8 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
             let mut best: Option<(usize, f64)> = None;
             let valid_rows = (0..n_rows).filter(|i| valid(*i));
             for (row_idx, value) in valid_rows.zip(numbers.iter().copied()) {
-                let better = best.is_none_or(|(_, held)| if pick_max { value > held } else { value < held });
+                let better =
+                    best.is_none_or(|(_, held)| if pick_max { value > held } else { value < held });
                 if better {
                     best = Some((row_idx, value));
                 }

@@ -6,7 +6,7 @@
 //! value. The most common values use the Space-Saving algorithm (Metwally et al., 2005), whose
 //! counts are exact for any value more frequent than `1 / capacity` of the rows.
 
-use crate::hashing::{hash_str, FastMap, FastSet};
+use crate::hashing::{hash_str, FastMap, HashedSet};
 
 /// Distinct values counted exactly before the estimate takes over.
 pub const EXACT_LIMIT: usize = 1024;
@@ -17,14 +17,14 @@ const PRECISION: u32 = 11;
 #[derive(Debug, Clone)]
 pub struct DistinctSketch {
     /// The hashes seen, until there are more than `EXACT_LIMIT` of them.
-    exact: Option<FastSet<u64>>,
+    exact: Option<HashedSet>,
     registers: Vec<u8>,
 }
 
 impl Default for DistinctSketch {
     fn default() -> DistinctSketch {
         DistinctSketch {
-            exact: Some(FastSet::default()),
+            exact: Some(HashedSet::default()),
             registers: vec![0; 1 << PRECISION],
         }
     }

@@ -241,8 +241,16 @@ fn split_date(text: &str) -> Option<(&str, &str, &str)> {
     let separator = *bytes.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
     let first = bytes.iter().position(|b| *b == separator)?;
     let second = first + 1 + bytes[first + 1..].iter().position(|b| *b == separator)?;
-    let (a, b, c) = (&text[..first], &text[first + 1..second], &text[second + 1..]);
-    if c.as_bytes().contains(&separator) || [a, b, c].iter().any(|part| part.is_empty() || part.len() > 4) {
+    let (a, b, c) = (
+        &text[..first],
+        &text[first + 1..second],
+        &text[second + 1..],
+    );
+    if c.as_bytes().contains(&separator)
+        || [a, b, c]
+            .iter()
+            .any(|part| part.is_empty() || part.len() > 4)
+    {
         return None;
     }
     Some((a, b, c))
