@@ -995,6 +995,11 @@ impl Conversion {
 
     /// Converts up to `budget` values; returns the budget left.
     fn step(&mut self, budget: usize, row_lines: &[u64]) -> usize {
+        if self.typed.is_none() && self.top.is_none() {
+            // Text kept as read, with nothing to count: there is no work per value.
+            self.row_idx = self.raw.len();
+            return budget;
+        }
         let end = self.row_idx.saturating_add(budget).min(self.raw.len());
         let used = end - self.row_idx;
         for row_idx in self.row_idx..end {
