@@ -86,6 +86,7 @@ pub fn detect_role(fields: &[FieldGuess]) -> RoleGuess {
                 (Field::Quantity, 1.0),
                 (Field::Product, 1.0),
                 (Field::Currency, 0.5),
+                (Field::Timestamp, 0.5),
             ]),
         ),
         (
