@@ -35,15 +35,19 @@ pub(crate) struct ColumnProfile {
 }
 
 impl ColumnProfile {
-    /// Counts one value; missing values (see [`is_null_token`]) are not counted.
-    pub fn observe(&mut self, text: &str) {
+    /// Counts one value; missing values (see [`is_null_token`]) are not counted. Returns
+    /// whether the value is present.
+    pub fn observe(&mut self, text: &str) -> bool {
         if is_null_token(text) {
-            return;
+            return false;
         }
         self.n_values += 1;
         self.total_chars += text.len() as u64;
         self.distinct.insert(text);
-        let first = text.trim_start().chars().next().unwrap_or(' ');
+        let first = match text.as_bytes().first() {
+            Some(byte) if byte.is_ascii() && !byte.is_ascii_whitespace() => char::from(*byte),
+            _ => text.trim_start().chars().next().unwrap_or(' '),
+        };
         let numeric_start =
             first.is_ascii_digit() || matches!(first, '-' | '+' | '.' | '$' | '€' | '£' | '¥');
         if numeric_start {
@@ -52,7 +56,7 @@ impl ColumnProfile {
                 if unix_millis(value).is_some() {
                     self.n_unix_time += 1;
                 }
-                return;
+                return true;
             }
         }
         if first.is_ascii_digit() {
@@ -64,11 +68,11 @@ impl ColumnProfile {
                     DateShape::DayFirstOnly => self.n_day_first_only += 1,
                     DateShape::MonthFirstOnly => self.n_month_first_only += 1,
                 }
-                return;
+                return true;
             }
             if parse_timestamp(text).is_some() {
                 self.n_timestamp += 1;
-                return;
+                return true;
             }
         }
         let currency_code_first = text.len() > 4
@@ -90,6 +94,7 @@ impl ColumnProfile {
         if text.len() <= 5 && parse_boolean(text).is_some() {
             self.n_boolean += 1;
         }
+        true
     }
 
     /// The column's type, decided once every value has been seen.

@@ -181,6 +181,7 @@ impl Ingest {
                         .delimiter(delimiter)
                         .has_headers(false)
                         .flexible(true)
+                        .buffer_capacity(256 * 1024)
                         .from_reader(LineCounter {
                             inner: whole,
                             lines: lines.clone(),
@@ -583,15 +584,13 @@ impl RawColumn {
     }
 
     fn push(&mut self, text: &str) {
-        self.profile.observe(text);
-        let value = if super::values::is_null_token(text) {
-            Value::Null
+        if self.profile.observe(text) {
+            self.text.push_text(text);
         } else {
-            Value::Text(text)
-        };
-        self.text
-            .push(value)
-            .expect("a text column takes text and missing values");
+            self.text
+                .push(Value::Null)
+                .expect("a text column takes missing values");
+        }
     }
 }
 

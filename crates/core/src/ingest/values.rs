@@ -9,6 +9,15 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// Text that means "no value" in exports.
 pub fn is_null_token(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Fast path for the common case: a long value with plain ASCII at both ends cannot trim
+    // down to a token.
+    if let (Some(first), Some(last)) = (bytes.first(), bytes.last()) {
+        let plain = |b: &u8| b.is_ascii() && !b.is_ascii_whitespace();
+        if bytes.len() > 4 && plain(first) && plain(last) {
+            return false;
+        }
+    }
     let text = text.trim();
     // Every token is at most four bytes: most values are ruled out without a comparison.
     if text.len() > 4 {

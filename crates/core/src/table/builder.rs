@@ -93,6 +93,18 @@ impl ColumnBuilder {
         Ok(())
     }
 
+    /// Appends a text value to a text column: the readers' hot path, without `push`'s checks.
+    /// Returns false (and appends nothing) for any other kind of column.
+    pub fn push_text(&mut self, text: &str) -> bool {
+        let ColumnValues::Text { bytes, ends } = &mut self.values else {
+            return false;
+        };
+        bytes.push_str(text);
+        ends.push(bytes.len());
+        self.validity.push(true);
+        true
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }
