@@ -148,7 +148,8 @@ test('a million rows import with progress, and the grid scrolls through all of t
 });
 
 test('a long import reports progress, keeps the page responsive and can be cancelled', async () => {
-  const path = await bigCsv(1_000_000);
+  // Big enough (about 170 MB) that the import is still running when Cancel is pressed.
+  const path = await bigCsv(3_000_000, 'huge');
   const browser = await openBrowser();
   const { page } = browser;
   try {
@@ -168,7 +169,7 @@ test('a long import reports progress, keeps the page responsive and can be cance
     const job = page.getByTestId('job');
     await job.waitFor(READY);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=job] progress')?.value) > 0.05, null, READY);
-    assert.match(await job.textContent(), /Reading big\.csv/);
+    assert.match(await job.textContent(), /Reading huge\.csv/);
     await screenshot(page, 'progress.png');
     await job.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('notice').filter({ hasText: 'Cancelled.' }).waitFor(READY);

@@ -2,7 +2,7 @@
 // headless Chromium from Debian, driven by playwright-core, which downloads no browser.
 
 import { createServer } from 'node:http';
-import { readFile, stat, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { readFile, stat, mkdir, mkdtemp, open } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -97,16 +97,22 @@ export function fixture(name) {
   return new URL(`../data/ingest/${name}`, import.meta.url).pathname;
 }
 
-/** A generated CSV of `n_rows` orders, written once to OUT/big.csv and reused. */
-export async function bigCsv(n_rows) {
+/** A generated CSV of `n_rows` orders, written once to OUT/<name>.csv and reused. */
+export async function bigCsv(n_rows, name = 'big') {
   await mkdir(OUT, { recursive: true });
-  const path = join(OUT, 'big.csv');
+  const path = join(OUT, `${name}.csv`);
   const existing = await stat(path).catch(() => null);
   if (existing && existing.size > n_rows * 30) return path;
-  const lines = ['row,email,amount,order_date,channel'];
-  for (let i = 0; i < n_rows; i += 1) {
-    lines.push(`${i},customer${i % 50000}@example.com,${(i % 10000) / 100},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},${['web', 'app', 'store'][i % 3]}`);
+  const handle = await open(path, 'w');
+  await handle.write('row,email,amount,order_date,channel\n');
+  const chunk = 100_000;
+  for (let start = 0; start < n_rows; start += chunk) {
+    const lines = [];
+    for (let i = start; i < Math.min(n_rows, start + chunk); i += 1) {
+      lines.push(`${i},customer${i % 50000}@example.com,${(i % 10000) / 100},2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},${['web', 'app', 'store'][i % 3]}\n`);
+    }
+    await handle.write(lines.join(''));
   }
-  await writeFile(path, lines.join('\n') + '\n');
+  await handle.close();
   return path;
 }

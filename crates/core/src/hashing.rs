@@ -6,7 +6,7 @@
 //! every platform, so results never depend on where they were computed. It takes eight bytes at
 //! a step (as FxHash does) and mixes the result at the end (splitmix64's finaliser).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` with the fast hash.
@@ -49,30 +49,6 @@ impl Hasher for WordHasher {
         x ^= x >> 27;
         x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
         x ^ (x >> 31)
-    }
-}
-
-/// A set of values that are hashes already: they are used as their own hash.
-pub type HashedSet = HashSet<u64, BuildHasherDefault<AlreadyHashed>>;
-
-/// Passes a `u64` hash through unchanged.
-#[derive(Default)]
-pub struct AlreadyHashed(u64);
-
-impl Hasher for AlreadyHashed {
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is expected; anything else is folded in rather than lost.
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

@@ -959,7 +959,7 @@ impl Conversion {
             n_invalid: 0,
             invalid_examples: Vec::new(),
             distinct: raw.profile.distinct.estimate(),
-            distinct_is_exact: raw.profile.distinct.is_exact(),
+            distinct_is_exact: false,
             min: None,
             max: None,
             top_values: Vec::new(),
@@ -1143,6 +1143,8 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
                 })
                 .collect();
             ranked.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            report.distinct = ranked.iter().filter(|top| top.count > 0).count() as u64;
+            report.distinct_is_exact = true;
             ranked.truncate(10);
             report.top_values = ranked;
         }
