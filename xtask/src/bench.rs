@@ -139,7 +139,7 @@ fn generate_orders(path: &Path) -> anyhow::Result<PathBuf> {
             1 + row_idx % 12,
             1 + row_idx % 28,
             ["web", "app", "store"][(row_idx % 3) as usize],
-            if row_idx % 7 == 0 {
+            if row_idx.is_multiple_of(7) {
                 "gift, wrapped \"\"nicely\"\""
             } else {
                 "thanks"

@@ -20,7 +20,7 @@ fn orders_csv(n_rows: usize) -> Vec<u8> {
             1 + i % 12,
             1 + i % 28,
             ["web", "app", "store"][i % 3],
-            if i % 7 == 0 {
+            if i.is_multiple_of(7) {
                 "gift, wrapped \"\"nicely\"\""
             } else {
                 ""
