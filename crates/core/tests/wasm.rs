@@ -1,26 +1,26 @@
 //! The core in a real browser: the same analytics, compiled to wasm32, give the same answers.
 #![cfg(target_arch = "wasm32")]
 
-use converge_core::demo::{CustomerGenerator, DemoParams};
+use converge_core::demo::{CompanyGenerator, DemoParams};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn demo_customers_are_identical_in_the_browser() {
+fn the_demo_company_is_identical_in_the_browser() {
     let params = DemoParams {
         n_customers: 300,
         ..DemoParams::default()
     };
-    let mut generator = CustomerGenerator::new(params);
-    while !generator.is_done() {
-        generator.step(128);
-    }
-    let table = generator.finish().unwrap();
-    assert_eq!(table.n_rows(), 300);
-    // The first customer is fixed by the seed; natively the same test pins the same row.
-    let first = table.page_as_text(0, 1);
-    assert_eq!(first[0][0].as_deref(), Some("C000001"));
+    let company = CompanyGenerator::new(params).finish();
+    assert_eq!(company.files.len(), 7);
+    // The first CRM row is fixed by the seed; the native tests read the same files.
+    let crm = String::from_utf8(company.files[0].bytes.clone()).unwrap();
+    assert!(
+        crm.lines().nth(1).unwrap().starts_with("C000001,"),
+        "{crm:.200}"
+    );
+    assert_eq!(company.truth.segments.len(), 300);
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,6 @@
 use converge_core::ingest::ColumnReport;
 use converge_core::schema::{Field, FieldGuess, Overrides};
 use converge_wasm::protocol::DatasetSummary;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::HistogramChart;
@@ -64,10 +63,7 @@ fn column_row(
     let onchange = {
         let name = column.name.clone();
         Callback::from(move |event: Event| {
-            let Some(select) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            else {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
                 return;
             };
             let field = Field::ALL

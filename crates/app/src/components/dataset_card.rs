@@ -2,7 +2,6 @@
 
 use converge_core::schema::{Overrides, Role};
 use converge_wasm::protocol::DatasetSummary;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{ColumnTable, DataGrid, Problems};
@@ -37,10 +36,7 @@ pub fn dataset_card(props: &DatasetCardProps) -> Html {
         let id = dataset.id;
         let overrides = dataset.overrides.clone();
         Callback::from(move |event: Event| {
-            let Some(select) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            else {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
                 return;
             };
             let role = Role::ALL

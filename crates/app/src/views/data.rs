@@ -1,7 +1,6 @@
 //! The Data view: what the worker holds, and the ways to bring more in (drop files, pick files,
 //! or load the demo company).
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{DatasetCard, JobList};
@@ -37,10 +36,7 @@ pub fn data_view() -> Html {
     let on_picked = {
         let worker = context.worker.clone();
         Callback::from(move |event: Event| {
-            let Some(input) = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
             };
             worker.import_files(files_of(input.files()));

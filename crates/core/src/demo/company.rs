@@ -17,7 +17,27 @@ use rand_pcg::Pcg64Mcg;
 
 use super::phrases::{compose, SentimentClass, PRODUCTS};
 use super::words::{CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, LOYALTY_TIERS};
-use super::DemoParams;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoParams {
+    pub seed: u64,
+    pub n_customers: usize,
+    /// The day the export was taken, in days since 1970-01-01; sign-ups lie in the two years
+    /// before it. Passed in because the core never reads a clock.
+    pub today: i32,
+}
+
+impl Default for DemoParams {
+    fn default() -> DemoParams {
+        DemoParams {
+            seed: 2026,
+            n_customers: 10_000,
+            // 2026-11-01: a fixed day, so the demo is the same on every machine.
+            today: 20_758,
+        }
+    }
+}
 
 /// The most customers the demo generates; beyond this it is a load test, not a demo.
 pub const MAX_DEMO_CUSTOMERS: usize = 200_000;

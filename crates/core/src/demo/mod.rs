@@ -8,12 +8,11 @@
 //! honour a cancel between steps.
 
 mod company;
-mod customers;
 mod phrases;
 mod words;
 
 pub use company::{
-    CompanyGenerator, DemoCompany, DemoFile, DemoTruth, PlantedSegment, MAX_DEMO_CUSTOMERS,
+    CompanyGenerator, DemoCompany, DemoFile, DemoParams, DemoTruth, PlantedSegment,
+    MAX_DEMO_CUSTOMERS,
 };
-pub use customers::{CustomerGenerator, DemoParams};
 pub use phrases::SentimentClass;
