@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use converge_core::ingest::{ingest, IngestReport, ReadOptions};
+use converge_core::ingest::{
+    Ingest, IngestError, IngestProgress, IngestReport, Ingested, ReadOptions,
+};
 use converge_core::schema::{detect, Overrides, TableSchema};
 use serde::Serialize;
 
@@ -58,7 +60,8 @@ fn inspect(path: &Path) -> FileResult {
             }
         }
     };
-    match ingest(&file, opened, ReadOptions::default()) {
+    let size = opened.metadata().map(|meta| meta.len()).ok();
+    match read_whole(&file, opened, size) {
         Ok(ingested) => FileResult::Read {
             schema: detect(&ingested.table, &Overrides::default()),
             file,
@@ -69,6 +72,20 @@ fn inspect(path: &Path) -> FileResult {
             error: err.to_string(),
         },
     }
+}
+
+/// Imports a file, telling the reader its size so that columns are sized once.
+fn read_whole(name: &str, file: std::fs::File, size: Option<u64>) -> Result<Ingested, IngestError> {
+    let mut ingest = Ingest::new(
+        name,
+        std::io::BufReader::with_capacity(1 << 20, file),
+        ReadOptions::default(),
+    )?;
+    if let Some(size) = size {
+        ingest = ingest.with_size_hint(size);
+    }
+    while ingest.step(65_536)? != IngestProgress::Finished {}
+    ingest.finish()
 }
 
 fn print_human(out: &mut impl Write, result: &FileResult) -> std::io::Result<()> {

@@ -1164,8 +1164,12 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
         }
         _ => {
             let Some(top) = top else { return };
+            let values = (0..n_rows).filter_map(|row_idx| match column.get(row_idx) {
+                Value::Text(text) => Some(text),
+                _ => None,
+            });
             report.top_values = top
-                .top(10)
+                .recount(10, values)
                 .into_iter()
                 .filter(|(_, count)| *count > 1)
                 .map(|(value, count)| ValueCount {

@@ -4,8 +4,8 @@
 //! count is a HyperLogLog estimate (Flajolet et al., 2007; 2,048 registers, about 2.3 % standard
 //! error, and linear counting while few registers are set, which is near exact for small counts),
 //! at constant cost per value. Where an exact count is cheap it is used instead: a category
-//! column's dictionary holds each value once. The most common values use the Space-Saving algorithm (Metwally et al., 2005), whose
-//! counts are exact for any value more frequent than `1 / capacity` of the rows.
+//! column's dictionary holds each value once. The most common values are found by Misra-Gries (1982), at amortised constant cost, and
+//! then counted exactly in one more pass.
 
 use crate::hashing::{hash_str, FastMap};
 
@@ -58,12 +58,13 @@ impl DistinctSketch {
     }
 }
 
-/// The most frequent values, by Space-Saving.
+/// Candidates for the most frequent values, by Misra-Gries: any value that fills more than
+/// `1 / capacity` of the stream is among them, at amortised constant cost per value. Their
+/// counts are lower bounds; [`TopValues::recount`] makes them exact in one more pass.
 #[derive(Debug, Clone)]
 pub struct TopValues {
     capacity: usize,
-    /// value → (count, overestimate)
-    counters: FastMap<String, (u64, u64)>,
+    counters: FastMap<String, u64>,
 }
 
 impl TopValues {
@@ -75,38 +76,52 @@ impl TopValues {
     }
 
     pub fn insert(&mut self, value: &str) {
-        if let Some((count, _)) = self.counters.get_mut(value) {
+        if let Some(count) = self.counters.get_mut(value) {
             *count += 1;
             return;
         }
         if self.counters.len() < self.capacity {
-            self.counters.insert(value.to_owned(), (1, 0));
+            self.counters.insert(value.to_owned(), 1);
             return;
         }
-        // Replace the least counted value; the newcomer inherits its count as possible error.
-        let Some((evicted, (min_count, _))) = self
-            .counters
-            .iter()
-            .min_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)))
-            .map(|(value, counts)| (value.clone(), *counts))
-        else {
-            return;
-        };
-        self.counters.remove(&evicted);
-        self.counters
-            .insert(value.to_owned(), (min_count + 1, min_count));
+        // Full: every counter pays one, and those that reach zero make room.
+        self.counters.retain(|_, count| {
+            *count -= 1;
+            *count > 0
+        });
     }
 
-    /// Up to `n` values, most frequent first (ties in alphabetical order), each with the count it
-    /// is guaranteed to have (Space-Saving's count less its possible overestimate).
+    /// Up to `n` candidates, most frequent first (ties in alphabetical order), with their
+    /// lower-bound counts.
     pub fn top(&self, n: usize) -> Vec<(String, u64)> {
         let mut all: Vec<(String, u64)> = self
             .counters
             .iter()
-            .map(|(value, (count, overestimate))| (value.clone(), count - overestimate))
+            .map(|(value, count)| (value.clone(), *count))
             .collect();
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         all.truncate(n);
+        all
+    }
+
+    /// The exact counts of the `n` leading candidates, from one more pass over the values.
+    pub fn recount<'a>(
+        &self,
+        n: usize,
+        values: impl Iterator<Item = &'a str>,
+    ) -> Vec<(String, u64)> {
+        let mut exact: FastMap<String, u64> = self
+            .top(n)
+            .into_iter()
+            .map(|(value, _)| (value, 0))
+            .collect();
+        for value in values {
+            if let Some(count) = exact.get_mut(value) {
+                *count += 1;
+            }
+        }
+        let mut all: Vec<(String, u64)> = exact.into_iter().collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         all
     }
 }
@@ -165,26 +180,29 @@ mod tests {
     }
 
     #[test]
-    fn frequent_values_are_found_among_many_rare_ones() {
-        let mut top = TopValues::new(16);
-        for i in 0..10_000 {
-            let value = match i % 10 {
+    fn frequent_values_are_found_among_many_rare_ones_and_counted_exactly() {
+        let values: Vec<String> = (0..10_000)
+            .map(|i| match i % 10 {
                 0..=3 => "FR".to_owned(),
                 4..=5 => "DE".to_owned(),
                 _ => format!("rare-{i}"),
-            };
-            top.insert(&value);
+            })
+            .collect();
+        let mut top = TopValues::new(16);
+        for value in &values {
+            top.insert(value);
         }
         let found = top.top(2);
-        assert_eq!(found[0].0, "FR");
-        assert_eq!(found[1].0, "DE");
-        assert!(found[0].1 <= 4_000 && found[0].1 > 3_000, "{found:?}");
-        assert!(found[1].1 <= 2_000 && found[1].1 > 1_000, "{found:?}");
-        let mut unique = TopValues::new(4);
-        for i in 0..100 {
-            unique.insert(&format!("v{i}"));
-        }
-        assert!(unique.top(4).iter().all(|(_, count)| *count <= 1));
+        assert_eq!((found[0].0.as_str(), found[1].0.as_str()), ("FR", "DE"));
+        assert!(
+            found[0].1 <= 4_000 && found[1].1 <= 2_000,
+            "lower bounds: {found:?}"
+        );
+        let exact = top.recount(2, values.iter().map(String::as_str));
+        assert_eq!(
+            exact,
+            vec![("FR".to_owned(), 4_000), ("DE".to_owned(), 2_000)]
+        );
     }
 
     #[test]
