@@ -4,8 +4,8 @@
 //! count is a HyperLogLog estimate (Flajolet et al., 2007; 2,048 registers, about 2.3 % standard
 //! error, and linear counting while few registers are set, which is near exact for small counts),
 //! at constant cost per value. Where an exact count is cheap it is used instead: a category
-//! column's dictionary holds each value once. The most common values are found by Misra-Gries (1982), at amortised constant cost, and
-//! then counted exactly in one more pass.
+//! column's dictionary holds each value once. The most common values are found by Misra-Gries
+//! (1982), at amortised constant cost, and then counted exactly in one more pass.
 
 use crate::hashing::{hash_str, FastMap};
 
