@@ -14,6 +14,7 @@ pub mod export;
 mod hashing;
 pub mod ingest;
 pub mod schema;
+pub mod sentiment;
 pub mod table;
 
 /// The version of the analytics core, shown in the app and the CLI.

@@ -1,0 +1,510 @@
+//! VADER's rules, ported from `vaderSentiment` 3.3.2 (`vaderSentiment.py`, MIT licence).
+//!
+//! Where upstream has a quirk, the port keeps it so that scores match the reference package; each
+//! such place says so. Python's string semantics are reproduced where they matter: `split()` on
+//! Unicode whitespace, `strip(string.punctuation)`, `isupper()`, and counting characters, not bytes.
+
+use std::sync::OnceLock;
+
+use super::lexicon;
+use crate::hashing::FastMap;
+
+/// Boost of a booster word ("very", "extremely").
+const B_INCR: f64 = 0.293;
+/// Damping of a dampener ("kind of", "barely").
+const B_DECR: f64 = -0.293;
+/// Boost of a word in ALL CAPS among words that are not.
+const C_INCR: f64 = 0.733;
+/// Factor applied to a negated word's valence.
+const N_SCALAR: f64 = -0.74;
+
+const NEGATE: &[&str] = &[
+    "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't",
+    "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent",
+    "isnt", "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't", "isn't",
+    "mightn't", "mustn't", "neednt", "needn't", "never", "none", "nope", "nor", "not", "nothing",
+    "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't", "shan't",
+    "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't",
+    "rarely", "seldom", "despite",
+];
+
+const BOOSTERS: &[&str] = &[
+    "absolutely", "amazingly", "awfully", "completely", "considerable", "considerably",
+    "decidedly", "deeply", "effing", "enormous", "enormously", "entirely", "especially",
+    "exceptional", "exceptionally", "extreme", "extremely", "fabulously", "flipping", "flippin",
+    "frackin", "fracking", "fricking", "frickin", "frigging", "friggin", "fully", "fuckin",
+    "fucking", "fuggin", "fugging", "greatly", "hella", "highly", "hugely", "incredible",
+    "incredibly", "intensely", "major", "majorly", "more", "most", "particularly", "purely",
+    "quite", "really", "remarkably", "so", "substantially", "thoroughly", "total", "totally",
+    "tremendous", "tremendously", "uber", "unbelievably", "unusually", "utter", "utterly", "very",
+];
+
+const DAMPENERS: &[&str] = &[
+    "almost", "barely", "hardly", "just enough", "kind of", "kinda", "kindof", "kind-of", "less",
+    "little", "marginal", "marginally", "occasional", "occasionally", "partly", "scarce",
+    "scarcely", "slight", "slightly", "somewhat", "sort of", "sorta", "sortof", "sort-of",
+];
+
+/// Idioms and phrases whose valence replaces their words'.
+const SPECIAL_CASES: &[(&str, f64)] = &[
+    ("the shit", 3.0),
+    ("the bomb", 3.0),
+    ("bad ass", 1.5),
+    ("badass", 1.5),
+    ("bus stop", 0.0),
+    ("yeah right", -2.0),
+    ("kiss of death", -1.5),
+    ("to die for", 3.0),
+    ("beating heart", 3.5),
+];
+
+/// A text's sentiment: `compound` in `-1..=1`, and the shares of positive, neutral and negative
+/// intensity (which sum to 1, or are all 0 for a text with no words).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SentimentScore {
+    pub compound: f64,
+    pub positive: f64,
+    pub neutral: f64,
+    pub negative: f64,
+}
+
+/// The usual reading of a compound score: positive at 0.05 and above, negative at -0.05 and below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum SentimentLabel {
+    Positive,
+    Neutral,
+    Negative,
+}
+
+impl SentimentScore {
+    pub fn label(&self) -> SentimentLabel {
+        if self.compound >= 0.05 {
+            SentimentLabel::Positive
+        } else if self.compound <= -0.05 {
+            SentimentLabel::Negative
+        } else {
+            SentimentLabel::Neutral
+        }
+    }
+}
+
+/// One word's part in a score: its valence after every rule (negation, boosters, caps, "but").
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Contribution {
+    pub token: String,
+    pub valence: f64,
+}
+
+/// A score with the words that made it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Explained {
+    pub score: SentimentScore,
+    /// Every token, in order, with its final valence (0 for words that carry none).
+    pub contributions: Vec<Contribution>,
+    /// What `!` and `?` added to the compound's sum, in valence points.
+    pub punctuation_emphasis: f64,
+}
+
+/// The VADER analyser: its lexicons, parsed once.
+pub struct Vader {
+    lexicon: FastMap<String, f64>,
+    emoji: FastMap<char, String>,
+    boosters: FastMap<&'static str, f64>,
+}
+
+impl Default for Vader {
+    fn default() -> Vader {
+        let boosters = BOOSTERS
+            .iter()
+            .map(|word| (*word, B_INCR))
+            .chain(DAMPENERS.iter().map(|word| (*word, B_DECR)))
+            .collect();
+        Vader {
+            lexicon: lexicon::words(),
+            emoji: lexicon::emoji(),
+            boosters,
+        }
+    }
+}
+
+impl Vader {
+    /// One analyser for the whole program: the lexicons take a few milliseconds to parse.
+    pub fn shared() -> &'static Vader {
+        static SHARED: OnceLock<Vader> = OnceLock::new();
+        SHARED.get_or_init(Vader::default)
+    }
+
+    pub fn score(&self, text: &str) -> SentimentScore {
+        self.explain(text).score
+    }
+
+    pub fn explain(&self, text: &str) -> Explained {
+        let text = self.describe_emoji(text);
+        let text = text.trim_matches(is_python_space);
+        let words: Vec<String> = text
+            .split(is_python_space)
+            .filter(|word| !word.is_empty())
+            .map(strip_punctuation_if_word)
+            .collect();
+        let lower: Vec<String> = words.iter().map(|word| word.to_lowercase()).collect();
+        let is_cap_diff = allcap_differential(&words);
+        let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
+        for word_idx in 0..words.len() {
+            let kind_of = word_idx + 1 < words.len() && lower[word_idx] == "kind" && lower[word_idx + 1] == "of";
+            if self.boosters.contains_key(lower[word_idx].as_str()) || kind_of {
+                sentiments.push(0.0);
+                continue;
+            }
+            sentiments.push(self.valence(&words, &lower, word_idx, is_cap_diff));
+        }
+        but_check(&lower, &mut sentiments);
+        let punctuation_emphasis = punctuation_emphasis(text);
+        let score = score_valence(&sentiments, punctuation_emphasis);
+        Explained {
+            score,
+            contributions: words
+                .into_iter()
+                .zip(sentiments)
+                .map(|(token, valence)| Contribution { token, valence })
+                .collect(),
+            punctuation_emphasis,
+        }
+    }
+
+    /// Emoji replaced by their words, with a space before each when needed.
+    fn describe_emoji(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut previous_space = true;
+        for c in text.chars() {
+            match self.emoji.get(&c) {
+                Some(description) => {
+                    if !previous_space {
+                        out.push(' ');
+                    }
+                    out.push_str(description);
+                    previous_space = false;
+                }
+                None => {
+                    out.push(c);
+                    previous_space = c == ' ';
+                }
+            }
+        }
+        out
+    }
+
+    fn in_lexicon(&self, word_lower: &str) -> bool {
+        self.lexicon.contains_key(word_lower)
+    }
+
+    /// `sentiment_valence` upstream: the valence of the word at `word_idx`, in its context.
+    fn valence(&self, words: &[String], lower: &[String], word_idx: usize, is_cap_diff: bool) -> f64 {
+        let Some(&rated) = self.lexicon.get(lower[word_idx].as_str()) else {
+            return 0.0;
+        };
+        let mut valence = rated;
+        let at = |offset: usize| -> Option<&str> { word_idx.checked_sub(offset).map(|idx| lower[idx].as_str()) };
+        // "no" before a rated word negates it rather than counting on its own.
+        if lower[word_idx] == "no" && word_idx + 1 < words.len() && self.in_lexicon(&lower[word_idx + 1]) {
+            valence = 0.0;
+        }
+        if at(1) == Some("no")
+            || at(2) == Some("no")
+            || (at(3) == Some("no") && matches!(at(1), Some("or" | "nor")))
+        {
+            valence = rated * N_SCALAR;
+        }
+        if is_python_upper(&words[word_idx]) && is_cap_diff {
+            // Upstream: a valence of exactly 0 ("NO" before a rated word) is pushed negative.
+            if valence > 0.0 {
+                valence += C_INCR;
+            } else {
+                valence -= C_INCR;
+            }
+        }
+        for start_idx in 0..3 {
+            if word_idx <= start_idx {
+                continue;
+            }
+            let before_idx = word_idx - (start_idx + 1);
+            if self.in_lexicon(&lower[before_idx]) {
+                continue;
+            }
+            let mut scalar = self.scalar_inc_dec(&words[before_idx], &lower[before_idx], valence, is_cap_diff);
+            if start_idx == 1 && scalar != 0.0 {
+                scalar *= 0.95;
+            }
+            if start_idx == 2 && scalar != 0.0 {
+                scalar *= 0.9;
+            }
+            valence += scalar;
+            valence = negation_check(valence, lower, start_idx, word_idx);
+            if start_idx == 2 {
+                valence = self.special_idioms_check(valence, lower, word_idx);
+            }
+        }
+        self.least_check(valence, lower, word_idx)
+    }
+
+    fn scalar_inc_dec(&self, word: &str, word_lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
+        let Some(&boost) = self.boosters.get(word_lower) else {
+            return 0.0;
+        };
+        let mut scalar = if valence < 0.0 { -boost } else { boost };
+        if is_python_upper(word) && is_cap_diff {
+            if valence > 0.0 {
+                scalar += C_INCR;
+            } else {
+                scalar -= C_INCR;
+            }
+        }
+        scalar
+    }
+
+    fn least_check(&self, valence: f64, lower: &[String], word_idx: usize) -> f64 {
+        if word_idx > 1 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least" {
+            if lower[word_idx - 2] != "at" && lower[word_idx - 2] != "very" {
+                return valence * N_SCALAR;
+            }
+        } else if word_idx > 0 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least" {
+            return valence * N_SCALAR;
+        }
+        valence
+    }
+
+    /// Called with `word_idx >= 3`.
+    fn special_idioms_check(&self, mut valence: f64, lower: &[String], word_idx: usize) -> f64 {
+        let w = |idx: usize| lower[idx].as_str();
+        let i = word_idx;
+        let one_zero = format!("{} {}", w(i - 1), w(i));
+        let two_one_zero = format!("{} {} {}", w(i - 2), w(i - 1), w(i));
+        let two_one = format!("{} {}", w(i - 2), w(i - 1));
+        let three_two_one = format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1));
+        let three_two = format!("{} {}", w(i - 3), w(i - 2));
+        for sequence in [&one_zero, &two_one_zero, &two_one, &three_two_one, &three_two] {
+            if let Some(special) = special_case(sequence) {
+                valence = special;
+                break;
+            }
+        }
+        if lower.len() - 1 > i {
+            if let Some(special) = special_case(&format!("{} {}", w(i), w(i + 1))) {
+                valence = special;
+            }
+        }
+        if lower.len() - 1 > i + 1 {
+            if let Some(special) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2))) {
+                valence = special;
+            }
+        }
+        for n_gram in [&three_two_one, &three_two, &two_one] {
+            if let Some(boost) = self.boosters.get(n_gram.as_str()) {
+                valence += boost;
+            }
+        }
+        valence
+    }
+}
+
+fn special_case(sequence: &str) -> Option<f64> {
+    SPECIAL_CASES
+        .iter()
+        .find(|(phrase, _)| *phrase == sequence)
+        .map(|(_, valence)| *valence)
+}
+
+fn negated(word_lower: &str) -> bool {
+    NEGATE.contains(&word_lower) || word_lower.contains("n't")
+}
+
+fn negation_check(valence: f64, lower: &[String], start_idx: usize, word_idx: usize) -> f64 {
+    let w = |offset: usize| lower[word_idx - offset].as_str();
+    match start_idx {
+        0 if negated(w(1)) => valence * N_SCALAR,
+        1 if w(2) == "never" && (w(1) == "so" || w(1) == "this") => valence * 1.25,
+        1 if w(2) == "without" && w(1) == "doubt" => valence,
+        1 if negated(w(2)) => valence * N_SCALAR,
+        // Upstream's operator precedence: "so" or "this" just before the word boosts it even
+        // without "never" three words back. Kept for fidelity.
+        2 if (w(3) == "never" && (w(2) == "so" || w(2) == "this")) || (w(1) == "so" || w(1) == "this") => {
+            valence * 1.25
+        }
+        2 if w(3) == "without" && (w(2) == "doubt" || w(1) == "doubt") => valence,
+        2 if negated(w(3)) => valence * N_SCALAR,
+        _ => valence,
+    }
+}
+
+/// "but" shifts weight to what follows: words before it count half, words after it one and a
+/// half times.
+///
+/// Upstream finds each word's position with `list.index(value)`, the first position holding an
+/// equal value, so two words of equal valence can be scaled at the wrong place. Kept for fidelity.
+fn but_check(lower: &[String], sentiments: &mut [f64]) {
+    let Some(but_idx) = lower.iter().position(|word| word == "but") else {
+        return;
+    };
+    for idx in 0..sentiments.len() {
+        let value = sentiments[idx];
+        let first_idx = sentiments.iter().position(|held| *held == value).unwrap_or(idx);
+        if first_idx < but_idx {
+            sentiments[first_idx] = value * 0.5;
+        } else if first_idx > but_idx {
+            sentiments[first_idx] = value * 1.5;
+        }
+    }
+}
+
+fn punctuation_emphasis(text: &str) -> f64 {
+    let exclamations = text.matches('!').count().min(4) as f64;
+    let questions = text.matches('?').count();
+    let question_boost = match questions {
+        0 | 1 => 0.0,
+        2..=3 => questions as f64 * 0.18,
+        _ => 0.96,
+    };
+    exclamations * 0.292 + question_boost
+}
+
+fn score_valence(sentiments: &[f64], punctuation_emphasis: f64) -> SentimentScore {
+    if sentiments.is_empty() {
+        return SentimentScore {
+            compound: 0.0,
+            positive: 0.0,
+            neutral: 0.0,
+            negative: 0.0,
+        };
+    }
+    let mut sum: f64 = sentiments.iter().sum();
+    if sum > 0.0 {
+        sum += punctuation_emphasis;
+    } else if sum < 0.0 {
+        sum -= punctuation_emphasis;
+    }
+    let compound = (sum / (sum * sum + 15.0).sqrt()).clamp(-1.0, 1.0);
+    let mut positive_sum = 0.0;
+    let mut negative_sum = 0.0;
+    let mut n_neutral = 0.0;
+    for &sentiment in sentiments {
+        if sentiment > 0.0 {
+            // +1 compensates for neutral words counted as 1.
+            positive_sum += sentiment + 1.0;
+        }
+        if sentiment < 0.0 {
+            negative_sum += sentiment - 1.0;
+        }
+        if sentiment == 0.0 {
+            n_neutral += 1.0;
+        }
+    }
+    if positive_sum > negative_sum.abs() {
+        positive_sum += punctuation_emphasis;
+    } else if positive_sum < negative_sum.abs() {
+        negative_sum -= punctuation_emphasis;
+    }
+    let total = positive_sum + negative_sum.abs() + n_neutral;
+    SentimentScore {
+        compound,
+        positive: (positive_sum / total).abs(),
+        neutral: (n_neutral / total).abs(),
+        negative: (negative_sum / total).abs(),
+    }
+}
+
+/// Python's `str.isspace` for one character.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `token.strip(string.punctuation)`, unless that leaves two characters or fewer (an emoticon
+/// such as `:)` is kept whole).
+fn strip_punctuation_if_word(token: &str) -> String {
+    let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
+    if stripped.chars().count() <= 2 {
+        token.to_owned()
+    } else {
+        stripped.to_owned()
+    }
+}
+
+/// Python's `str.isupper`: at least one cased character, and none in lower case.
+fn is_python_upper(word: &str) -> bool {
+    let mut cased = false;
+    for c in word.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_uppercase() {
+            cased = true;
+        }
+    }
+    cased
+}
+
+/// Whether some, but not all, words are in ALL CAPS.
+fn allcap_differential(words: &[String]) -> bool {
+    let n_caps = words.iter().filter(|word| is_python_upper(word)).count();
+    let differential = words.len() - n_caps;
+    differential > 0 && differential < words.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, compound: f64) {
+        let score = Vader::shared().score(text);
+        assert!((score.compound - compound).abs() < 1e-4, "{text:?}: {} != {compound}", score.compound);
+        let total = score.positive + score.neutral + score.negative;
+        assert!(total == 0.0 || (total - 1.0).abs() < 1e-9, "{text:?}: shares sum to {total}");
+    }
+
+    /// The examples of vaderSentiment's README, with the compound scores it prints for them.
+    #[test]
+    fn published_examples() {
+        check("VADER is smart, handsome, and funny.", 0.8316);
+        check("VADER is smart, handsome, and funny!", 0.8439);
+        check("VADER is very smart, handsome, and funny.", 0.8545);
+        check("VADER is VERY SMART, handsome, and FUNNY.", 0.9227);
+        check("VADER is VERY SMART, handsome, and FUNNY!!!", 0.9342);
+        check("VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", 0.9469);
+        check("VADER is not smart, handsome, nor funny.", -0.7424);
+        check("The book was good.", 0.4404);
+        check("At least it isn't a horrible book.", 0.431);
+        check("The book was only kind of good.", 0.3832);
+        check("The plot was good, but the characters are uncompelling and the dialog is not great.", -0.7042);
+        check("Today SUX!", -0.5461);
+        check("Today only kinda sux! But I'll get by, lol", 0.5249);
+        check("Make sure you :) or :D today!", 0.8633);
+        check("Catch utf-8 emoji such as 💘 and 💋 and 😁", 0.875);
+        check("Not bad at all", 0.431);
+        check("", 0.0);
+    }
+
+    #[test]
+    fn labels_follow_the_usual_thresholds() {
+        let label = |compound| SentimentScore { compound, positive: 0.0, neutral: 0.0, negative: 0.0 }.label();
+        assert_eq!(label(0.05), SentimentLabel::Positive);
+        assert_eq!(label(0.0499), SentimentLabel::Neutral);
+        assert_eq!(label(-0.05), SentimentLabel::Negative);
+    }
+
+    #[test]
+    fn explanations_name_the_words_that_count() {
+        let explained = Vader::shared().explain("The staff were great but the delivery was awful!");
+        let weighty: Vec<(&str, bool)> = explained
+            .contributions
+            .iter()
+            .filter(|c| c.valence != 0.0)
+            .map(|c| (c.token.as_str(), c.valence > 0.0))
+            .collect();
+        assert_eq!(weighty, [("great", true), ("awful", false)]);
+        assert!(explained.punctuation_emphasis > 0.0);
+        assert_eq!(explained.score.label(), SentimentLabel::Negative);
+    }
+}
