@@ -4,6 +4,7 @@
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
 mod inspect;
+mod sentiment;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +21,12 @@ USAGE:
         types and statistics, the detected role and field of each column, and every row that
         was not kept, with its line and the reason. Exits non-zero only if a file could not be
         read at all.
+    converge sentiment INPUT [--text COL] [--id COL] [--explain] [--lines] [-o OUT]
+        Scores the sentiment of every text (VADER) in INPUT (CSV/TSV/…, JSON, JSON Lines;
+        `-` is standard input; with --lines, plain text, one document per line). The output
+        keeps INPUT's format and columns and appends compound, positive, neutral, negative
+        and label (and with --explain the words that weighed most). The text column is
+        detected unless --text names it. Delimited files and JSON Lines stream.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -30,6 +37,7 @@ USAGE:
 
 enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
+    Sentiment(sentiment::Options),
     Demo { out: PathBuf, params: DemoParams },
     Version,
     Help,
@@ -71,6 +79,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Help => print!("{USAGE}"),
         Command::Version => println!("converge {}", converge_core::VERSION),
         Command::Inspect { files, json } => return inspect::run(&files, json),
+        Command::Sentiment(options) => sentiment::run(&options)?,
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let company = CompanyGenerator::new(params).finish();
@@ -117,6 +126,33 @@ fn parse_args() -> anyhow::Result<Command> {
                 "`converge inspect` needs at least one FILE"
             );
             Ok(Command::Inspect { files, json })
+        }
+        Value(word) if word == "sentiment" => {
+            let mut options = sentiment::Options {
+                input: PathBuf::new(),
+                text: None,
+                id: None,
+                explain: false,
+                lines: false,
+                output: None,
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("text") => options.text = Some(parser.value()?.string()?),
+                    Long("id") => options.id = Some(parser.value()?.string()?),
+                    Long("explain") => options.explain = true,
+                    Long("lines") => options.lines = true,
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input = input
+                .context("`converge sentiment` needs an INPUT file (or - for standard input)")?;
+            Ok(Command::Sentiment(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;

@@ -16,8 +16,15 @@ fn cases() -> Vec<Case> {
         .lines()
         .map(|line| {
             let fields: Vec<&str> = line.rsplitn(5, '\t').collect();
-            let number = |idx: usize| fields[idx].parse::<f64>().expect("the fixture holds numbers");
-            let text = fields[4].replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+            let number = |idx: usize| {
+                fields[idx]
+                    .parse::<f64>()
+                    .expect("the fixture holds numbers")
+            };
+            let text = fields[4]
+                .replace("\\n", "\n")
+                .replace("\\t", "\t")
+                .replace("\\\\", "\\");
             Case {
                 text,
                 compound: number(3),
@@ -37,7 +44,10 @@ fn compound_scores_match_the_reference() {
         let score = vader.score(&case.text);
         let ours = [score.positive, score.neutral, score.negative];
         let compound_off = (score.compound - case.compound).abs() > 1e-3;
-        let shares_off = ours.iter().zip(case.shares).any(|(a, b)| (a - b).abs() > 1e-3);
+        let shares_off = ours
+            .iter()
+            .zip(case.shares)
+            .any(|(a, b)| (a - b).abs() > 1e-3);
         if compound_off || shares_off {
             differences.push(format!(
                 "{:?}: ours {:.4} {:?}, reference {} {:?}",
@@ -50,6 +60,78 @@ fn compound_scores_match_the_reference() {
         eprintln!("{difference}");
     }
     let share_matching = 1.0 - differences.len() as f64 / cases.len() as f64;
-    assert!(share_matching >= 0.99, "{} of {} differ", differences.len(), cases.len());
-    assert!(differences.is_empty(), "{} unexplained differences", differences.len());
+    assert!(
+        share_matching >= 0.99,
+        "{} of {} differ",
+        differences.len(),
+        cases.len()
+    );
+    assert!(
+        differences.is_empty(),
+        "{} unexplained differences",
+        differences.len()
+    );
+}
+
+/// The first 300 reference sentences' scores as exact `f64` bits, as computed natively. The wasm
+/// test (`tests/wasm.rs`) checks the browser computes the very same bits.
+const NATIVE_BITS: &str = include_str!("../../../tests/data/sentiment/native_bits.tsv");
+
+pub fn score_bits(text: &str) -> String {
+    let score = Vader::shared().score(text);
+    format!(
+        "{:016x} {:016x} {:016x} {:016x}",
+        score.compound.to_bits(),
+        score.positive.to_bits(),
+        score.neutral.to_bits(),
+        score.negative.to_bits()
+    )
+}
+
+#[test]
+fn native_bits_are_pinned() {
+    let computed: String = cases()
+        .iter()
+        .take(300)
+        .map(|case| format!("{}\n", score_bits(&case.text)))
+        .collect();
+    if std::env::var_os("UPDATE_NATIVE_BITS").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/data/sentiment/native_bits.tsv"
+        );
+        std::fs::write(path, &computed).expect("writing the pinned bits");
+    }
+    assert_eq!(
+        NATIVE_BITS, computed,
+        "run with UPDATE_NATIVE_BITS=1 if the change is intended"
+    );
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use converge_core::sentiment::Vader;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn any_text_scores_in_range(text in "\\PC{0,80}") {
+            let score = Vader::shared().score(&text);
+            prop_assert!((-1.0..=1.0).contains(&score.compound));
+            for share in [score.positive, score.neutral, score.negative] {
+                prop_assert!((0.0..=1.0).contains(&share));
+            }
+            let total = score.positive + score.neutral + score.negative;
+            prop_assert!(total == 0.0 || (total - 1.0).abs() < 1e-9);
+        }
+
+        #[test]
+        fn social_text_never_panics(words in prop::collection::vec("(not|no|but|very|kind|of|least|at|so|never|good|bad|BAD|!!|\\?\\?|:\\)|😀|💔|#hash|@who|https://x\\.io/a|soooo)", 0..20)) {
+            let text = words.join(" ");
+            let score = Vader::shared().score(&text);
+            prop_assert!(score.compound.is_finite());
+        }
+    }
 }

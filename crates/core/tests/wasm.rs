@@ -44,3 +44,33 @@ fn ingestion_reads_the_same_in_the_browser() {
         ]]
     );
 }
+
+/// Sentiment in the browser is the native computation, bit for bit (the native test pins the
+/// bits in `tests/data/sentiment/native_bits.tsv`).
+#[wasm_bindgen_test]
+fn sentiment_scores_match_native_bit_for_bit() {
+    use converge_core::sentiment::Vader;
+    let reference = include_str!("../../../tests/data/sentiment/vader_reference.tsv");
+    let native = include_str!("../../../tests/data/sentiment/native_bits.tsv");
+    let mut n_checked = 0;
+    for (line, expected) in reference.lines().zip(native.lines()) {
+        let text = line
+            .rsplitn(5, '\t')
+            .nth(4)
+            .expect("the fixture has five fields")
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\\\", "\\");
+        let score = Vader::shared().score(&text);
+        let bits = format!(
+            "{:016x} {:016x} {:016x} {:016x}",
+            score.compound.to_bits(),
+            score.positive.to_bits(),
+            score.neutral.to_bits(),
+            score.negative.to_bits()
+        );
+        assert_eq!(bits, expected, "{text:?}");
+        n_checked += 1;
+    }
+    assert_eq!(n_checked, 300);
+}

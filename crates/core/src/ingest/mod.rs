@@ -18,9 +18,11 @@ mod sniff;
 mod utf16;
 mod values;
 
-pub use reader::{ingest, Ingest, IngestError, IngestProgress, Ingested, ReadOptions};
+pub use reader::{
+    detect_header, ingest, Ingest, IngestError, IngestProgress, Ingested, ReadOptions,
+};
 pub use report::{
     ColumnReport, IngestReport, InvalidValue, RowProblem, ValueCount, MAX_REPORTED_ROWS,
 };
 pub use sketch::Histogram;
-pub use sniff::Format;
+pub use sniff::{detect_delimiter, detect_format, looks_like_header, Format};

@@ -173,7 +173,7 @@ impl Ingest {
             Format::Delimited { delimiter } => {
                 let has_header = options
                     .has_header
-                    .unwrap_or_else(|| sniff_header(&head_text, delimiter, complete));
+                    .unwrap_or_else(|| detect_header(&head_text, delimiter, complete));
                 report.has_header = has_header;
                 let lines = Rc::new(RefCell::new(LineTracker::default()));
                 Source::Delimited {
@@ -694,7 +694,9 @@ fn unneutralise(field: &[u8]) -> &[u8] {
     }
 }
 
-fn sniff_header(head: &str, delimiter: u8, complete: bool) -> bool {
+/// Whether a delimited file's first record is a header, judged from its first bytes (`head`;
+/// `complete` if that is the whole file).
+pub fn detect_header(head: &str, delimiter: u8, complete: bool) -> bool {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)

@@ -29,7 +29,10 @@ pub(super) fn emoji() -> FastMap<char, String> {
             let description = fields.next()?;
             let mut chars = emoji.chars();
             let only = chars.next()?;
-            chars.next().is_none().then(|| (only, description.to_owned()))
+            chars
+                .next()
+                .is_none()
+                .then(|| (only, description.to_owned()))
         })
         .collect()
 }

@@ -19,30 +19,155 @@ const C_INCR: f64 = 0.733;
 const N_SCALAR: f64 = -0.74;
 
 const NEGATE: &[&str] = &[
-    "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't",
-    "can't", "couldn't", "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent",
-    "isnt", "mightnt", "mustnt", "neither", "don't", "hadn't", "hasn't", "haven't", "isn't",
-    "mightn't", "mustn't", "neednt", "needn't", "never", "none", "nope", "nor", "not", "nothing",
-    "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't", "shan't",
-    "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't",
-    "rarely", "seldom", "despite",
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "without",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
 ];
 
 const BOOSTERS: &[&str] = &[
-    "absolutely", "amazingly", "awfully", "completely", "considerable", "considerably",
-    "decidedly", "deeply", "effing", "enormous", "enormously", "entirely", "especially",
-    "exceptional", "exceptionally", "extreme", "extremely", "fabulously", "flipping", "flippin",
-    "frackin", "fracking", "fricking", "frickin", "frigging", "friggin", "fully", "fuckin",
-    "fucking", "fuggin", "fugging", "greatly", "hella", "highly", "hugely", "incredible",
-    "incredibly", "intensely", "major", "majorly", "more", "most", "particularly", "purely",
-    "quite", "really", "remarkably", "so", "substantially", "thoroughly", "total", "totally",
-    "tremendous", "tremendously", "uber", "unbelievably", "unusually", "utter", "utterly", "very",
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "so",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "very",
 ];
 
 const DAMPENERS: &[&str] = &[
-    "almost", "barely", "hardly", "just enough", "kind of", "kinda", "kindof", "kind-of", "less",
-    "little", "marginal", "marginally", "occasional", "occasionally", "partly", "scarce",
-    "scarcely", "slight", "slightly", "somewhat", "sort of", "sorta", "sortof", "sort-of",
+    "almost",
+    "barely",
+    "hardly",
+    "just enough",
+    "kind of",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sort of",
+    "sorta",
+    "sortof",
+    "sort-of",
 ];
 
 /// Idioms and phrases whose valence replaces their words'.
@@ -155,7 +280,9 @@ impl Vader {
         let is_cap_diff = allcap_differential(&words);
         let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
         for word_idx in 0..words.len() {
-            let kind_of = word_idx + 1 < words.len() && lower[word_idx] == "kind" && lower[word_idx + 1] == "of";
+            let kind_of = word_idx + 1 < words.len()
+                && lower[word_idx] == "kind"
+                && lower[word_idx + 1] == "of";
             if self.boosters.contains_key(lower[word_idx].as_str()) || kind_of {
                 sentiments.push(0.0);
                 continue;
@@ -203,14 +330,25 @@ impl Vader {
     }
 
     /// `sentiment_valence` upstream: the valence of the word at `word_idx`, in its context.
-    fn valence(&self, words: &[String], lower: &[String], word_idx: usize, is_cap_diff: bool) -> f64 {
+    fn valence(
+        &self,
+        words: &[String],
+        lower: &[String],
+        word_idx: usize,
+        is_cap_diff: bool,
+    ) -> f64 {
         let Some(&rated) = self.lexicon.get(lower[word_idx].as_str()) else {
             return 0.0;
         };
         let mut valence = rated;
-        let at = |offset: usize| -> Option<&str> { word_idx.checked_sub(offset).map(|idx| lower[idx].as_str()) };
+        let at = |offset: usize| -> Option<&str> {
+            word_idx.checked_sub(offset).map(|idx| lower[idx].as_str())
+        };
         // "no" before a rated word negates it rather than counting on its own.
-        if lower[word_idx] == "no" && word_idx + 1 < words.len() && self.in_lexicon(&lower[word_idx + 1]) {
+        if lower[word_idx] == "no"
+            && word_idx + 1 < words.len()
+            && self.in_lexicon(&lower[word_idx + 1])
+        {
             valence = 0.0;
         }
         if at(1) == Some("no")
@@ -235,7 +373,8 @@ impl Vader {
             if self.in_lexicon(&lower[before_idx]) {
                 continue;
             }
-            let mut scalar = self.scalar_inc_dec(&words[before_idx], &lower[before_idx], valence, is_cap_diff);
+            let mut scalar =
+                self.scalar_inc_dec(&words[before_idx], &lower[before_idx], valence, is_cap_diff);
             if start_idx == 1 && scalar != 0.0 {
                 scalar *= 0.95;
             }
@@ -267,11 +406,15 @@ impl Vader {
     }
 
     fn least_check(&self, valence: f64, lower: &[String], word_idx: usize) -> f64 {
-        if word_idx > 1 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least" {
+        if word_idx > 1 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least"
+        {
             if lower[word_idx - 2] != "at" && lower[word_idx - 2] != "very" {
                 return valence * N_SCALAR;
             }
-        } else if word_idx > 0 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least" {
+        } else if word_idx > 0
+            && !self.in_lexicon(&lower[word_idx - 1])
+            && lower[word_idx - 1] == "least"
+        {
             return valence * N_SCALAR;
         }
         valence
@@ -286,7 +429,13 @@ impl Vader {
         let two_one = format!("{} {}", w(i - 2), w(i - 1));
         let three_two_one = format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1));
         let three_two = format!("{} {}", w(i - 3), w(i - 2));
-        for sequence in [&one_zero, &two_one_zero, &two_one, &three_two_one, &three_two] {
+        for sequence in [
+            &one_zero,
+            &two_one_zero,
+            &two_one,
+            &three_two_one,
+            &three_two,
+        ] {
             if let Some(special) = special_case(sequence) {
                 valence = special;
                 break;
@@ -331,7 +480,9 @@ fn negation_check(valence: f64, lower: &[String], start_idx: usize, word_idx: us
         1 if negated(w(2)) => valence * N_SCALAR,
         // Upstream's operator precedence: "so" or "this" just before the word boosts it even
         // without "never" three words back. Kept for fidelity.
-        2 if (w(3) == "never" && (w(2) == "so" || w(2) == "this")) || (w(1) == "so" || w(1) == "this") => {
+        2 if (w(3) == "never" && (w(2) == "so" || w(2) == "this"))
+            || (w(1) == "so" || w(1) == "this") =>
+        {
             valence * 1.25
         }
         2 if w(3) == "without" && (w(2) == "doubt" || w(1) == "doubt") => valence,
@@ -351,7 +502,10 @@ fn but_check(lower: &[String], sentiments: &mut [f64]) {
     };
     for idx in 0..sentiments.len() {
         let value = sentiments[idx];
-        let first_idx = sentiments.iter().position(|held| *held == value).unwrap_or(idx);
+        let first_idx = sentiments
+            .iter()
+            .position(|held| *held == value)
+            .unwrap_or(idx);
         if first_idx < but_idx {
             sentiments[first_idx] = value * 0.5;
         } else if first_idx > but_idx {
@@ -459,9 +613,16 @@ mod tests {
 
     fn check(text: &str, compound: f64) {
         let score = Vader::shared().score(text);
-        assert!((score.compound - compound).abs() < 1e-4, "{text:?}: {} != {compound}", score.compound);
+        assert!(
+            (score.compound - compound).abs() < 1e-4,
+            "{text:?}: {} != {compound}",
+            score.compound
+        );
         let total = score.positive + score.neutral + score.negative;
-        assert!(total == 0.0 || (total - 1.0).abs() < 1e-9, "{text:?}: shares sum to {total}");
+        assert!(
+            total == 0.0 || (total - 1.0).abs() < 1e-9,
+            "{text:?}: shares sum to {total}"
+        );
     }
 
     /// The examples of vaderSentiment's README, with the compound scores it prints for them.
@@ -472,12 +633,18 @@ mod tests {
         check("VADER is very smart, handsome, and funny.", 0.8545);
         check("VADER is VERY SMART, handsome, and FUNNY.", 0.9227);
         check("VADER is VERY SMART, handsome, and FUNNY!!!", 0.9342);
-        check("VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", 0.9469);
+        check(
+            "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+            0.9469,
+        );
         check("VADER is not smart, handsome, nor funny.", -0.7424);
         check("The book was good.", 0.4404);
         check("At least it isn't a horrible book.", 0.431);
         check("The book was only kind of good.", 0.3832);
-        check("The plot was good, but the characters are uncompelling and the dialog is not great.", -0.7042);
+        check(
+            "The plot was good, but the characters are uncompelling and the dialog is not great.",
+            -0.7042,
+        );
         check("Today SUX!", -0.5461);
         check("Today only kinda sux! But I'll get by, lol", 0.5249);
         check("Make sure you :) or :D today!", 0.8633);
@@ -488,7 +655,15 @@ mod tests {
 
     #[test]
     fn labels_follow_the_usual_thresholds() {
-        let label = |compound| SentimentScore { compound, positive: 0.0, neutral: 0.0, negative: 0.0 }.label();
+        let label = |compound| {
+            SentimentScore {
+                compound,
+                positive: 0.0,
+                neutral: 0.0,
+                negative: 0.0,
+            }
+            .label()
+        };
         assert_eq!(label(0.05), SentimentLabel::Positive);
         assert_eq!(label(0.0499), SentimentLabel::Neutral);
         assert_eq!(label(-0.05), SentimentLabel::Negative);

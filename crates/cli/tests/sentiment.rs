@@ -1,0 +1,140 @@
+//! `converge sentiment` as scripts use it: the input's format and columns kept, scores appended.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_converge"))
+        .args(args)
+        .current_dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/data/ingest"
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the converge binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin takes the text");
+    let out = child.wait_with_output().expect("the converge binary ends");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn csv_keeps_its_columns_and_gains_scores_for_the_detected_text_column() {
+    let (code, out, err) = converge(&["sentiment", "quoted_newlines.csv"], "");
+    assert_eq!(code, 0, "{err}");
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        ["id", "review", "stars", "compound", "positive", "neutral", "negative", "label"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][1], "Great shoes.\nWould buy again, twice!");
+    assert_eq!(&rows[0][7], "positive");
+    let compound: f64 = rows[0][3].parse().unwrap();
+    assert!(compound > 0.5, "{compound}");
+    assert!(err.contains("column `review`"), "{err}");
+}
+
+#[test]
+fn lines_from_standard_input() {
+    let (code, out, _) = converge(
+        &["sentiment", "-", "--lines"],
+        "I love it!\nThis is terrible :(\n\n",
+    );
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "text,compound,positive,neutral,negative,label");
+    // vaderSentiment 3.3.2 gives 0.6696 and -0.7184 for these.
+    assert_eq!(lines[1], "I love it!,0.6696,0.6919,0.3081,0.0000,positive");
+    assert_eq!(
+        lines[2],
+        "This is terrible :(,-0.7184,0.0000,0.2500,0.7500,negative"
+    );
+    assert_eq!(lines[3], ",0.0000,0.0000,0.0000,0.0000,neutral");
+}
+
+#[test]
+fn json_lines_keep_their_objects_and_unreadable_lines_pass_through() {
+    let (code, out, err) = converge(
+        &["sentiment", "tickets.ndjson", "--text", "body", "--explain"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["ticket_id"], "T1");
+    assert_eq!(first["customer"]["email"], "ada@example.com");
+    // No rated word in "My parcel never arrived and nobody answers the phone": vaderSentiment
+    // 3.3.2 says neutral too.
+    assert_eq!(first["label"], "neutral");
+    let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+    assert_eq!(second["compound"], 0.4926);
+    assert_eq!(second["label"], "positive");
+    assert!(
+        second["explanation"].as_str().unwrap().contains("Thanks"),
+        "{second}"
+    );
+    assert_eq!(lines[2], "{\"ticket_id\": \"T3\", broken json}");
+    assert!(err.contains("1 rows could not be read"), "{err}");
+}
+
+#[test]
+fn a_named_column_that_does_not_exist_is_an_error_that_lists_the_columns() {
+    let (code, _, err) = converge(&["sentiment", "ragged_rows.csv", "--text", "comment"], "");
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("no column `comment`") && err.contains("order_id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_goes_to_a_file_in_the_input_format() {
+    let out_path =
+        std::env::temp_dir().join(format!("converge-sentiment-{}.tsv", std::process::id()));
+    let input = "id\tanswer\n1\tGreat service, thank you\n2\tAwful service, never again.\n";
+    let in_path =
+        std::env::temp_dir().join(format!("converge-sentiment-in-{}.tsv", std::process::id()));
+    std::fs::write(&in_path, input).unwrap();
+    let (code, _, err) = converge(
+        &[
+            "sentiment",
+            in_path.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&out_path).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id\tanswer\tcompound\tpositive\tneutral\tnegative\tlabel"
+    );
+    assert!(
+        lines[1].ends_with("\tpositive") && lines[2].ends_with("\tnegative"),
+        "{written}"
+    );
+    let _ = std::fs::remove_file(out_path);
+    let _ = std::fs::remove_file(in_path);
+}
