@@ -22,9 +22,117 @@ const TARGET_BYTES: u64 = 100_000_000;
 const RUNS: usize = 3;
 
 pub fn run_bench(what: &str) -> anyhow::Result<()> {
-    if what != "ingest" {
-        bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`");
+    match what {
+        "ingest" => bench_ingest(),
+        "sentiment" => bench_sentiment(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest` or `cargo xtask bench sentiment`"),
     }
+}
+
+/// Texts scored per run: the 6,000 reference sentences, repeated.
+const N_TEXTS: usize = 100_000;
+
+/// `cargo xtask bench sentiment`: Converge's VADER against the reference Python package on the
+/// same 100,000 texts (natively), written to `docs/benchmarks/sentiment.md`.
+fn bench_sentiment() -> anyhow::Result<()> {
+    tools::install(Need::Build)?;
+    let root = project_root();
+    let reference = std::fs::read_to_string(root.join("tests/data/sentiment/vader_reference.tsv"))?;
+    let sentences: Vec<String> = reference
+        .lines()
+        .filter_map(|line| line.rsplitn(5, '\t').nth(4))
+        .filter(|text| !text.contains("\\n"))
+        .map(str::to_owned)
+        .collect();
+    let texts: Vec<&str> = sentences
+        .iter()
+        .map(String::as_str)
+        .cycle()
+        .take(N_TEXTS)
+        .collect();
+    let file = root.join("target/bench/texts-100k.txt");
+    std::fs::create_dir_all(file.parent().context("bench folder")?)?;
+    std::fs::write(&file, texts.join("\n") + "\n")?;
+
+    run(Command::new("cargo")
+        .args(["build", "--release", "-p", "converge-cli"])
+        .current_dir(&root))?;
+    let converge = root.join("target/release/converge");
+    let ours = median(RUNS, || {
+        let started = Instant::now();
+        let status = Command::new(&converge)
+            .args(["sentiment", "--lines", "-o", "/dev/null"])
+            .arg(&file)
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("converge sentiment failed");
+        }
+        Ok(started.elapsed().as_secs_f64())
+    })?;
+    let peer = python_with(
+        &root,
+        "vader",
+        &["vaderSentiment==3.3.2"],
+        "import vaderSentiment",
+    )
+    .and_then(|python| {
+        median(RUNS, || {
+            python_seconds(
+                &python,
+                "from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer\n\
+                 analyzer = SentimentIntensityAnalyzer()\n\
+                 texts = open(path, encoding='utf-8').read().splitlines()\n\
+                 started = time.perf_counter()\n\
+                 for text in texts: analyzer.polarity_scores(text)",
+                &file,
+            )
+        })
+    });
+    let mut table = String::new();
+    let _ = writeln!(table, "# Sentiment benchmark\n");
+    let _ = writeln!(
+        table,
+        "`cargo xtask bench sentiment` on {}: {N_TEXTS} texts (the differential test's sentences, repeated), \
+         median of {RUNS} runs on this machine. Converge's time is the whole `converge sentiment --lines` \
+         process (reading, scoring, writing CSV); Python's is the scoring loop alone, lexicon loaded.\n",
+        today()
+    );
+    let _ = writeln!(table, "| tool | seconds | texts/s | Converge is … faster |");
+    let _ = writeln!(table, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        table,
+        "| converge sentiment (Rust, 1 thread) | {ours:.3} | {:.0} | — |",
+        N_TEXTS as f64 / ours
+    );
+    match peer {
+        Ok(seconds) => {
+            let _ = writeln!(
+                table,
+                "| vaderSentiment 3.3.2 (Python) | {seconds:.3} | {:.0} | {:.1}× |",
+                N_TEXTS as f64 / seconds,
+                seconds / ours
+            );
+        }
+        Err(err) => {
+            let _ = writeln!(
+                table,
+                "| vaderSentiment 3.3.2 (Python) | not run: {err:#} | | |"
+            );
+        }
+    }
+    let _ = writeln!(
+        table,
+        "\nNot measured yet: the browser comparison (wasm vs the npm `vader-sentiment` port)."
+    );
+    println!("\n{table}");
+    let out = root.join("docs/benchmarks/sentiment.md");
+    std::fs::write(&out, table)?;
+    println!("written to {}", out.display());
+    Ok(())
+}
+
+fn bench_ingest() -> anyhow::Result<()> {
     tools::install(Need::Everything)?;
     let root = project_root();
     let file = generate_orders(&root.join("target/bench/orders-100mb.csv"))?;
@@ -155,10 +263,21 @@ fn generate_orders(path: &Path) -> anyhow::Result<PathBuf> {
 
 /// A Python with pandas and polars, in `target/bench-venv` (made and filled on first use).
 fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join("target/bench-venv");
+    python_with(
+        root,
+        "bench-venv",
+        &["pandas", "polars"],
+        "import pandas, polars",
+    )
+}
+
+/// A Python virtual environment `target/<name>` holding `packages`, made and filled on first use;
+/// `check` is the import that says it is ready.
+fn python_with(root: &Path, name: &str, packages: &[&str], check: &str) -> anyhow::Result<PathBuf> {
+    let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
-        .args(["-c", "import pandas, polars"])
+        .args(["-c", check])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|status| status.success());
@@ -167,13 +286,15 @@ fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
     }
     run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "pandas", "polars"])
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(packages)
         .env("PIP_CACHE_DIR", root.join("target/pip-cache")))
-    .context("installing pandas and polars with pip")?;
+    .with_context(|| format!("installing {} with pip", packages.join(" and ")))?;
     Ok(python)
 }
 
 fn python_seconds(python: &Path, code: &str, file: &Path) -> anyhow::Result<f64> {
+    // `code` may reset `started` itself, to leave its set-up out of the time.
     let script = format!(
         "import time, sys\npath = sys.argv[1]\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
     );

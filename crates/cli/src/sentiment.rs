@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, ingest, Format, ReadOptions};
 use converge_core::schema::{detect, Field, Overrides};
-use converge_core::sentiment::{Explained, SentimentLabel, Vader};
+use converge_core::sentiment::{Explained, SentimentLabel, SentimentScore, Vader};
 use encoding_rs::WINDOWS_1252;
 use serde_json::Value as Json;
 
@@ -41,9 +41,9 @@ struct Tally {
 }
 
 impl Tally {
-    fn count(&mut self, explained: &Explained) {
+    fn count(&mut self, score: &SentimentScore) {
         self.n_scored += 1;
-        let slot = match explained.score.label() {
+        let slot = match score.label() {
             SentimentLabel::Positive => 0,
             SentimentLabel::Neutral => 1,
             SentimentLabel::Negative => 2,
@@ -252,9 +252,8 @@ fn score_delimited(
         decoded.clear();
         decoded.extend(record.iter().map(decode));
         let text = decoded.get(text_idx).map_or("", String::as_str);
-        let explained = vader.explain(text);
-        tally.count(&explained);
-        let scores = score_cells(&explained, options.explain);
+        let (score, explanation) = score_text(vader, text, options.explain, tally);
+        let scores = score_cells(&score, explanation);
         writer.write_record(
             decoded
                 .iter()
@@ -289,6 +288,23 @@ fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
     )
 }
 
+/// A text's score, and its explanation when asked for (which costs more).
+fn score_text(
+    vader: &Vader,
+    text: &str,
+    explain: bool,
+    tally: &mut Tally,
+) -> (SentimentScore, Option<String>) {
+    let (score, explanation) = if explain {
+        let explained = vader.explain(text);
+        (explained.score, Some(explanation(&explained)))
+    } else {
+        (vader.score(text), None)
+    };
+    tally.count(&score);
+    (score, explanation)
+}
+
 fn score_column_names(explain: bool) -> Vec<&'static str> {
     let mut names = SCORE_COLUMNS.to_vec();
     if explain {
@@ -297,8 +313,7 @@ fn score_column_names(explain: bool) -> Vec<&'static str> {
     names
 }
 
-fn score_cells(explained: &Explained, explain: bool) -> Vec<String> {
-    let score = &explained.score;
+fn score_cells(score: &SentimentScore, explanation: Option<String>) -> Vec<String> {
     let mut cells = vec![
         format!("{:.4}", score.compound),
         format!("{:.4}", score.positive),
@@ -306,9 +321,7 @@ fn score_cells(explained: &Explained, explain: bool) -> Vec<String> {
         format!("{:.4}", score.negative),
         label(score.label()).to_owned(),
     ];
-    if explain {
-        cells.push(explanation(explained));
-    }
+    cells.extend(explanation);
     cells
 }
 
@@ -360,9 +373,8 @@ fn score_lines(
                 .into_owned(),
         };
         let text = text.trim_end_matches(['\n', '\r']);
-        let explained = vader.explain(text);
-        tally.count(&explained);
-        let scores = score_cells(&explained, explain);
+        let (score, explanation) = score_text(vader, text, explain, tally);
+        let scores = score_cells(&score, explanation);
         writer.write_record(std::iter::once(text).chain(scores.iter().map(String::as_str)))?;
     }
     writer.flush()?;
@@ -378,16 +390,19 @@ fn text_at<'a>(object: &'a Json, column: &str) -> Option<&'a Json> {
     text_at(object.get(first)?, rest)
 }
 
-fn add_scores(object: &mut serde_json::Map<String, Json>, explained: &Explained, explain: bool) {
+fn add_scores(
+    object: &mut serde_json::Map<String, Json>,
+    score: &SentimentScore,
+    explanation: Option<String>,
+) {
     let round = |value: f64| Json::from((value * 10_000.0).round() / 10_000.0);
-    let score = &explained.score;
     object.insert("compound".into(), round(score.compound));
     object.insert("positive".into(), round(score.positive));
     object.insert("neutral".into(), round(score.neutral));
     object.insert("negative".into(), round(score.negative));
     object.insert("label".into(), Json::from(label(score.label())));
-    if explain {
-        object.insert("explanation".into(), Json::from(explanation(explained)));
+    if let Some(explanation) = explanation {
+        object.insert("explanation".into(), Json::from(explanation));
     }
 }
 
@@ -404,10 +419,9 @@ fn score_object(
         Some(Some(other)) => other.to_string(),
         None => return false,
     };
-    let explained = vader.explain(&text);
-    tally.count(&explained);
+    let (score, explanation) = score_text(vader, &text, options.explain, tally);
     if let Some(object) = value.as_object_mut() {
-        add_scores(object, &explained, options.explain);
+        add_scores(object, &score, explanation);
     }
     true
 }

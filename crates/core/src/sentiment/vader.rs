@@ -4,6 +4,7 @@
 //! such place says so. Python's string semantics are reproduced where they matter: `split()` on
 //! Unicode whitespace, `strip(string.punctuation)`, `isupper()`, and counting characters, not bytes.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::lexicon;
@@ -235,24 +236,59 @@ pub struct Explained {
     pub punctuation_emphasis: f64,
 }
 
+/// What VADER knows of one (lower-case) word, found with a single lookup.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordInfo {
+    /// Its rating in the lexicon.
+    valence: Option<f64>,
+    /// Its boost, if it is a booster or dampener.
+    boost: Option<f64>,
+    /// Whether it negates what follows ("not", "never", any word with "n't").
+    negation: bool,
+}
+
 /// The VADER analyser: its lexicons, parsed once.
 pub struct Vader {
-    lexicon: FastMap<String, f64>,
+    words: FastMap<String, WordInfo>,
     emoji: FastMap<char, String>,
-    boosters: FastMap<&'static str, f64>,
+    /// The boosters and dampeners of more than one word.
+    phrase_boosters: Vec<(&'static str, f64)>,
 }
 
 impl Default for Vader {
     fn default() -> Vader {
-        let boosters = BOOSTERS
+        let mut words: FastMap<String, WordInfo> = lexicon::words()
+            .into_iter()
+            .map(|(word, valence)| {
+                (
+                    word,
+                    WordInfo {
+                        valence: Some(valence),
+                        ..WordInfo::default()
+                    },
+                )
+            })
+            .collect();
+        let single_boosters = BOOSTERS
             .iter()
             .map(|word| (*word, B_INCR))
             .chain(DAMPENERS.iter().map(|word| (*word, B_DECR)))
+            .filter(|(word, _)| !word.contains(' '));
+        for (word, boost) in single_boosters {
+            words.entry(word.to_owned()).or_default().boost = Some(boost);
+        }
+        for word in NEGATE {
+            words.entry((*word).to_owned()).or_default().negation = true;
+        }
+        let phrase_boosters = DAMPENERS
+            .iter()
+            .filter(|phrase| phrase.contains(' '))
+            .map(|phrase| (*phrase, B_DECR))
             .collect();
         Vader {
-            lexicon: lexicon::words(),
+            words,
             emoji: lexicon::emoji(),
-            boosters,
+            phrase_boosters,
         }
     }
 }
@@ -265,31 +301,16 @@ impl Vader {
     }
 
     pub fn score(&self, text: &str) -> SentimentScore {
-        self.explain(text).score
+        let text = self.describe_emoji(text);
+        let text = text.trim_matches(is_python_space);
+        let (_, sentiments) = self.sentiments(text);
+        score_valence(&sentiments, punctuation_emphasis(text))
     }
 
     pub fn explain(&self, text: &str) -> Explained {
         let text = self.describe_emoji(text);
         let text = text.trim_matches(is_python_space);
-        let words: Vec<String> = text
-            .split(is_python_space)
-            .filter(|word| !word.is_empty())
-            .map(strip_punctuation_if_word)
-            .collect();
-        let lower: Vec<String> = words.iter().map(|word| word.to_lowercase()).collect();
-        let is_cap_diff = allcap_differential(&words);
-        let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
-        for word_idx in 0..words.len() {
-            let kind_of = word_idx + 1 < words.len()
-                && lower[word_idx] == "kind"
-                && lower[word_idx + 1] == "of";
-            if self.boosters.contains_key(lower[word_idx].as_str()) || kind_of {
-                sentiments.push(0.0);
-                continue;
-            }
-            sentiments.push(self.valence(&words, &lower, word_idx, is_cap_diff));
-        }
-        but_check(&lower, &mut sentiments);
+        let (words, sentiments) = self.sentiments(text);
         let punctuation_emphasis = punctuation_emphasis(text);
         let score = score_valence(&sentiments, punctuation_emphasis);
         Explained {
@@ -297,14 +318,60 @@ impl Vader {
             contributions: words
                 .into_iter()
                 .zip(sentiments)
-                .map(|(token, valence)| Contribution { token, valence })
+                .map(|(token, valence)| Contribution {
+                    token: token.to_owned(),
+                    valence,
+                })
                 .collect(),
             punctuation_emphasis,
         }
     }
 
-    /// Emoji replaced by their words, with a space before each when needed.
-    fn describe_emoji(&self, text: &str) -> String {
+    /// The words of a (described, trimmed) text and the valence of each after every rule.
+    fn sentiments<'t>(&self, text: &'t str) -> (Vec<&'t str>, Vec<f64>) {
+        let words: Vec<&str> = if text.is_ascii() {
+            // Byte-wise: the same split, without decoding characters.
+            text.split(|c: char| is_python_space_ascii(c as u8))
+                .filter(|word| !word.is_empty())
+                .map(strip_punctuation_if_word)
+                .collect()
+        } else {
+            text.split(is_python_space)
+                .filter(|word| !word.is_empty())
+                .map(strip_punctuation_if_word)
+                .collect()
+        };
+        let lower: Vec<Cow<'t, str>> = words.iter().map(|word| lowercase(word)).collect();
+        let info: Vec<WordInfo> = lower
+            .iter()
+            .map(|word| {
+                let mut info = self.words.get(word.as_ref()).copied().unwrap_or_default();
+                info.negation |= word.contains("n't");
+                info
+            })
+            .collect();
+        let is_cap_diff = allcap_differential(&words);
+        let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
+        for word_idx in 0..words.len() {
+            let kind_of = word_idx + 1 < words.len()
+                && lower[word_idx] == "kind"
+                && lower[word_idx + 1] == "of";
+            if info[word_idx].boost.is_some() || kind_of {
+                sentiments.push(0.0);
+                continue;
+            }
+            sentiments.push(self.valence(&words, &lower, &info, word_idx, is_cap_diff));
+        }
+        but_check(&lower, &mut sentiments);
+        (words, sentiments)
+    }
+
+    /// Emoji replaced by their words, with a space before each when needed. Text with no
+    /// character above U+007F has none, and is returned as it is.
+    fn describe_emoji<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if text.is_ascii() {
+            return Cow::Borrowed(text);
+        }
         let mut out = String::with_capacity(text.len());
         let mut previous_space = true;
         for c in text.chars() {
@@ -322,32 +389,29 @@ impl Vader {
                 }
             }
         }
-        out
-    }
-
-    fn in_lexicon(&self, word_lower: &str) -> bool {
-        self.lexicon.contains_key(word_lower)
+        Cow::Owned(out)
     }
 
     /// `sentiment_valence` upstream: the valence of the word at `word_idx`, in its context.
     fn valence(
         &self,
-        words: &[String],
-        lower: &[String],
+        words: &[&str],
+        lower: &[Cow<'_, str>],
+        info: &[WordInfo],
         word_idx: usize,
         is_cap_diff: bool,
     ) -> f64 {
-        let Some(&rated) = self.lexicon.get(lower[word_idx].as_str()) else {
+        let Some(own) = info[word_idx].valence else {
             return 0.0;
         };
-        let mut valence = rated;
+        let mut valence = own;
         let at = |offset: usize| -> Option<&str> {
-            word_idx.checked_sub(offset).map(|idx| lower[idx].as_str())
+            word_idx.checked_sub(offset).map(|idx| lower[idx].as_ref())
         };
         // "no" before a rated word negates it rather than counting on its own.
         if lower[word_idx] == "no"
             && word_idx + 1 < words.len()
-            && self.in_lexicon(&lower[word_idx + 1])
+            && info[word_idx + 1].valence.is_some()
         {
             valence = 0.0;
         }
@@ -355,9 +419,9 @@ impl Vader {
             || at(2) == Some("no")
             || (at(3) == Some("no") && matches!(at(1), Some("or" | "nor")))
         {
-            valence = rated * N_SCALAR;
+            valence = own * N_SCALAR;
         }
-        if is_python_upper(&words[word_idx]) && is_cap_diff {
+        if is_python_upper(words[word_idx]) && is_cap_diff {
             // Upstream: a valence of exactly 0 ("NO" before a rated word) is pushed negative.
             if valence > 0.0 {
                 valence += C_INCR;
@@ -370,11 +434,15 @@ impl Vader {
                 continue;
             }
             let before_idx = word_idx - (start_idx + 1);
-            if self.in_lexicon(&lower[before_idx]) {
+            if info[before_idx].valence.is_some() {
                 continue;
             }
-            let mut scalar =
-                self.scalar_inc_dec(&words[before_idx], &lower[before_idx], valence, is_cap_diff);
+            let mut scalar = scalar_inc_dec(
+                words[before_idx],
+                info[before_idx].boost,
+                valence,
+                is_cap_diff,
+            );
             if start_idx == 1 && scalar != 0.0 {
                 scalar *= 0.95;
             }
@@ -382,77 +450,90 @@ impl Vader {
                 scalar *= 0.9;
             }
             valence += scalar;
-            valence = negation_check(valence, lower, start_idx, word_idx);
+            valence = negation_check(valence, lower, info, start_idx, word_idx);
             if start_idx == 2 {
                 valence = self.special_idioms_check(valence, lower, word_idx);
             }
         }
-        self.least_check(valence, lower, word_idx)
+        least_check(valence, lower, info, word_idx)
     }
+}
 
-    fn scalar_inc_dec(&self, word: &str, word_lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
-        let Some(&boost) = self.boosters.get(word_lower) else {
-            return 0.0;
-        };
-        let mut scalar = if valence < 0.0 { -boost } else { boost };
-        if is_python_upper(word) && is_cap_diff {
-            if valence > 0.0 {
-                scalar += C_INCR;
-            } else {
-                scalar -= C_INCR;
-            }
+fn scalar_inc_dec(word: &str, boost: Option<f64>, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(boost) = boost else {
+        return 0.0;
+    };
+    let mut scalar = if valence < 0.0 { -boost } else { boost };
+    if is_python_upper(word) && is_cap_diff {
+        if valence > 0.0 {
+            scalar += C_INCR;
+        } else {
+            scalar -= C_INCR;
         }
-        scalar
     }
+    scalar
+}
 
-    fn least_check(&self, valence: f64, lower: &[String], word_idx: usize) -> f64 {
-        if word_idx > 1 && !self.in_lexicon(&lower[word_idx - 1]) && lower[word_idx - 1] == "least"
-        {
-            if lower[word_idx - 2] != "at" && lower[word_idx - 2] != "very" {
-                return valence * N_SCALAR;
-            }
-        } else if word_idx > 0
-            && !self.in_lexicon(&lower[word_idx - 1])
-            && lower[word_idx - 1] == "least"
-        {
+fn least_check(valence: f64, lower: &[Cow<'_, str>], info: &[WordInfo], word_idx: usize) -> f64 {
+    if word_idx > 1 && info[word_idx - 1].valence.is_none() && lower[word_idx - 1] == "least" {
+        if lower[word_idx - 2] != "at" && lower[word_idx - 2] != "very" {
             return valence * N_SCALAR;
         }
-        valence
+    } else if word_idx > 0 && info[word_idx - 1].valence.is_none() && lower[word_idx - 1] == "least"
+    {
+        return valence * N_SCALAR;
     }
+    valence
+}
 
+impl Vader {
     /// Called with `word_idx >= 3`.
-    fn special_idioms_check(&self, mut valence: f64, lower: &[String], word_idx: usize) -> f64 {
-        let w = |idx: usize| lower[idx].as_str();
+    fn special_idioms_check(
+        &self,
+        mut valence: f64,
+        lower: &[Cow<'_, str>],
+        word_idx: usize,
+    ) -> f64 {
         let i = word_idx;
-        let one_zero = format!("{} {}", w(i - 1), w(i));
-        let two_one_zero = format!("{} {} {}", w(i - 2), w(i - 1), w(i));
-        let two_one = format!("{} {}", w(i - 2), w(i - 1));
-        let three_two_one = format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1));
-        let three_two = format!("{} {}", w(i - 3), w(i - 2));
-        for sequence in [
-            &one_zero,
-            &two_one_zero,
-            &two_one,
-            &three_two_one,
-            &three_two,
+        let last = (i + 2).min(lower.len() - 1);
+        if !lower[i - 3..=last]
+            .iter()
+            .any(|word| PHRASE_WORDS.contains(&word.as_ref()))
+        {
+            // No word of any idiom or multi-word booster is near: nothing can match.
+            return valence;
+        }
+        // one_zero, two_one_zero, two_one, three_two_one, three_two, in upstream's order.
+        for (from, to) in [
+            (i - 1, i),
+            (i - 2, i),
+            (i - 2, i - 1),
+            (i - 3, i - 1),
+            (i - 3, i - 2),
         ] {
-            if let Some(special) = special_case(sequence) {
+            if let Some(special) = special_case(&lower[from..=to]) {
                 valence = special;
                 break;
             }
         }
         if lower.len() - 1 > i {
-            if let Some(special) = special_case(&format!("{} {}", w(i), w(i + 1))) {
+            if let Some(special) = special_case(&lower[i..=i + 1]) {
                 valence = special;
             }
         }
         if lower.len() - 1 > i + 1 {
-            if let Some(special) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2))) {
+            if let Some(special) = special_case(&lower[i..=i + 2]) {
                 valence = special;
             }
         }
-        for n_gram in [&three_two_one, &three_two, &two_one] {
-            if let Some(boost) = self.boosters.get(n_gram.as_str()) {
+        // Multi-word boosters ("kind of", "sort of", "just enough") before the word.
+        for (from, to) in [(i - 3, i - 1), (i - 3, i - 2), (i - 2, i - 1)] {
+            let words = &lower[from..=to];
+            if let Some((_, boost)) = self
+                .phrase_boosters
+                .iter()
+                .find(|(phrase, _)| phrase_is(phrase, words))
+            {
                 valence += boost;
             }
         }
@@ -460,24 +541,51 @@ impl Vader {
     }
 }
 
-fn special_case(sequence: &str) -> Option<f64> {
+/// Every word of the special cases and multi-word boosters.
+const PHRASE_WORDS: &[&str] = &[
+    "the", "shit", "bomb", "bad", "ass", "badass", "bus", "stop", "yeah", "right", "kiss", "of",
+    "death", "to", "die", "for", "beating", "heart", "just", "enough", "kind", "sort",
+];
+
+/// Whether `words` joined by single spaces spell `phrase`, without building the joined string.
+fn phrase_is(phrase: &str, words: &[Cow<'_, str>]) -> bool {
+    let mut rest = phrase;
+    for (word_idx, word) in words.iter().enumerate() {
+        if word_idx > 0 {
+            match rest.strip_prefix(' ') {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(word.as_ref()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+fn special_case(words: &[Cow<'_, str>]) -> Option<f64> {
     SPECIAL_CASES
         .iter()
-        .find(|(phrase, _)| *phrase == sequence)
+        .find(|(phrase, _)| phrase_is(phrase, words))
         .map(|(_, valence)| *valence)
 }
 
-fn negated(word_lower: &str) -> bool {
-    NEGATE.contains(&word_lower) || word_lower.contains("n't")
-}
-
-fn negation_check(valence: f64, lower: &[String], start_idx: usize, word_idx: usize) -> f64 {
-    let w = |offset: usize| lower[word_idx - offset].as_str();
+fn negation_check(
+    valence: f64,
+    lower: &[Cow<'_, str>],
+    info: &[WordInfo],
+    start_idx: usize,
+    word_idx: usize,
+) -> f64 {
+    let w = |offset: usize| lower[word_idx - offset].as_ref();
+    let negated = |offset: usize| info[word_idx - offset].negation;
     match start_idx {
-        0 if negated(w(1)) => valence * N_SCALAR,
+        0 if negated(1) => valence * N_SCALAR,
         1 if w(2) == "never" && (w(1) == "so" || w(1) == "this") => valence * 1.25,
         1 if w(2) == "without" && w(1) == "doubt" => valence,
-        1 if negated(w(2)) => valence * N_SCALAR,
+        1 if negated(2) => valence * N_SCALAR,
         // Upstream's operator precedence: "so" or "this" just before the word boosts it even
         // without "never" three words back. Kept for fidelity.
         2 if (w(3) == "never" && (w(2) == "so" || w(2) == "this"))
@@ -486,7 +594,7 @@ fn negation_check(valence: f64, lower: &[String], start_idx: usize, word_idx: us
             valence * 1.25
         }
         2 if w(3) == "without" && (w(2) == "doubt" || w(1) == "doubt") => valence,
-        2 if negated(w(3)) => valence * N_SCALAR,
+        2 if negated(3) => valence * N_SCALAR,
         _ => valence,
     }
 }
@@ -496,7 +604,7 @@ fn negation_check(valence: f64, lower: &[String], start_idx: usize, word_idx: us
 ///
 /// Upstream finds each word's position with `list.index(value)`, the first position holding an
 /// equal value, so two words of equal valence can be scaled at the wrong place. Kept for fidelity.
-fn but_check(lower: &[String], sentiments: &mut [f64]) {
+fn but_check(lower: &[Cow<'_, str>], sentiments: &mut [f64]) {
     let Some(but_idx) = lower.iter().position(|word| word == "but") else {
         return;
     };
@@ -515,8 +623,8 @@ fn but_check(lower: &[String], sentiments: &mut [f64]) {
 }
 
 fn punctuation_emphasis(text: &str) -> f64 {
-    let exclamations = text.matches('!').count().min(4) as f64;
-    let questions = text.matches('?').count();
+    let exclamations = text.bytes().filter(|b| *b == b'!').count().min(4) as f64;
+    let questions = text.bytes().filter(|b| *b == b'?').count();
     let question_boost = match questions {
         0 | 1 => 0.0,
         2..=3 => questions as f64 * 0.18,
@@ -570,6 +678,14 @@ fn score_valence(sentiments: &[f64], punctuation_emphasis: f64) -> SentimentScor
     }
 }
 
+/// Python's `str.isspace` for an ASCII byte.
+fn is_python_space_ascii(byte: u8) -> bool {
+    matches!(
+        byte,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f
+    )
+}
+
 /// Python's `str.isspace` for one character.
 fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
@@ -577,17 +693,39 @@ fn is_python_space(c: char) -> bool {
 
 /// `token.strip(string.punctuation)`, unless that leaves two characters or fewer (an emoticon
 /// such as `:)` is kept whole).
-fn strip_punctuation_if_word(token: &str) -> String {
+fn strip_punctuation_if_word(token: &str) -> &str {
     let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
-    if stripped.chars().count() <= 2 {
-        token.to_owned()
+    let short = if stripped.is_ascii() {
+        stripped.len() <= 2
     } else {
-        stripped.to_owned()
+        stripped.chars().count() <= 2
+    };
+    if short {
+        token
+    } else {
+        stripped
+    }
+}
+
+/// Python's `str.lower()`, borrowing when there is nothing to change.
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
     }
 }
 
 /// Python's `str.isupper`: at least one cased character, and none in lower case.
 fn is_python_upper(word: &str) -> bool {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        return bytes.iter().any(u8::is_ascii_uppercase)
+            && !bytes.iter().any(u8::is_ascii_lowercase);
+    }
     let mut cased = false;
     for c in word.chars() {
         if c.is_lowercase() {
@@ -601,7 +739,7 @@ fn is_python_upper(word: &str) -> bool {
 }
 
 /// Whether some, but not all, words are in ALL CAPS.
-fn allcap_differential(words: &[String]) -> bool {
+fn allcap_differential(words: &[&str]) -> bool {
     let n_caps = words.iter().filter(|word| is_python_upper(word)).count();
     let differential = words.len() - n_caps;
     differential > 0 && differential < words.len()
