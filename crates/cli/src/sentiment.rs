@@ -120,6 +120,30 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
+}
+
+/// Calls `each` with every line of `input`, decoded, without its line break.
+fn for_each_line(
+    input: impl Read,
+    mut each: impl FnMut(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 20, input);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        each(decode(&line).trim_end_matches(['\n', '\r']))?;
+    }
+}
+
 fn open_input(path: &PathBuf) -> anyhow::Result<(String, Box<dyn Read>)> {
     if path.as_os_str() == "-" {
         return Ok(("stdin".into(), Box::new(std::io::stdin().lock())));
@@ -208,18 +232,12 @@ fn score_delimited(
         .from_writer(output);
     let mut record = csv::ByteRecord::new();
     let mut decoded: Vec<String> = Vec::new();
-    let decode = |field: &[u8]| -> String {
-        match std::str::from_utf8(field) {
-            Ok(text) => text.to_owned(),
-            Err(_) => WINDOWS_1252
-                .decode_without_bom_handling(field)
-                .0
-                .into_owned(),
-        }
-    };
     let mut header: Vec<String> = Vec::new();
     if has_header && reader.read_byte_record(&mut record)? {
-        header = record.iter().map(decode).collect();
+        header = record
+            .iter()
+            .map(|field| decode(field).into_owned())
+            .collect();
     }
     let text_idx = match &options.text {
         Some(wanted) => find_column(&header, wanted)?,
@@ -250,7 +268,7 @@ fn score_delimited(
     }
     while reader.read_byte_record(&mut record)? {
         decoded.clear();
-        decoded.extend(record.iter().map(decode));
+        decoded.extend(record.iter().map(|field| decode(field).into_owned()));
         let text = decoded.get(text_idx).map_or("", String::as_str);
         let (score, explanation) = score_text(vader, text, options.explain, tally);
         let scores = score_cells(&score, explanation);
@@ -356,27 +374,14 @@ fn score_lines(
     explain: bool,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut writer = csv::Writer::from_writer(output);
     writer.write_record(std::iter::once("text").chain(score_column_names(explain)))?;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        let text = match std::str::from_utf8(&line) {
-            Ok(text) => text.to_owned(),
-            Err(_) => WINDOWS_1252
-                .decode_without_bom_handling(&line)
-                .0
-                .into_owned(),
-        };
-        let text = text.trim_end_matches(['\n', '\r']);
+    for_each_line(input, |text| {
         let (score, explanation) = score_text(vader, text, explain, tally);
         let scores = score_cells(&score, explanation);
         writer.write_record(std::iter::once(text).chain(scores.iter().map(String::as_str)))?;
-    }
+        Ok(())
+    })?;
     writer.flush()?;
     Ok(())
 }
@@ -434,34 +439,23 @@ fn score_json_lines(
     vader: &Vader,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        let text = String::from_utf8_lossy(&line);
-        let trimmed = text.trim_end_matches(['\n', '\r']);
-        let mut parsed = serde_json::from_str::<Json>(trimmed).ok();
+    for_each_line(input, |line| {
+        let mut parsed = serde_json::from_str::<Json>(line).ok();
         let scored = parsed
             .as_mut()
             .is_some_and(|value| score_object(value, column, options, vader, tally));
         match parsed {
-            Some(value) if scored => {
-                serde_json::to_writer(&mut *output, &value)?;
-                output.write_all(b"\n")?;
-            }
+            Some(value) if scored => serde_json::to_writer(&mut *output, &value)?,
             _ => {
-                if !trimmed.trim().is_empty() {
+                if !line.trim().is_empty() {
                     tally.n_passed_through += 1;
                 }
-                output.write_all(trimmed.as_bytes())?;
-                output.write_all(b"\n")?;
+                output.write_all(line.as_bytes())?;
             }
         }
-    }
-    Ok(())
+        output.write_all(b"\n")?;
+        Ok(())
+    })
 }
 
 fn score_json_document(
