@@ -38,6 +38,8 @@ struct Tally {
     n_scored: u64,
     by_label: [u64; 3],
     n_passed_through: u64,
+    /// Time spent scoring, reading and writing aside.
+    scoring: std::time::Duration,
 }
 
 impl Tally {
@@ -108,8 +110,9 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     output.flush()?;
     let [n_positive, n_neutral, n_negative] = tally.by_label;
     eprintln!(
-        "{name}: scored {} texts from {column} ({n_positive} positive, {n_neutral} neutral, {n_negative} negative)",
-        tally.n_scored
+        "{name}: scored {} texts from {column} ({n_positive} positive, {n_neutral} neutral, {n_negative} negative); scoring took {:.1} ms",
+        tally.n_scored,
+        tally.scoring.as_secs_f64() * 1000.0
     );
     if tally.n_passed_through > 0 {
         eprintln!(
@@ -313,12 +316,14 @@ fn score_text(
     explain: bool,
     tally: &mut Tally,
 ) -> (SentimentScore, Option<String>) {
+    let started = std::time::Instant::now();
     let (score, explanation) = if explain {
         let explained = vader.explain(text);
         (explained.score, Some(explanation(&explained)))
     } else {
         (vader.score(text), None)
     };
+    tally.scoring += started.elapsed();
     tally.count(&score);
     (score, explanation)
 }

@@ -245,6 +245,8 @@ struct WordInfo {
     boost: Option<f64>,
     /// Whether it negates what follows ("not", "never", any word with "n't").
     negation: bool,
+    /// Whether this occurrence is in ALL CAPS (set per token, not in the lexicon map).
+    upper: bool,
 }
 
 /// The VADER analyser: its lexicons, parsed once.
@@ -341,16 +343,24 @@ impl Vader {
                 .map(strip_punctuation_if_word)
                 .collect()
         };
-        let lower: Vec<Cow<'t, str>> = words.iter().map(|word| lowercase(word)).collect();
-        let info: Vec<WordInfo> = lower
-            .iter()
-            .map(|word| {
-                let mut info = self.words.get(word.as_ref()).copied().unwrap_or_default();
-                info.negation |= word.contains("n't");
-                info
-            })
-            .collect();
-        let is_cap_diff = allcap_differential(&words);
+        // One pass per word: lower case, one lexicon lookup, negation, ALL CAPS.
+        let mut lower: Vec<Cow<'t, str>> = Vec::with_capacity(words.len());
+        let mut info: Vec<WordInfo> = Vec::with_capacity(words.len());
+        for word in &words {
+            let word_lower = lowercase(word);
+            let mut word_info = self
+                .words
+                .get(word_lower.as_ref())
+                .copied()
+                .unwrap_or_default();
+            word_info.negation |= word_lower.contains("n't");
+            word_info.upper = is_python_upper(word);
+            lower.push(word_lower);
+            info.push(word_info);
+        }
+        // Some, but not all, words in ALL CAPS.
+        let n_upper = info.iter().filter(|word| word.upper).count();
+        let is_cap_diff = n_upper > 0 && n_upper < words.len();
         let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
         for word_idx in 0..words.len() {
             let kind_of = word_idx + 1 < words.len()
@@ -375,7 +385,12 @@ impl Vader {
         let mut out = String::with_capacity(text.len());
         let mut previous_space = true;
         for c in text.chars() {
-            match self.emoji.get(&c) {
+            let emoji = if c.is_ascii() {
+                None
+            } else {
+                self.emoji.get(&c)
+            };
+            match emoji {
                 Some(description) => {
                     if !previous_space {
                         out.push(' ');
@@ -421,7 +436,7 @@ impl Vader {
         {
             valence = own * N_SCALAR;
         }
-        if is_python_upper(words[word_idx]) && is_cap_diff {
+        if info[word_idx].upper && is_cap_diff {
             // Upstream: a valence of exactly 0 ("NO" before a rated word) is pushed negative.
             if valence > 0.0 {
                 valence += C_INCR;
@@ -437,12 +452,7 @@ impl Vader {
             if info[before_idx].valence.is_some() {
                 continue;
             }
-            let mut scalar = scalar_inc_dec(
-                words[before_idx],
-                info[before_idx].boost,
-                valence,
-                is_cap_diff,
-            );
+            let mut scalar = scalar_inc_dec(&info[before_idx], valence, is_cap_diff);
             if start_idx == 1 && scalar != 0.0 {
                 scalar *= 0.95;
             }
@@ -459,12 +469,12 @@ impl Vader {
     }
 }
 
-fn scalar_inc_dec(word: &str, boost: Option<f64>, valence: f64, is_cap_diff: bool) -> f64 {
-    let Some(boost) = boost else {
+fn scalar_inc_dec(word: &WordInfo, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(boost) = word.boost else {
         return 0.0;
     };
     let mut scalar = if valence < 0.0 { -boost } else { boost };
-    if is_python_upper(word) && is_cap_diff {
+    if word.upper && is_cap_diff {
         if valence > 0.0 {
             scalar += C_INCR;
         } else {
@@ -694,7 +704,18 @@ fn is_python_space(c: char) -> bool {
 /// `token.strip(string.punctuation)`, unless that leaves two characters or fewer (an emoticon
 /// such as `:)` is kept whole).
 fn strip_punctuation_if_word(token: &str) -> &str {
-    let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
+    // ASCII punctuation is single bytes that never occur inside a multi-byte character, so
+    // trimming bytes keeps character boundaries.
+    let bytes = token.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_punctuation())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_punctuation())
+        .map_or(start, |idx| idx + 1);
+    let stripped = &token[start..end];
     let short = if stripped.is_ascii() {
         stripped.len() <= 2
     } else {
@@ -736,13 +757,6 @@ fn is_python_upper(word: &str) -> bool {
         }
     }
     cased
-}
-
-/// Whether some, but not all, words are in ALL CAPS.
-fn allcap_differential(words: &[&str]) -> bool {
-    let n_caps = words.iter().filter(|word| is_python_upper(word)).count();
-    let differential = words.len() - n_caps;
-    differential > 0 && differential < words.len()
 }
 
 #[cfg(test)]
