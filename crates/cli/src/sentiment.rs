@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use converge_core::ingest::{detect_format, detect_header, ingest, Format, ReadOptions};
+use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
 use converge_core::schema::{detect, Field, Overrides};
 use converge_core::sentiment::{Explained, SentimentLabel, SentimentScore, Vader};
 use encoding_rs::WINDOWS_1252;
@@ -478,12 +478,7 @@ fn score_json_document(
     let rows: &mut Vec<Json> = match &mut document {
         Json::Array(rows) => rows,
         Json::Object(object) => {
-            let longest = object
-                .iter()
-                .filter_map(|(key, value)| value.as_array().map(|rows| (key.clone(), rows.len())))
-                .max_by_key(|(_, len)| *len)
-                .map(|(key, _)| key)
-                .context("the document holds no array of rows")?;
+            let longest = rows_key(object).context("the document holds no array of rows")?;
             match object.get_mut(&longest) {
                 Some(Json::Array(rows)) => rows,
                 _ => bail!("the document holds no array of rows"),

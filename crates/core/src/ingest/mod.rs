@@ -19,7 +19,7 @@ mod utf16;
 mod values;
 
 pub use reader::{
-    detect_header, ingest, Ingest, IngestError, IngestProgress, Ingested, ReadOptions,
+    detect_header, ingest, rows_key, Ingest, IngestError, IngestProgress, Ingested, ReadOptions,
 };
 pub use report::{
     ColumnReport, IngestReport, InvalidValue, RowProblem, ValueCount, MAX_REPORTED_ROWS,

@@ -754,6 +754,16 @@ fn table_name(file_name: &str) -> String {
     stem.to_owned()
 }
 
+/// In a JSON document that is an object, the key of the array holding its rows: the longest
+/// array (`{"meta": {...}, "data": [...]}` → `data`).
+pub fn rows_key(object: &serde_json::Map<String, Json>) -> Option<String> {
+    object
+        .iter()
+        .filter_map(|(key, value)| value.as_array().map(|array| (key, array.len())))
+        .max_by_key(|(_, len)| *len)
+        .map(|(key, _)| key.clone())
+}
+
 fn json_kind(value: &Json) -> &'static str {
     match value {
         Json::Null => "null",
@@ -817,14 +827,7 @@ impl JsonElements {
             .map_err(|err| format!("The document is not valid JSON: {err}"))?;
         let rows = match document {
             Json::Object(mut object) => {
-                let longest = object
-                    .iter()
-                    .filter_map(|(key, value)| {
-                        value.as_array().map(|array| (key.clone(), array.len()))
-                    })
-                    .max_by_key(|(_, len)| *len)
-                    .map(|(key, _)| key);
-                match longest.and_then(|key| object.remove(&key)) {
+                match rows_key(&object).and_then(|key| object.remove(&key)) {
                     Some(Json::Array(rows)) => rows,
                     _ => vec![Json::Object(object)],
                 }
