@@ -11,6 +11,8 @@ use crate::worker::use_worker;
 #[derive(Properties, PartialEq)]
 pub struct DatasetCardProps {
     pub dataset: DatasetSummary,
+    /// Whether the card starts with its details (columns, rows, refused rows) shown.
+    pub open: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -24,6 +26,11 @@ enum Tab {
 pub fn dataset_card(props: &DatasetCardProps) -> Html {
     let context = use_worker();
     let tab = use_state(|| Tab::Columns);
+    let open = use_state(|| props.open);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
     let dataset = &props.dataset;
     let report = &dataset.report;
     let remove = {
@@ -84,27 +91,35 @@ pub fn dataset_card(props: &DatasetCardProps) -> Html {
                         </select>
                         <span class="confidence" title={role.reason.clone()}>{ format!("{:.0}% sure", role.confidence * 100.0) }</span>
                     </label>
+                    <button class="button subtle small" onclick={toggle} aria-expanded={open.to_string()}
+                            aria-controls={format!("dataset-details-{}", dataset.id.0)} data-testid="toggle-details">
+                        { if *open { "Hide details" } else { "Show details" } }
+                    </button>
                     <button class="button subtle small" onclick={remove}>{ "Remove" }</button>
                 </div>
             </header>
-            <p class="role-reason muted">{ role.reason.clone() }</p>
-            if !report.notes.is_empty() {
-                <ul class="report-notes">
-                    { for report.notes.iter().map(|note| html! { <li>{ note.clone() }</li> }) }
-                </ul>
+            if *open {
+                <div class="dataset-details" id={format!("dataset-details-{}", dataset.id.0)}>
+                    <p class="role-reason muted">{ role.reason.clone() }</p>
+                    if !report.notes.is_empty() {
+                        <ul class="report-notes">
+                            { for report.notes.iter().map(|note| html! { <li>{ note.clone() }</li> }) }
+                        </ul>
+                    }
+                    <div class="tabs" role="tablist">
+                        { tab_button(Tab::Columns, format!("Columns ({})", report.columns.len())) }
+                        { tab_button(Tab::Rows, format!("Rows ({})", format::count(dataset.n_rows))) }
+                        { tab_button(Tab::Problems, format!("Refused rows ({})", format::count(report.rows_rejected))) }
+                    </div>
+                    <div role="tabpanel">
+                        { match *tab {
+                            Tab::Columns => html! { <ColumnTable dataset={dataset.clone()} /> },
+                            Tab::Rows => html! { <DataGrid dataset={dataset.id} n_rows={dataset.n_rows} /> },
+                            Tab::Problems => html! { <Problems dataset={dataset.clone()} /> },
+                        } }
+                    </div>
+                </div>
             }
-            <div class="tabs" role="tablist">
-                { tab_button(Tab::Columns, format!("Columns ({})", report.columns.len())) }
-                { tab_button(Tab::Rows, format!("Rows ({})", format::count(dataset.n_rows))) }
-                { tab_button(Tab::Problems, format!("Refused rows ({})", format::count(report.rows_rejected))) }
-            </div>
-            <div role="tabpanel">
-                { match *tab {
-                    Tab::Columns => html! { <ColumnTable dataset={dataset.clone()} /> },
-                    Tab::Rows => html! { <DataGrid dataset={dataset.id} n_rows={dataset.n_rows} /> },
-                    Tab::Problems => html! { <Problems dataset={dataset.clone()} /> },
-                } }
-            </div>
         </article>
     }
 }

@@ -8,6 +8,9 @@ use crate::format;
 use crate::state::{Engine, JobKind};
 use crate::worker::use_worker;
 
+/// Up to this many datasets, every card opens with its details.
+const OPEN_CARDS: usize = 3;
+
 /// What the file picker offers; other files can still be dropped.
 const ACCEPTED: &str = ".csv,.tsv,.tab,.txt,.json,.ndjson,.jsonl";
 
@@ -102,8 +105,10 @@ pub fn data_view() -> Html {
                 </div>
             } else {
                 <div class="dataset-list">
-                    { for state.datasets.iter().map(|dataset| html! {
-                        <DatasetCard key={dataset.id.0} dataset={dataset.clone()} />
+                    // With many datasets, only the first opens at once: the page stays a list to scan.
+                    { for state.datasets.iter().enumerate().map(|(idx, dataset)| html! {
+                        <DatasetCard key={dataset.id.0} dataset={dataset.clone()}
+                                     open={idx == 0 || state.datasets.len() <= OPEN_CARDS} />
                     }) }
                 </div>
             }

@@ -1166,6 +1166,8 @@ fn summarise(column: &Column, report: &mut ColumnReport, top: Option<&TopValues>
                     count: n_valid - n_true,
                 },
             ];
+            report.distinct = report.top_values.iter().filter(|top| top.count > 0).count() as u64;
+            report.distinct_is_exact = true;
         }
         _ => {
             let Some(top) = top else { return };
@@ -1442,6 +1444,29 @@ mod tests {
         assert_eq!(stepped.report, whole.report);
         assert_eq!(whole.report.bytes_read, total);
         assert_eq!(whole.table.columns()[1].column_type(), ColumnType::Category);
+        // A category's distinct count comes from its dictionary: exact.
+        assert_eq!(
+            (
+                whole.report.columns[1].distinct,
+                whole.report.columns[1].distinct_is_exact
+            ),
+            (2, true)
+        );
+    }
+
+    #[test]
+    fn booleans_count_their_two_values_exactly() {
+        let ingested = read("b.csv", b"opt_in\nyes\nno\nyes\n\n");
+        let column = &ingested.report.columns[0];
+        assert_eq!(column.column_type, ColumnType::Boolean);
+        assert_eq!((column.distinct, column.distinct_is_exact), (2, true));
+        assert_eq!(
+            column.top_values[0],
+            ValueCount {
+                value: "true".into(),
+                count: 2
+            }
+        );
     }
 
     #[test]
