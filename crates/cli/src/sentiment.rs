@@ -356,7 +356,8 @@ fn label(label: SentimentLabel) -> &'static str {
     }
 }
 
-/// The words that weighed most, strongest first: `awful (-2.50); great (+1.55)`.
+/// The words that weighed most, strongest first, with the rules that changed them:
+/// `awful (-2.50); good (-1.41, negated by “not”)`.
 fn explanation(explained: &Explained) -> String {
     let mut weighty: Vec<_> = explained
         .contributions
@@ -367,7 +368,14 @@ fn explanation(explained: &Explained) -> String {
     weighty
         .iter()
         .take(5)
-        .map(|c| format!("{} ({:+.2})", c.token, c.valence))
+        .map(|c| {
+            let rules: Vec<String> = c.rules.iter().map(|rule| rule.describe()).collect();
+            if rules.is_empty() {
+                format!("{} ({:+.2})", c.token, c.valence)
+            } else {
+                format!("{} ({:+.2}, {})", c.token, c.valence, rules.join(", "))
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -98,6 +98,22 @@ fn json_lines_keep_their_objects_and_unreadable_lines_pass_through() {
 }
 
 #[test]
+fn explanations_name_the_rules() {
+    let (code, out, _) = converge(
+        &["sentiment", "-", "--lines", "--explain"],
+        "The food was not good\n",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("negative,\"good (-1.41, negated by “not”)\""),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_named_column_that_does_not_exist_is_an_error_that_lists_the_columns() {
     let (code, _, err) = converge(&["sentiment", "ragged_rows.csv", "--text", "comment"], "");
     assert_ne!(code, 0);

@@ -13,4 +13,4 @@
 mod lexicon;
 mod vader;
 
-pub use vader::{Contribution, Explained, SentimentLabel, SentimentScore, Vader};
+pub use vader::{Contribution, Explained, Rule, SentimentLabel, SentimentScore, Vader};

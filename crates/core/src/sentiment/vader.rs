@@ -217,12 +217,56 @@ impl SentimentScore {
     }
 }
 
-/// One word's part in a score: its valence after every rule (negation, boosters, caps, "but").
+/// One word's part in a score: its valence after every rule, and the rules that changed it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Contribution {
     pub token: String,
     pub valence: f64,
+    /// What changed the word's own rating, in the order the rules applied.
+    pub rules: Vec<Rule>,
+}
+
+/// A rule that changed a word's valence, with the word that triggered it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Rule {
+    /// "not good": a negation before the word flipped and damped it.
+    NegatedBy(String),
+    /// "very good": a booster before the word strengthened it.
+    BoostedBy(String),
+    /// "kind of good": a dampener before the word weakened it.
+    DampenedBy(String),
+    /// "GOOD" among words that are not shouted.
+    AllCaps,
+    /// "never so good": strengthened by "so" or "this".
+    IntensifiedBy(String),
+    /// Part of an idiom whose valence replaces the word's ("the bomb").
+    Idiom,
+    /// "least good": flipped by "least".
+    Least,
+    /// Before "but": counts half.
+    BeforeBut,
+    /// After "but": counts one and a half times.
+    AfterBut,
+}
+
+impl Rule {
+    /// The rule in a few words, for the explanation a marketer reads.
+    pub fn describe(&self) -> String {
+        match self {
+            Rule::NegatedBy(word) => format!("negated by “{word}”"),
+            Rule::BoostedBy(word) => format!("boosted by “{word}”"),
+            Rule::DampenedBy(word) => format!("damped by “{word}”"),
+            Rule::AllCaps => "in capitals".to_owned(),
+            Rule::IntensifiedBy(word) => format!("intensified by “{word}”"),
+            Rule::Idiom => "part of an idiom".to_owned(),
+            Rule::Least => "flipped by “least”".to_owned(),
+            Rule::BeforeBut => "before “but”, counts half".to_owned(),
+            Rule::AfterBut => "after “but”, counts 1.5×".to_owned(),
+        }
+    }
 }
 
 /// A score with the words that made it.
@@ -305,14 +349,15 @@ impl Vader {
     pub fn score(&self, text: &str) -> SentimentScore {
         let text = self.describe_emoji(text);
         let text = text.trim_matches(is_python_space);
-        let (_, sentiments) = self.sentiments(text);
+        let (_, sentiments) = self.sentiments(text, None);
         score_valence(&sentiments, punctuation_emphasis(text))
     }
 
     pub fn explain(&self, text: &str) -> Explained {
         let text = self.describe_emoji(text);
         let text = text.trim_matches(is_python_space);
-        let (words, sentiments) = self.sentiments(text);
+        let mut rules: Vec<Vec<Rule>> = Vec::new();
+        let (words, sentiments) = self.sentiments(text, Some(&mut rules));
         let punctuation_emphasis = punctuation_emphasis(text);
         let score = score_valence(&sentiments, punctuation_emphasis);
         Explained {
@@ -320,17 +365,24 @@ impl Vader {
             contributions: words
                 .into_iter()
                 .zip(sentiments)
-                .map(|(token, valence)| Contribution {
+                .zip(rules)
+                .map(|((token, valence), rules)| Contribution {
                     token: token.to_owned(),
                     valence,
+                    rules,
                 })
                 .collect(),
             punctuation_emphasis,
         }
     }
 
-    /// The words of a (described, trimmed) text and the valence of each after every rule.
-    fn sentiments<'t>(&self, text: &'t str) -> (Vec<&'t str>, Vec<f64>) {
+    /// The words of a (described, trimmed) text and the valence of each after every rule; with
+    /// `trace`, also the rules that applied to each word.
+    fn sentiments<'t>(
+        &self,
+        text: &'t str,
+        mut trace: Option<&mut Vec<Vec<Rule>>>,
+    ) -> (Vec<&'t str>, Vec<f64>) {
         let words: Vec<&str> = if text.is_ascii() {
             // Byte-wise: the same split, without decoding characters.
             text.split(|c: char| is_python_space_ascii(c as u8))
@@ -362,17 +414,40 @@ impl Vader {
         let n_upper = info.iter().filter(|word| word.upper).count();
         let is_cap_diff = n_upper > 0 && n_upper < words.len();
         let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
+        let tracing = trace.is_some();
+        let mut rules: Vec<Rule> = Vec::new();
         for word_idx in 0..words.len() {
             let kind_of = word_idx + 1 < words.len()
                 && lower[word_idx] == "kind"
                 && lower[word_idx + 1] == "of";
-            if info[word_idx].boost.is_some() || kind_of {
-                sentiments.push(0.0);
-                continue;
+            let valence = if info[word_idx].boost.is_some() || kind_of {
+                0.0
+            } else {
+                self.valence(
+                    &words,
+                    &lower,
+                    &info,
+                    word_idx,
+                    is_cap_diff,
+                    tracing.then_some(&mut rules),
+                )
+            };
+            sentiments.push(valence);
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(std::mem::take(&mut rules));
             }
-            sentiments.push(self.valence(&words, &lower, &info, word_idx, is_cap_diff));
         }
+        let before_but = tracing.then(|| sentiments.clone());
         but_check(&lower, &mut sentiments);
+        if let (Some(trace), Some(before_but)) = (trace, before_but) {
+            for ((rules, before), after) in trace.iter_mut().zip(before_but).zip(&sentiments) {
+                if before != 0.0 && *after == before * 0.5 {
+                    rules.push(Rule::BeforeBut);
+                } else if before != 0.0 && *after == before * 1.5 {
+                    rules.push(Rule::AfterBut);
+                }
+            }
+        }
         (words, sentiments)
     }
 
@@ -415,9 +490,15 @@ impl Vader {
         info: &[WordInfo],
         word_idx: usize,
         is_cap_diff: bool,
+        mut rules: Option<&mut Vec<Rule>>,
     ) -> f64 {
         let Some(own) = info[word_idx].valence else {
             return 0.0;
+        };
+        let mut note = |rule: Rule| {
+            if let Some(rules) = rules.as_deref_mut() {
+                rules.push(rule);
+            }
         };
         let mut valence = own;
         let at = |offset: usize| -> Option<&str> {
@@ -435,8 +516,10 @@ impl Vader {
             || (at(3) == Some("no") && matches!(at(1), Some("or" | "nor")))
         {
             valence = own * N_SCALAR;
+            note(Rule::NegatedBy("no".to_owned()));
         }
         if info[word_idx].upper && is_cap_diff {
+            note(Rule::AllCaps);
             // Upstream: a valence of exactly 0 ("NO" before a rated word) is pushed negative.
             if valence > 0.0 {
                 valence += C_INCR;
@@ -459,13 +542,48 @@ impl Vader {
             if start_idx == 2 && scalar != 0.0 {
                 scalar *= 0.9;
             }
+            if scalar != 0.0 {
+                let by = lower[before_idx].to_string();
+                let strengthens = (scalar > 0.0) == (valence >= 0.0);
+                note(if strengthens {
+                    Rule::BoostedBy(by)
+                } else {
+                    Rule::DampenedBy(by)
+                });
+            }
             valence += scalar;
+            let before = valence;
             valence = negation_check(valence, lower, info, start_idx, word_idx);
-            if start_idx == 2 {
-                valence = self.special_idioms_check(valence, lower, word_idx);
+            if valence != before {
+                if valence == before * N_SCALAR {
+                    note(Rule::NegatedBy(lower[before_idx].to_string()));
+                } else if valence == before * 1.25 {
+                    let by = lower[word_idx - 2..word_idx]
+                        .iter()
+                        .rev()
+                        .find(|word| *word == "so" || *word == "this")
+                        .map_or_else(|| lower[word_idx - 1].to_string(), |word| word.to_string());
+                    note(Rule::IntensifiedBy(by));
+                }
+            }
+            if start_idx == 2 && Self::near_phrase_word(lower, word_idx) {
+                let before = valence;
+                valence = Self::idiom_valence(valence, lower, word_idx);
+                if valence != before {
+                    note(Rule::Idiom);
+                }
+                for (phrase, boost) in self.phrase_boosts(lower, word_idx) {
+                    valence += boost;
+                    note(Rule::DampenedBy(phrase.to_owned()));
+                }
             }
         }
-        least_check(valence, lower, info, word_idx)
+        let before = valence;
+        let valence = least_check(valence, lower, info, word_idx);
+        if valence != before {
+            note(Rule::Least);
+        }
+        valence
     }
 }
 
@@ -498,21 +616,19 @@ fn least_check(valence: f64, lower: &[Cow<'_, str>], info: &[WordInfo], word_idx
 
 impl Vader {
     /// Called with `word_idx >= 3`.
-    fn special_idioms_check(
-        &self,
-        mut valence: f64,
-        lower: &[Cow<'_, str>],
-        word_idx: usize,
-    ) -> f64 {
-        let i = word_idx;
-        let last = (i + 2).min(lower.len() - 1);
-        if !lower[i - 3..=last]
+    /// Whether any word of an idiom or multi-word booster is near `word_idx` (`>= 3`): if not,
+    /// nothing in `idiom_valence` or `phrase_boosts` can match.
+    fn near_phrase_word(lower: &[Cow<'_, str>], word_idx: usize) -> bool {
+        let last = (word_idx + 2).min(lower.len() - 1);
+        lower[word_idx - 3..=last]
             .iter()
             .any(|word| PHRASE_WORDS.contains(&word.as_ref()))
-        {
-            // No word of any idiom or multi-word booster is near: nothing can match.
-            return valence;
-        }
+    }
+
+    /// Upstream's special cases: an idiom around the word replaces its valence. Called with
+    /// `word_idx >= 3`.
+    fn idiom_valence(mut valence: f64, lower: &[Cow<'_, str>], word_idx: usize) -> f64 {
+        let i = word_idx;
         // one_zero, two_one_zero, two_one, three_two_one, three_two, in upstream's order.
         for (from, to) in [
             (i - 1, i),
@@ -536,18 +652,26 @@ impl Vader {
                 valence = special;
             }
         }
-        // Multi-word boosters ("kind of", "sort of", "just enough") before the word.
-        for (from, to) in [(i - 3, i - 1), (i - 3, i - 2), (i - 2, i - 1)] {
-            let words = &lower[from..=to];
-            if let Some((_, boost)) = self
-                .phrase_boosters
-                .iter()
-                .find(|(phrase, _)| phrase_is(phrase, words))
-            {
-                valence += boost;
-            }
-        }
         valence
+    }
+
+    /// Multi-word boosters ("kind of", "sort of", "just enough") just before the word, each with
+    /// its boost, in upstream's order. Called with `word_idx >= 3`.
+    fn phrase_boosts<'v>(
+        &'v self,
+        lower: &'v [Cow<'_, str>],
+        word_idx: usize,
+    ) -> impl Iterator<Item = (&'static str, f64)> + 'v {
+        let i = word_idx;
+        [(i - 3, i - 1), (i - 3, i - 2), (i - 2, i - 1)]
+            .into_iter()
+            .filter_map(move |(from, to)| {
+                let words = &lower[from..=to];
+                self.phrase_boosters
+                    .iter()
+                    .find(|(phrase, _)| phrase_is(phrase, words))
+                    .copied()
+            })
     }
 }
 
@@ -819,6 +943,62 @@ mod tests {
         assert_eq!(label(0.05), SentimentLabel::Positive);
         assert_eq!(label(0.0499), SentimentLabel::Neutral);
         assert_eq!(label(-0.05), SentimentLabel::Negative);
+    }
+
+    fn rules_of(text: &str, token: &str) -> Vec<String> {
+        let explained = Vader::shared().explain(text);
+        let contribution = explained
+            .contributions
+            .iter()
+            .find(|c| c.token == token)
+            .unwrap_or_else(|| panic!("{token} in {text}"));
+        contribution.rules.iter().map(Rule::describe).collect()
+    }
+
+    /// Each rule, with the sentence that motivates it.
+    #[test]
+    fn explanations_say_which_rule_changed_a_word() {
+        assert_eq!(
+            rules_of("The book was not good", "good"),
+            ["negated by “not”"]
+        );
+        assert_eq!(
+            rules_of("The service isn't great", "great"),
+            ["negated by “isn't”"]
+        );
+        assert_eq!(
+            rules_of("The delivery was very bad", "bad"),
+            ["boosted by “very”"]
+        );
+        assert_eq!(
+            rules_of("It was kind of nice", "nice"),
+            ["damped by “kind of”"]
+        );
+        assert_eq!(
+            rules_of("The app is slightly annoying", "annoying"),
+            ["damped by “slightly”"]
+        );
+        assert_eq!(
+            rules_of("The staff were GREAT today", "GREAT"),
+            ["in capitals"]
+        );
+        assert_eq!(
+            rules_of("The food was great but the service was awful", "great"),
+            ["before “but”, counts half"]
+        );
+        assert_eq!(
+            rules_of("The food was great but the service was awful", "awful"),
+            ["after “but”, counts 1.5×"]
+        );
+        assert_eq!(
+            rules_of("That was the least helpful reply", "helpful"),
+            ["flipped by “least”"]
+        );
+        assert_eq!(
+            rules_of("Honestly the cake was the bomb", "bomb"),
+            ["part of an idiom"]
+        );
+        assert!(rules_of("The book was good", "good").is_empty());
     }
 
     #[test]
