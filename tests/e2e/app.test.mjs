@@ -45,6 +45,13 @@ test('the demo company loads in the worker with every role detected, and nothing
       assert.equal(await dataset.getByTestId('dataset-rows').textContent(), rows, name);
       assert.equal(await dataset.getByTestId('role').inputValue(), role, name);
     }
+    // Customer text is scored in the worker: every interaction table says how it feels.
+    const posts = page.locator('[data-testid=dataset][data-name=social_posts]');
+    assert.match(
+      await posts.getByTestId('sentiment').locator('span').textContent(),
+      /^Customer text in “text”: \d+% positive, \d+% neutral, \d+% negative \(net sentiment [+-]?\d+\)\.$/,
+    );
+    assert.equal(await page.locator('[data-testid=dataset][data-name=crm_customers] [data-testid=sentiment]').count(), 0);
     const customers = page.locator('[data-testid=dataset][data-name=crm_customers]');
     assert.equal(await customers.getByTestId('dataset-columns').textContent(), '12');
     await waitForEngine(page);

@@ -271,6 +271,7 @@ mod tests {
                 fields: Vec::new(),
             },
             overrides: Default::default(),
+            sentiment: None,
         }
     }
 

@@ -137,6 +137,29 @@ pub struct DatasetSummary {
     /// The detected role and fields, with the user's overrides applied.
     pub schema: TableSchema,
     pub overrides: Overrides,
+    /// How the customer text feels, once the worker has scored it (none without a text column).
+    pub sentiment: Option<SentimentOverview>,
+}
+
+/// The sentiment of a dataset's customer text (VADER; positive at compound ≥ 0.05, negative at
+/// ≤ -0.05).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentOverview {
+    /// The column scored.
+    pub column: String,
+    pub n_positive: u64,
+    pub n_neutral: u64,
+    pub n_negative: u64,
+    /// Mean compound score of the texts, from -1 to 1.
+    pub mean_compound: f64,
+}
+
+impl SentimentOverview {
+    /// Net sentiment: the share of positive texts less the share of negative ones, in points.
+    pub fn net(&self) -> f64 {
+        let total = (self.n_positive + self.n_neutral + self.n_negative).max(1) as f64;
+        (self.n_positive as f64 - self.n_negative as f64) / total * 100.0
+    }
 }
 
 /// Refused rows a summary carries; the rest are one download away.

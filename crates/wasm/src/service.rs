@@ -8,11 +8,13 @@ use std::io::Read;
 use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
 use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
-use converge_core::schema::{detect, Overrides, TableSchema};
-use converge_core::table::Table;
+use converge_core::schema::{detect, Field, Overrides, TableSchema};
+use converge_core::sentiment::Vader;
+use converge_core::table::{Table, Value};
 
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, TablePage, WorkerError, SUMMARY_REJECTED_ROWS,
+    DatasetId, DatasetSummary, ErrorCode, SentimentOverview, TablePage, WorkerError,
+    SUMMARY_REJECTED_ROWS,
 };
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
@@ -34,7 +36,18 @@ struct Dataset {
     report: IngestReport,
     overrides: Overrides,
     schema: TableSchema,
+    /// Compound sentiment per row of the text column, as far as scored (`NaN` for a missing text).
+    sentiment: Option<Scoring>,
 }
+
+#[derive(Debug)]
+struct Scoring {
+    column: String,
+    compounds: Vec<f32>,
+}
+
+/// Texts scored per step.
+pub const TEXTS_PER_STEP: usize = 5_000;
 
 impl Service {
     /// Keeps an imported table; one with the same name as a table already held replaces it, so
@@ -47,14 +60,47 @@ impl Service {
         self.next_dataset_id += 1;
         let overrides = Overrides::default();
         let schema = detect(&table, &overrides);
+        let sentiment = text_column(&schema).map(|column| Scoring {
+            column,
+            compounds: Vec::new(),
+        });
         self.datasets.push(Dataset {
             id,
             table,
             report,
             overrides,
             schema,
+            sentiment,
         });
         id
+    }
+
+    /// Scores up to [`TEXTS_PER_STEP`] more texts of the first dataset whose customer text is not
+    /// all scored yet. Returns that dataset's name and the share of its texts now scored, or
+    /// `None` when every dataset is scored.
+    pub fn score_sentiment_step(&mut self) -> Option<(String, f32)> {
+        let dataset = self.datasets.iter_mut().find(|held| {
+            held.sentiment
+                .as_ref()
+                .is_some_and(|scoring| scoring.compounds.len() < held.table.n_rows())
+        })?;
+        let n_rows = dataset.table.n_rows();
+        let scoring = dataset.sentiment.as_mut()?;
+        let column = dataset.table.column(&scoring.column)?;
+        let vader = Vader::shared();
+        let start = scoring.compounds.len();
+        let end = (start + TEXTS_PER_STEP).min(n_rows);
+        for row_idx in start..end {
+            let compound = match column.get(row_idx) {
+                Value::Text(text) => vader.score(text).compound as f32,
+                _ => f32::NAN,
+            };
+            scoring.compounds.push(compound);
+        }
+        Some((
+            dataset.table.name().to_owned(),
+            end as f32 / n_rows.max(1) as f32,
+        ))
     }
 
     pub fn summaries(&self) -> Vec<DatasetSummary> {
@@ -90,6 +136,14 @@ impl Service {
         }
         held.schema = detect(&held.table, &overrides);
         held.overrides = overrides;
+        let column = text_column(&held.schema);
+        if held.sentiment.as_ref().map(|scoring| &scoring.column) != column.as_ref() {
+            // Another text column (or none): its texts are scored afresh.
+            held.sentiment = column.map(|column| Scoring {
+                column,
+                compounds: Vec::new(),
+            });
+        }
         Ok(())
     }
 
@@ -144,7 +198,53 @@ fn summarise(dataset: &Dataset) -> DatasetSummary {
         report,
         schema: dataset.schema.clone(),
         overrides: dataset.overrides.clone(),
+        sentiment: dataset
+            .sentiment
+            .as_ref()
+            .and_then(|scoring| overview(scoring, dataset.table.n_rows())),
     }
+}
+
+/// The customer-text column of a schema: the most confidently detected one.
+fn text_column(schema: &TableSchema) -> Option<String> {
+    schema
+        .fields
+        .iter()
+        .filter(|guess| guess.field == Some(Field::Text))
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        .map(|guess| guess.column.clone())
+}
+
+/// Counts by label and the mean, once every text is scored.
+fn overview(scoring: &Scoring, n_rows: usize) -> Option<SentimentOverview> {
+    if scoring.compounds.len() < n_rows {
+        return None;
+    }
+    let mut counts = [0u64; 3];
+    let mut sum = 0.0;
+    for compound in scoring.compounds.iter().filter(|c| !c.is_nan()) {
+        sum += f64::from(*compound);
+        let slot = if *compound >= 0.05 {
+            0
+        } else if *compound <= -0.05 {
+            2
+        } else {
+            1
+        };
+        counts[slot] += 1;
+    }
+    let n_scored = counts.iter().sum::<u64>();
+    Some(SentimentOverview {
+        column: scoring.column.clone(),
+        n_positive: counts[0],
+        n_neutral: counts[1],
+        n_negative: counts[2],
+        mean_compound: if n_scored == 0 {
+            0.0
+        } else {
+            sum / n_scored as f64
+        },
+    })
 }
 
 fn not_found(dataset: DatasetId) -> WorkerError {
@@ -430,6 +530,58 @@ mod tests {
         assert_eq!(name, "ragged - refused rows.csv");
         assert_eq!(text.lines().count(), 151);
         assert!(text.lines().nth(1).unwrap().starts_with("ragged.csv,3,"));
+    }
+
+    #[test]
+    fn customer_text_is_scored_in_steps_and_rescored_when_the_text_column_changes() {
+        let mut service = Service::default();
+        let mut csv = String::from("id,comment,other_note\n");
+        for i in 0..12_000 {
+            let comment = [
+                "I love this great service",
+                "Terrible and awful delivery",
+                "Ordered on Monday",
+            ][i % 3];
+            csv.push_str(&format!("{i},{comment},fine\n"));
+        }
+        let id = service.add(import("feedback.csv", &csv));
+        assert_eq!(
+            service.summaries()[0].sentiment,
+            None,
+            "nothing is shown before scoring ends"
+        );
+        let mut steps = 0;
+        while let Some((name, fraction)) = service.score_sentiment_step() {
+            assert_eq!(name, "feedback");
+            assert!(fraction > 0.0 && fraction <= 1.0);
+            steps += 1;
+        }
+        assert_eq!(steps, 3);
+        let sentiment = service.summaries()[0].sentiment.clone().unwrap();
+        assert_eq!(sentiment.column, "comment");
+        assert_eq!(
+            (
+                sentiment.n_positive,
+                sentiment.n_neutral,
+                sentiment.n_negative
+            ),
+            (4_000, 4_000, 4_000)
+        );
+        assert!(sentiment.net().abs() < 1e-9);
+
+        let overrides = Overrides {
+            role: None,
+            fields: vec![
+                ("comment".into(), None),
+                ("other_note".into(), Some(Field::Text)),
+            ],
+        };
+        service.set_overrides(id, overrides).unwrap();
+        assert_eq!(service.summaries()[0].sentiment, None);
+        while service.score_sentiment_step().is_some() {}
+        let sentiment = service.summaries()[0].sentiment.clone().unwrap();
+        assert_eq!(sentiment.column, "other_note");
+        assert_eq!(sentiment.n_positive, 12_000);
     }
 
     #[test]

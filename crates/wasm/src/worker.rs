@@ -90,12 +90,13 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         Request::LoadDemo { n_customers } => {
             let mut demo = DemoJob::new(n_customers)?;
             let imported = drive(job, || demo.step()).await?;
-            job.progress(1.0, "Demo data ready");
             SERVICE.with_borrow_mut(|service| {
                 for ingested in imported {
                     service.add(ingested);
                 }
             });
+            score_sentiment(job).await;
+            job.progress(1.0, "Demo data ready");
             Ok(datasets())
         }
         Request::ImportFile { file } => {
@@ -103,10 +104,12 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             let mut import = ImportJob::new(&name, reader, Some(size))?;
             let ingested = drive(job, || import.step()).await?;
             SERVICE.with_borrow_mut(|service| service.add(ingested));
+            score_sentiment(job).await;
             Ok(datasets())
         }
         Request::SetSchema { dataset, overrides } => {
             SERVICE.with_borrow_mut(|service| service.set_overrides(dataset, overrides))?;
+            score_sentiment(job).await;
             Ok(datasets())
         }
         Request::RejectedRowsCsv { dataset } => {
@@ -115,6 +118,15 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             Ok(Response::Csv { file_name, text })
         }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
+    }
+}
+
+/// Scores the customer text of every dataset not yet scored, with progress. Not cancellable: it
+/// follows an import that has already succeeded, and takes little time.
+async fn score_sentiment(job: &Job) {
+    while let Some((name, fraction)) = SERVICE.with_borrow_mut(Service::score_sentiment_step) {
+        job.progress(fraction, &format!("Scoring the sentiment of {name}"));
+        job.pause().await;
     }
 }
 
@@ -185,12 +197,17 @@ impl Job {
         });
     }
 
-    /// Yields to the event loop once the time slice is spent, then fails if the user cancelled.
-    async fn checkpoint(&self) -> Result<(), WorkerError> {
+    /// Yields to the event loop once the time slice is spent.
+    async fn pause(&self) {
         if js_sys::Date::now() - self.slice_started_ms.get() >= TIME_SLICE_MS {
             yield_to_event_loop().await;
             self.slice_started_ms.set(js_sys::Date::now());
         }
+    }
+
+    /// Yields to the event loop once the time slice is spent, then fails if the user cancelled.
+    async fn checkpoint(&self) -> Result<(), WorkerError> {
+        self.pause().await;
         if CANCELLED.with_borrow(|cancelled| cancelled.contains(&self.id)) {
             return Err(WorkerError::cancelled());
         }

@@ -8,7 +8,7 @@ use converge_core::ingest::{ingest, ReadOptions};
 use converge_core::schema::{detect, Field, Overrides, Role};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, ErrorCode, FileHandle, FromWorker, Request, RequestId, Response,
-    TablePage, ToWorker, WorkerError,
+    SentimentOverview, TablePage, ToWorker, WorkerError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -42,6 +42,13 @@ fn summary() -> DatasetSummary {
         schema: detect(&ingested.table, &overrides),
         report: ingested.report,
         overrides,
+        sentiment: Some(SentimentOverview {
+            column: "note".into(),
+            n_positive: 3,
+            n_neutral: 1,
+            n_negative: 2,
+            mean_compound: 0.125,
+        }),
     }
 }
 

@@ -4,7 +4,7 @@ use converge_core::schema::{Overrides, Role};
 use converge_wasm::protocol::DatasetSummary;
 use yew::prelude::*;
 
-use super::{ColumnTable, DataGrid, Problems};
+use super::{ColumnTable, DataGrid, Problems, SentimentBar};
 use crate::format;
 use crate::worker::use_worker;
 
@@ -98,6 +98,9 @@ pub fn dataset_card(props: &DatasetCardProps) -> Html {
                     <button class="button subtle small" onclick={remove}>{ "Remove" }</button>
                 </div>
             </header>
+            if let Some(sentiment) = &dataset.sentiment {
+                <SentimentBar sentiment={sentiment.clone()} />
+            }
             if *open {
                 <div class="dataset-details" id={format!("dataset-details-{}", dataset.id.0)}>
                     <p class="role-reason muted">{ role.reason.clone() }</p>
