@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
-use converge_core::schema::{detect, Field, Overrides};
+use converge_core::schema::{detect, Overrides};
 use converge_core::sentiment::{Explained, SentimentLabel, SentimentScore, Vader};
 use encoding_rs::WINDOWS_1252;
 use serde_json::Value as Json;
@@ -182,12 +182,7 @@ fn detect_text_column(
     let ingested =
         ingest(name, Cursor::new(sample), options).with_context(|| format!("reading {name}"))?;
     let schema = detect(&ingested.table, &Overrides::default());
-    let best = schema
-        .fields
-        .iter()
-        .filter(|guess| guess.field == Some(Field::Text))
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        .map(|guess| guess.column.clone());
+    let best = schema.text_column().map(str::to_owned);
     // Failing that, the text column with the longest values.
     let longest = || {
         ingested

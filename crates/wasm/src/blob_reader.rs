@@ -7,6 +7,8 @@
 use std::io::Read;
 
 use wasm_bindgen::JsValue;
+
+use crate::describe;
 use web_sys::{Blob, FileReaderSync};
 
 /// Bytes read from the blob at a time.
@@ -67,12 +69,4 @@ impl Read for BlobReader {
 
 fn io_error(err: JsValue) -> std::io::Error {
     std::io::Error::other(describe(&err))
-}
-
-fn describe(err: &JsValue) -> String {
-    use wasm_bindgen::JsCast;
-    err.dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| err.as_string())
-        .unwrap_or_else(|| format!("{err:?}"))
 }

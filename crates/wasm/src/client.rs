@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
+use crate::describe;
 use crate::protocol::{ErrorCode, FromWorker, Request, RequestId, Response, ToWorker, WorkerError};
 
 /// How long a new worker may take to say it is ready, in milliseconds.
@@ -352,11 +353,4 @@ fn stopped_error() -> WorkerError {
         ErrorCode::WorkerFailed,
         "The analysis engine has stopped. Reload the page to start it again.",
     )
-}
-
-fn describe(err: &JsValue) -> String {
-    err.dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| err.as_string())
-        .unwrap_or_else(|| format!("{err:?}"))
 }

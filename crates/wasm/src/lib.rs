@@ -21,3 +21,12 @@ pub mod service;
 
 pub mod client;
 pub mod worker;
+
+/// A JavaScript exception in words: its message when it is an `Error`, else its text.
+pub(crate) fn describe(err: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    err.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| format!("{err:?}"))
+}

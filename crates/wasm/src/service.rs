@@ -8,7 +8,7 @@ use std::io::Read;
 use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
 use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
-use converge_core::schema::{detect, Field, Overrides, TableSchema};
+use converge_core::schema::{detect, Overrides, TableSchema};
 use converge_core::sentiment::Vader;
 use converge_core::table::{Table, Value};
 
@@ -60,8 +60,8 @@ impl Service {
         self.next_dataset_id += 1;
         let overrides = Overrides::default();
         let schema = detect(&table, &overrides);
-        let sentiment = text_column(&schema).map(|column| Scoring {
-            column,
+        let sentiment = schema.text_column().map(|column| Scoring {
+            column: column.to_owned(),
             compounds: Vec::new(),
         });
         self.datasets.push(Dataset {
@@ -136,7 +136,7 @@ impl Service {
         }
         held.schema = detect(&held.table, &overrides);
         held.overrides = overrides;
-        let column = text_column(&held.schema);
+        let column = held.schema.text_column().map(str::to_owned);
         if held.sentiment.as_ref().map(|scoring| &scoring.column) != column.as_ref() {
             // Another text column (or none): its texts are scored afresh.
             held.sentiment = column.map(|column| Scoring {
@@ -203,16 +203,6 @@ fn summarise(dataset: &Dataset) -> DatasetSummary {
             .as_ref()
             .and_then(|scoring| overview(scoring, dataset.table.n_rows())),
     }
-}
-
-/// The customer-text column of a schema: the most confidently detected one.
-fn text_column(schema: &TableSchema) -> Option<String> {
-    schema
-        .fields
-        .iter()
-        .filter(|guess| guess.field == Some(Field::Text))
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        .map(|guess| guess.column.clone())
 }
 
 /// Counts by label and the mean, once every text is scored.

@@ -133,10 +133,7 @@ impl Ingest {
         reader: impl Read + 'static,
         options: ReadOptions,
     ) -> Result<Ingest, IngestError> {
-        let unreadable = |err: std::io::Error| IngestError::Unreadable {
-            file: file_name.to_owned(),
-            message: err.to_string(),
-        };
+        let unreadable = |err: std::io::Error| unreadable(file_name, err);
         let mut reader: Box<dyn Read> = Box::new(reader);
         let mut head = read_head(&mut reader).map_err(unreadable)?;
         let mut report = IngestReport {
@@ -321,10 +318,7 @@ impl Ingest {
             let previous_end = reader.position().byte();
             let more = reader
                 .read_byte_record(record)
-                .map_err(|err| IngestError::Unreadable {
-                    file: self.file_name.clone(),
-                    message: err.to_string(),
-                })?;
+                .map_err(|err| unreadable(&self.file_name, err))?;
             self.report.bytes_read = reader.position().byte();
             if !more {
                 return Ok(true);
@@ -396,13 +390,9 @@ impl Ingest {
         let mut done = false;
         for _ in 0..max_rows {
             buffer.clear();
-            let n_bytes =
-                reader
-                    .read_until(b'\n', buffer)
-                    .map_err(|err| IngestError::Unreadable {
-                        file: self.file_name.clone(),
-                        message: err.to_string(),
-                    })?;
+            let n_bytes = reader
+                .read_until(b'\n', buffer)
+                .map_err(|err| unreadable(&self.file_name, err))?;
             if n_bytes == 0 {
                 done = true;
                 break;
@@ -448,10 +438,7 @@ impl Ingest {
             let n_read = reader
                 .take(JSON_BYTES_PER_STEP as u64)
                 .read_to_end(bytes)
-                .map_err(|err| IngestError::Unreadable {
-                    file: self.file_name.clone(),
-                    message: err.to_string(),
-                })?;
+                .map_err(|err| unreadable(&self.file_name, err))?;
             self.report.bytes_read += (bytes.len() - before) as u64;
             if n_read == 0 {
                 match JsonElements::start(bytes, &mut self.report.n_values_windows_1252) {
@@ -560,6 +547,13 @@ impl Ingest {
             table,
             report: std::mem::take(&mut self.report),
         });
+    }
+}
+
+fn unreadable(file_name: &str, err: impl std::fmt::Display) -> IngestError {
+    IngestError::Unreadable {
+        file: file_name.to_owned(),
+        message: err.to_string(),
     }
 }
 

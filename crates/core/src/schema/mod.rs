@@ -23,6 +23,17 @@ pub struct TableSchema {
     pub fields: Vec<FieldGuess>,
 }
 
+impl TableSchema {
+    /// The column of customer text: the one most confidently detected as [`Field::Text`].
+    pub fn text_column(&self) -> Option<&str> {
+        self.fields
+            .iter()
+            .filter(|guess| guess.field == Some(Field::Text))
+            .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+            .map(|guess| guess.column.as_str())
+    }
+}
+
 /// What the user said instead of what was detected.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
