@@ -132,6 +132,20 @@ mod properties {
             let text = words.join(" ");
             let score = Vader::shared().score(&text);
             prop_assert!(score.compound.is_finite());
+            let social = Vader::shared().clone().with_social_reading(true);
+            prop_assert!(social.score(&text).compound.is_finite());
+        }
+
+        /// Whatever the text, its pieces give it back whole and carry every token's valence.
+        #[test]
+        fn pieces_give_the_text_back(text in "(\\PC|\\s|#[A-Za-z]{1,6}|@[a-z]{1,4}|[a-z]ooo|😀){0,40}", social in any::<bool>()) {
+            let vader = Vader::shared().clone().with_social_reading(social);
+            let explained = vader.explain_text(&text);
+            let whole: String = explained.pieces.iter().map(|p| p.text.as_str()).collect();
+            prop_assert_eq!(&whole, &text);
+            let pieces: f64 = explained.pieces.iter().map(|p| p.valence).sum();
+            let tokens: f64 = vader.explain(&text).contributions.iter().map(|c| c.valence).sum();
+            prop_assert!((pieces - tokens).abs() < 1e-9, "{} vs {}", pieces, tokens);
         }
     }
 }

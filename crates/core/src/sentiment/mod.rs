@@ -11,6 +11,11 @@
 //! fixture in `tests/data/sentiment/`).
 
 mod lexicon;
+mod social;
 mod vader;
 
-pub use vader::{Contribution, Explained, Rule, SentimentLabel, SentimentScore, Vader};
+pub use social::Reading;
+pub use vader::{
+    Contribution, Explained, ExplainedText, LexiconEntry, LexiconError, Rule, SentimentLabel,
+    SentimentScore, TextPiece, Vader,
+};

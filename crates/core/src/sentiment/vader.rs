@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::lexicon;
+use super::social::{self, Reading};
 use crate::hashing::FastMap;
 
 /// Boost of a booster word ("very", "extremely").
@@ -293,12 +294,57 @@ struct WordInfo {
     upper: bool,
 }
 
+/// A written word with its part in the score: what a verbatim is drawn from, word by word.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TextPiece {
+    /// Exactly as written (a word with its punctuation, or the whitespace between words).
+    pub text: String,
+    /// The summed valence of the tokens the piece became (0 for whitespace and unrated words).
+    pub valence: f64,
+    /// The rules that changed the piece's tokens.
+    pub rules: Vec<Rule>,
+    /// How social reading took the word, when it changed it.
+    pub reading: Option<Reading>,
+}
+
+/// A score with the text it came from, piece by piece.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExplainedText {
+    pub score: SentimentScore,
+    /// The whole text, in order: concatenating the pieces' `text` gives it back.
+    pub pieces: Vec<TextPiece>,
+    pub punctuation_emphasis: f64,
+}
+
+/// A word a project rates itself ("sick" is praise for a skate brand).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LexiconEntry {
+    pub word: String,
+    /// On VADER's scale, from -4 (most negative) to 4 (most positive).
+    pub valence: f64,
+}
+
+/// Why a project's lexicon entry was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LexiconError {
+    #[error("“{word}” is not a single word: lexicon entries cannot contain spaces")]
+    NotOneWord { word: String },
+    #[error("“{word}” has valence {valence}, outside VADER's scale of -4 to 4")]
+    OutOfScale { word: String, valence: f64 },
+}
+
 /// The VADER analyser: its lexicons, parsed once.
+#[derive(Clone)]
 pub struct Vader {
     words: FastMap<String, WordInfo>,
     emoji: FastMap<char, String>,
     /// The boosters and dampeners of more than one word.
     phrase_boosters: Vec<(&'static str, f64)>,
+    /// Whether links, handles, hashtags and elongations are read first (see `social`).
+    social_reading: bool,
 }
 
 impl Default for Vader {
@@ -335,6 +381,7 @@ impl Default for Vader {
             words,
             emoji: lexicon::emoji(),
             phrase_boosters,
+            social_reading: false,
         }
     }
 }
@@ -346,15 +393,48 @@ impl Vader {
         SHARED.get_or_init(Vader::default)
     }
 
+    /// The same analyser, reading links, handles, hashtags and elongated words first (see
+    /// `sentiment::social`); off by default, as in the reference package.
+    pub fn with_social_reading(mut self, social_reading: bool) -> Vader {
+        self.social_reading = social_reading;
+        self
+    }
+
+    /// The same analyser with a project's own words, which replace the lexicon's rating of the
+    /// same word. Entries are checked before any is added.
+    pub fn with_words(mut self, entries: &[LexiconEntry]) -> Result<Vader, LexiconError> {
+        for entry in entries {
+            let word = entry.word.trim();
+            if word.is_empty() || word.contains(is_python_space) {
+                return Err(LexiconError::NotOneWord {
+                    word: entry.word.clone(),
+                });
+            }
+            if !(-4.0..=4.0).contains(&entry.valence) {
+                return Err(LexiconError::OutOfScale {
+                    word: entry.word.clone(),
+                    valence: entry.valence,
+                });
+            }
+        }
+        for entry in entries {
+            let word = entry.word.trim().to_lowercase();
+            self.words.entry(word).or_default().valence = Some(entry.valence);
+        }
+        Ok(self)
+    }
+
     pub fn score(&self, text: &str) -> SentimentScore {
-        let text = self.describe_emoji(text);
+        let text = self.read_social(text);
+        let text = self.describe_emoji(&text);
         let text = text.trim_matches(is_python_space);
         let (_, sentiments) = self.sentiments(text, None);
         score_valence(&sentiments, punctuation_emphasis(text))
     }
 
     pub fn explain(&self, text: &str) -> Explained {
-        let text = self.describe_emoji(text);
+        let text = self.read_social(text);
+        let text = self.describe_emoji(&text);
         let text = text.trim_matches(is_python_space);
         let mut rules: Vec<Vec<Rule>> = Vec::new();
         let (words, sentiments) = self.sentiments(text, Some(&mut rules));
@@ -453,6 +533,79 @@ impl Vader {
 
     /// Emoji replaced by their words, with a space before each when needed. Text with no
     /// character above U+007F has none, and is returned as it is.
+    /// The score with the text as written, piece by piece, each word carrying the valence and
+    /// rules of the tokens it became: what the app tints and explains.
+    pub fn explain_text(&self, text: &str) -> ExplainedText {
+        let explained = self.explain(text);
+        let mut contributions = explained.contributions.into_iter();
+        let mut pieces = Vec::new();
+        for (is_space, run) in runs(text) {
+            if is_space {
+                pieces.push(TextPiece {
+                    text: run.to_owned(),
+                    valence: 0.0,
+                    rules: Vec::new(),
+                    reading: None,
+                });
+                continue;
+            }
+            let (read, reading) = self.read_word(run);
+            let described = self.describe_emoji(&read);
+            let n_tokens = described
+                .split(is_python_space)
+                .filter(|token| !token.is_empty())
+                .count();
+            let mut piece = TextPiece {
+                text: run.to_owned(),
+                valence: 0.0,
+                rules: Vec::new(),
+                reading,
+            };
+            for contribution in contributions.by_ref().take(n_tokens) {
+                piece.valence += contribution.valence;
+                for rule in contribution.rules {
+                    if !piece.rules.contains(&rule) {
+                        piece.rules.push(rule);
+                    }
+                }
+            }
+            pieces.push(piece);
+        }
+        ExplainedText {
+            score: explained.score,
+            pieces,
+            punctuation_emphasis: explained.punctuation_emphasis,
+        }
+    }
+
+    /// One written word as social reading takes it (unchanged when social reading is off).
+    fn read_word<'w>(&self, word: &'w str) -> (Cow<'w, str>, Option<Reading>) {
+        if !self.social_reading {
+            return (Cow::Borrowed(word), None);
+        }
+        social::read_word(word, |lower| {
+            self.words
+                .get(lower)
+                .is_some_and(|info| info.valence.is_some() || info.boost.is_some() || info.negation)
+        })
+    }
+
+    /// The text with every word read socially, whitespace kept (the text itself when off).
+    fn read_social<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if !self.social_reading {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        for (is_space, run) in runs(text) {
+            if is_space {
+                out.push_str(run);
+            } else {
+                out.push_str(&self.read_word(run).0);
+            }
+        }
+        Cow::Owned(out)
+    }
+
     fn describe_emoji<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if text.is_ascii() {
             return Cow::Borrowed(text);
@@ -812,6 +965,22 @@ fn score_valence(sentiments: &[f64], punctuation_emphasis: f64) -> SentimentScor
     }
 }
 
+/// The text as alternating runs of whitespace and words, `(is_space, run)`, covering all of it.
+fn runs(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let is_space = is_python_space(first);
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| is_python_space(*c) != is_space)
+            .map_or(rest.len(), |(idx, _)| idx);
+        let (run, after) = rest.split_at(end);
+        rest = after;
+        Some((is_space, run))
+    })
+}
+
 /// Python's `str.isspace` for an ASCII byte.
 fn is_python_space_ascii(byte: u8) -> bool {
     matches!(
@@ -899,6 +1068,98 @@ mod tests {
             total == 0.0 || (total - 1.0).abs() < 1e-9,
             "{text:?}: shares sum to {total}"
         );
+    }
+
+    #[test]
+    fn the_written_text_comes_back_piece_by_piece_with_its_valence() {
+        let text = "The food was not good 😁 at all\n\tbut ok!!";
+        let explained = Vader::shared().explain_text(text);
+        let whole: String = explained.pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(whole, text);
+        assert_eq!(explained.score, Vader::shared().score(text));
+        let good = explained.pieces.iter().find(|p| p.text == "good").unwrap();
+        assert!(good.valence < 0.0, "“not” flipped “good”: {good:?}");
+        assert!(good.rules.contains(&Rule::NegatedBy("not".to_owned())));
+        // The emoji became several tokens (“beaming face with smiling eyes”), summed into one.
+        let emoji = explained.pieces.iter().find(|p| p.text == "😁").unwrap();
+        assert!(emoji.valence > 0.0);
+        let sum_pieces: f64 = explained.pieces.iter().map(|p| p.valence).sum();
+        let sum_tokens: f64 = Vader::shared()
+            .explain(text)
+            .contributions
+            .iter()
+            .map(|c| c.valence)
+            .sum();
+        assert!((sum_pieces - sum_tokens).abs() < 1e-12);
+    }
+
+    /// "That trick was sick": for a skate brand's audience, praise.
+    #[test]
+    fn a_project_can_rate_its_own_words() {
+        let plain = Vader::shared().score("That trick was sick");
+        assert_eq!(plain.label(), SentimentLabel::Negative);
+        let skaters = Vader::shared()
+            .clone()
+            .with_words(&[LexiconEntry {
+                word: "Sick".to_owned(),
+                valence: 2.5,
+            }])
+            .unwrap();
+        assert_eq!(
+            skaters.score("That trick was sick").label(),
+            SentimentLabel::Positive
+        );
+        // "not sick" is still negated: the word joins the rules like any rated word.
+        assert!(skaters.score("That trick was not sick").compound < 0.0);
+        let refused = Vader::shared().clone().with_words(&[LexiconEntry {
+            word: "fab".to_owned(),
+            valence: 9.0,
+        }]);
+        assert!(matches!(refused, Err(LexiconError::OutOfScale { .. })));
+        let refused = Vader::shared().clone().with_words(&[LexiconEntry {
+            word: "so good".to_owned(),
+            valence: 2.0,
+        }]);
+        assert!(matches!(refused, Err(LexiconError::NotOneWord { .. })));
+    }
+
+    /// "@LoveBakery soooo goooood #NeverAgain https://x.example/awful": the handle and the link
+    /// carry no sentiment, the elongated words do, and the hashtag is read as "Never Again".
+    #[test]
+    fn social_reading_scores_what_the_customer_meant() {
+        let text = "@LoveBakery the cake was soooo goooood https://x.example/awful";
+        let plain = Vader::shared().score(text);
+        let social = Vader::shared().clone().with_social_reading(true);
+        let read = social.score(text);
+        assert!(read.compound > plain.compound, "{read:?} vs {plain:?}");
+        assert_eq!(
+            read,
+            Vader::shared().score("the cake was so good"),
+            "handle and link drop out, elongations are read as words"
+        );
+        let explained = social.explain_text(text);
+        let whole: String = explained.pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(whole, text);
+        let handle = &explained.pieces[0];
+        assert_eq!(
+            (handle.valence, handle.reading.clone()),
+            (0.0, Some(Reading::Handle))
+        );
+        let good = explained
+            .pieces
+            .iter()
+            .find(|p| p.text == "goooood")
+            .unwrap();
+        assert!(good.valence > 0.0);
+        assert_eq!(good.reading, Some(Reading::Elongated("good".to_owned())));
+        let tag = social.explain_text("Waited an hour #NeverAgain");
+        assert_eq!(
+            tag.pieces.last().unwrap().reading,
+            Some(Reading::Hashtag("Never Again".to_owned()))
+        );
+        // With nothing social in it, a text scores as the reference does.
+        let ordinary = "The book was only kind of good.";
+        assert_eq!(social.score(ordinary), Vader::shared().score(ordinary));
     }
 
     /// The examples of vaderSentiment's README, with the compound scores it prints for them.
