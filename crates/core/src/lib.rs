@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod schema;
 pub mod sentiment;
 pub mod table;
+pub mod terms;
 
 /// The version of the analytics core, shown in the app and the CLI.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

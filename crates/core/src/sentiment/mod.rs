@@ -11,9 +11,14 @@
 //! fixture in `tests/data/sentiment/`).
 
 mod lexicon;
+mod rollup;
 mod social;
 mod vader;
 
+pub use rollup::{
+    week_start, CustomerSentiment, Dimension, Granularity, GroupSentiment, Mover, ScoredText,
+    SentimentRollup, Tally,
+};
 pub use social::Reading;
 pub use vader::{
     Contribution, Explained, ExplainedText, LexiconEntry, LexiconError, Rule, SentimentLabel,
