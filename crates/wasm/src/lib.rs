@@ -4,7 +4,7 @@
 //!
 //! - [`protocol`]: the typed messages, serialised with serde-wasm-bindgen.
 //! - [`service`]: what the worker does with each request, as plain synchronous steps over
-//!   `converge-core` (testable natively).
+//!   `converge-core` (testable natively); [`voice`] answers the voice-of-the-customer view.
 //! - [`worker`]: the Web Worker runtime that owns the data, interleaves long jobs with
 //!   yields so progress and cancellation flow, and reports a panic before it dies.
 //! - [`client`]: the page's side, which spawns the worker, matches answers to
@@ -18,6 +18,7 @@ pub mod api;
 pub mod blob_reader;
 pub mod protocol;
 pub mod service;
+pub mod voice;
 
 pub mod client;
 pub mod worker;

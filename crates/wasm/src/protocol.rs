@@ -15,6 +15,10 @@
 
 use converge_core::ingest::IngestReport;
 use converge_core::schema::{Overrides, TableSchema};
+use converge_core::sentiment::{
+    GroupSentiment, LexiconEntry, Mover, SentimentLabel, SentimentScore, Tally, TextPiece,
+};
+use converge_core::terms::DistinctiveTerm;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -62,6 +66,23 @@ pub enum Request {
     RejectedRowsCsv { dataset: DatasetId },
     /// Forget a dataset.
     RemoveDataset { dataset: DatasetId },
+    /// The voice of the customer in a dataset's text: trend, channels, distinctive terms.
+    Voice {
+        dataset: DatasetId,
+        filter: VoiceFilter,
+    },
+    /// The texts that pass a filter, newest first, each with its words' part in its score.
+    Verbatims {
+        dataset: DatasetId,
+        filter: VoiceFilter,
+        offset: u64,
+        limit: u64,
+    },
+    /// Replace the words this dataset's project rates itself; its texts are scored again.
+    SetLexicon {
+        dataset: DatasetId,
+        entries: Vec<LexiconEntry>,
+    },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
     /// user as a message and the app recovers; the app offers it only in diagnostics mode.
     Crash,
@@ -119,6 +140,77 @@ pub enum Response {
         file_name: String,
         text: String,
     },
+    Voice {
+        report: VoiceReport,
+    },
+    Verbatims {
+        page: VerbatimPage,
+    },
+}
+
+/// Which texts the voice of the customer looks at; `None` everywhere means all of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VoiceFilter {
+    pub channel: Option<String>,
+    pub label: Option<SentimentLabel>,
+    /// Only texts containing this word or two-word phrase (as the distinctive terms list it).
+    pub term: Option<String>,
+    /// Days since 1970-01-01, both ends included.
+    pub from_day: Option<i32>,
+    pub to_day: Option<i32>,
+}
+
+/// A dataset's voice of the customer under a filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiceReport {
+    pub dataset: DatasetId,
+    pub filter: VoiceFilter,
+    /// The column of customer text, and the columns its texts are dated and grouped by.
+    pub text_column: String,
+    pub date_column: Option<String>,
+    pub channel_column: Option<String>,
+    /// The texts that pass the filter, by label.
+    pub overall: Tally,
+    /// True when `trend` is by week (long spans), false when by day.
+    pub weekly: bool,
+    /// `(first day of the bucket, tally)`, in time order.
+    pub trend: Vec<(i32, Tally)>,
+    /// Every channel of the dataset with its texts that pass the rest of the filter.
+    pub channels: Vec<GroupSentiment>,
+    pub products: Vec<GroupSentiment>,
+    /// Channels and products whose net sentiment moved most in the last 30 days against the
+    /// 30 before.
+    pub movers: Vec<Mover>,
+    /// Terms most typical of negative texts against positive ones, and the reverse.
+    pub negative_terms: Vec<DistinctiveTerm>,
+    pub positive_terms: Vec<DistinctiveTerm>,
+    /// The first and last day of the dataset's dated texts, for the date filter.
+    pub day_range: Option<(i32, i32)>,
+    /// The project's own rated words in use.
+    pub lexicon: Vec<LexiconEntry>,
+}
+
+/// One customer text, explained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verbatim {
+    /// Its row in the dataset (0-based).
+    pub row: u64,
+    pub day: Option<i32>,
+    pub channel: Option<String>,
+    pub customer: Option<String>,
+    pub score: SentimentScore,
+    /// The text as written, piece by piece, with each word's valence and the rules behind it.
+    pub pieces: Vec<TextPiece>,
+}
+
+/// A window of the verbatims that pass a filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerbatimPage {
+    pub dataset: DatasetId,
+    pub filter: VoiceFilter,
+    pub offset: u64,
+    pub n_total: u64,
+    pub verbatims: Vec<Verbatim>,
 }
 
 /// A browser `File`, passed to the worker as is (structured clone), never copied into a message.
@@ -152,6 +244,8 @@ pub struct SentimentOverview {
     pub n_negative: u64,
     /// Mean compound score of the texts, from -1 to 1.
     pub mean_compound: f64,
+    /// The project's own rated words, used with VADER's.
+    pub lexicon: Vec<LexiconEntry>,
 }
 
 impl SentimentOverview {

@@ -9,13 +9,15 @@ use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
 use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
 use converge_core::schema::{detect, Overrides, TableSchema};
-use converge_core::sentiment::Vader;
+use converge_core::sentiment::{LexiconEntry, Vader};
 use converge_core::table::{Table, Value};
+use converge_core::terms::TermIndex;
 
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, SentimentOverview, TablePage, WorkerError,
-    SUMMARY_REJECTED_ROWS,
+    DatasetId, DatasetSummary, ErrorCode, SentimentOverview, TablePage, VerbatimPage, VoiceFilter,
+    VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
 };
+use crate::voice;
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
@@ -44,6 +46,44 @@ struct Dataset {
 struct Scoring {
     column: String,
     compounds: Vec<f32>,
+    /// The terms of every text scored, for "what they talk about".
+    terms: TermIndex,
+    /// The project's own rated words.
+    lexicon: Vec<LexiconEntry>,
+    analyser: Analyser,
+}
+
+impl Scoring {
+    fn new(column: String, lexicon: Vec<LexiconEntry>) -> Result<Scoring, WorkerError> {
+        Ok(Scoring {
+            column,
+            compounds: Vec::new(),
+            terms: TermIndex::default(),
+            analyser: Analyser::new(&lexicon)?,
+            lexicon,
+        })
+    }
+}
+
+/// VADER as the app reads customer text: socially (links, handles, hashtags, elongations) and
+/// with the project's own words.
+struct Analyser(Vader);
+
+impl Analyser {
+    fn new(lexicon: &[LexiconEntry]) -> Result<Analyser, WorkerError> {
+        Vader::shared()
+            .clone()
+            .with_social_reading(true)
+            .with_words(lexicon)
+            .map(Analyser)
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Analyser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyser")
+    }
 }
 
 /// Texts scored per step.
@@ -60,10 +100,9 @@ impl Service {
         self.next_dataset_id += 1;
         let overrides = Overrides::default();
         let schema = detect(&table, &overrides);
-        let sentiment = schema.text_column().map(|column| Scoring {
-            column: column.to_owned(),
-            compounds: Vec::new(),
-        });
+        let sentiment = schema
+            .text_column()
+            .and_then(|column| Scoring::new(column.to_owned(), Vec::new()).ok());
         self.datasets.push(Dataset {
             id,
             table,
@@ -87,13 +126,18 @@ impl Service {
         let n_rows = dataset.table.n_rows();
         let scoring = dataset.sentiment.as_mut()?;
         let column = dataset.table.column(&scoring.column)?;
-        let vader = Vader::shared();
         let start = scoring.compounds.len();
         let end = (start + TEXTS_PER_STEP).min(n_rows);
         for row_idx in start..end {
             let compound = match column.get(row_idx) {
-                Value::Text(text) => vader.score(text).compound as f32,
-                _ => f32::NAN,
+                Value::Text(text) => {
+                    scoring.terms.push(text);
+                    scoring.analyser.0.score(text).compound as f32
+                }
+                _ => {
+                    scoring.terms.push("");
+                    f32::NAN
+                }
             };
             scoring.compounds.push(compound);
         }
@@ -138,13 +182,91 @@ impl Service {
         held.overrides = overrides;
         let column = held.schema.text_column().map(str::to_owned);
         if held.sentiment.as_ref().map(|scoring| &scoring.column) != column.as_ref() {
-            // Another text column (or none): its texts are scored afresh.
-            held.sentiment = column.map(|column| Scoring {
-                column,
-                compounds: Vec::new(),
-            });
+            // Another text column (or none): its texts are scored afresh, with the same words.
+            let lexicon = held
+                .sentiment
+                .take()
+                .map(|scoring| scoring.lexicon)
+                .unwrap_or_default();
+            held.sentiment = column
+                .map(|column| Scoring::new(column, lexicon))
+                .transpose()?;
         }
         Ok(())
+    }
+
+    /// Replaces the project's own rated words of a dataset; its texts are scored again.
+    pub fn set_lexicon(
+        &mut self,
+        dataset: DatasetId,
+        entries: Vec<LexiconEntry>,
+    ) -> Result<(), WorkerError> {
+        let held = self
+            .datasets
+            .iter_mut()
+            .find(|held| held.id == dataset)
+            .ok_or_else(|| not_found(dataset))?;
+        let Some(scoring) = held.sentiment.as_ref() else {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                format!("{} has no customer text to score.", held.table.name()),
+            ));
+        };
+        held.sentiment = Some(Scoring::new(scoring.column.clone(), entries)?);
+        Ok(())
+    }
+
+    /// The voice of the customer in a dataset whose texts are all scored.
+    pub fn voice(
+        &self,
+        dataset: DatasetId,
+        filter: &VoiceFilter,
+    ) -> Result<VoiceReport, WorkerError> {
+        let (context, scoring) = self.voice_context(dataset)?;
+        let mut report = context.report(dataset, filter);
+        report.lexicon = scoring.lexicon.clone();
+        Ok(report)
+    }
+
+    pub fn verbatims(
+        &self,
+        dataset: DatasetId,
+        filter: &VoiceFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<VerbatimPage, WorkerError> {
+        let (context, scoring) = self.voice_context(dataset)?;
+        Ok(context.verbatims(dataset, filter, offset, limit, &scoring.analyser.0))
+    }
+
+    fn voice_context(
+        &self,
+        dataset: DatasetId,
+    ) -> Result<(voice::Context<'_>, &Scoring), WorkerError> {
+        let held = self.find(dataset)?;
+        let scoring = held.sentiment.as_ref().ok_or_else(|| {
+            WorkerError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "{} has no column of customer text. Mark one as “Text” in the Data view.",
+                    held.table.name()
+                ),
+            )
+        })?;
+        if scoring.compounds.len() < held.table.n_rows() {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                format!("The texts of {} are still being scored.", held.table.name()),
+            ));
+        }
+        let context = voice::Context::new(
+            &held.table,
+            &held.schema,
+            &scoring.column,
+            &scoring.compounds,
+            &scoring.terms,
+        );
+        Ok((context, scoring))
     }
 
     /// The refused rows of an import as CSV: `(file name, text)`.
@@ -234,6 +356,7 @@ fn overview(scoring: &Scoring, n_rows: usize) -> Option<SentimentOverview> {
         } else {
             sum / n_scored as f64
         },
+        lexicon: scoring.lexicon.clone(),
     })
 }
 
@@ -572,6 +695,129 @@ mod tests {
         let sentiment = service.summaries()[0].sentiment.clone().unwrap();
         assert_eq!(sentiment.column, "other_note");
         assert_eq!(sentiment.n_positive, 12_000);
+    }
+
+    /// A small shop's feedback: the web channel sours over its last 30 days, deliveries are the
+    /// complaint, and "sick" is praise among its skaters.
+    fn feedback() -> String {
+        let mut csv = String::from("customer_id,channel,posted_at,comment\n");
+        for day in 0..60 {
+            let date = format!("2025-03-{:02}", 1 + day % 28);
+            let month = if day < 28 {
+                "03"
+            } else if day < 56 {
+                "04"
+            } else {
+                "05"
+            };
+            let date = date.replacen("-03-", &format!("-{month}-"), 1);
+            csv.push_str(&format!(
+                "C{day},store,{date},Friendly staff and great coffee\n"
+            ));
+            let web = if day < 30 {
+                "Quick checkout, love it"
+            } else {
+                "Late delivery again, awful"
+            };
+            csv.push_str(&format!("C{day},web,{date},\"{web}\"\n"));
+            csv.push_str(&format!("C{day},web,{date},@shop that board is sick\n"));
+        }
+        csv
+    }
+
+    #[test]
+    fn the_voice_of_the_customer_answers_by_time_channel_and_term() {
+        let mut service = Service::default();
+        let id = service.add(import("feedback.csv", &feedback()));
+        assert!(
+            service.voice(id, &VoiceFilter::default()).is_err(),
+            "asked before scoring"
+        );
+        while service.score_sentiment_step().is_some() {}
+        let report = service.voice(id, &VoiceFilter::default()).unwrap();
+        assert_eq!(report.overall.n_texts(), 180);
+        assert_eq!(report.text_column, "comment");
+        assert_eq!(report.channel_column.as_deref(), Some("channel"));
+        assert!(!report.weekly);
+        assert_eq!(
+            report.trend.iter().map(|(_, t)| t.n_texts()).sum::<u32>(),
+            180
+        );
+        assert_eq!(report.channels[0].name, "web");
+        assert!(
+            report
+                .negative_terms
+                .iter()
+                .any(|t| t.term == "late delivery"),
+            "{:?}",
+            report.negative_terms
+        );
+        assert!(report
+            .positive_terms
+            .iter()
+            .any(|t| t.term == "great coffee"));
+        assert_eq!(report.movers[0].name, "web", "{:?}", report.movers);
+        assert!(report.movers[0].change_in_net < 0.0);
+
+        // Filters narrow everything; the channel list ignores only the channel filter.
+        let web = VoiceFilter {
+            channel: Some("web".into()),
+            term: Some("delivery".into()),
+            ..VoiceFilter::default()
+        };
+        let report = service.voice(id, &web).unwrap();
+        assert_eq!(report.overall.n_texts(), 30);
+        assert_eq!(report.overall.n_negative, 30);
+        assert_eq!(report.channels.len(), 1, "the store has no delivery texts");
+        let web_only = VoiceFilter {
+            channel: Some("web".into()),
+            ..VoiceFilter::default()
+        };
+        assert_eq!(service.voice(id, &web_only).unwrap().channels.len(), 2);
+
+        let page = service.verbatims(id, &web, 0, 5).unwrap();
+        assert_eq!((page.n_total, page.verbatims.len()), (30, 5));
+        let newest = &page.verbatims[0];
+        assert_eq!(newest.channel.as_deref(), Some("web"));
+        let text: String = newest.pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(text, "Late delivery again, awful");
+        assert!(newest
+            .pieces
+            .iter()
+            .any(|p| p.text == "awful" && p.valence < 0.0));
+        let days: Vec<_> = page.verbatims.iter().map(|v| v.day).collect();
+        assert!(
+            days.windows(2).all(|pair| pair[0] >= pair[1]),
+            "newest first: {days:?}"
+        );
+
+        // The project's own word turns the skaters' "sick" into praise, and it is kept.
+        let sick = VoiceFilter {
+            term: Some("sick".into()),
+            ..VoiceFilter::default()
+        };
+        assert_eq!(service.voice(id, &sick).unwrap().overall.n_negative, 60);
+        let entries = vec![LexiconEntry {
+            word: "sick".into(),
+            valence: 2.0,
+        }];
+        service.set_lexicon(id, entries.clone()).unwrap();
+        while service.score_sentiment_step().is_some() {}
+        let report = service.voice(id, &sick).unwrap();
+        assert_eq!(report.overall.n_positive, 60);
+        assert_eq!(report.lexicon, entries);
+        assert_eq!(
+            service.summaries()[0].sentiment.as_ref().unwrap().lexicon,
+            entries
+        );
+        let refused = service.set_lexicon(
+            id,
+            vec![LexiconEntry {
+                word: "rad".into(),
+                valence: 7.0,
+            }],
+        );
+        assert_eq!(refused.unwrap_err().code, ErrorCode::Invalid);
     }
 
     #[test]

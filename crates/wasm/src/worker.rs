@@ -117,6 +117,22 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
                 SERVICE.with_borrow(|service| service.rejected_rows_csv(dataset))?;
             Ok(Response::Csv { file_name, text })
         }
+        Request::Voice { dataset, filter } => SERVICE
+            .with_borrow(|service| service.voice(dataset, &filter))
+            .map(|report| Response::Voice { report }),
+        Request::Verbatims {
+            dataset,
+            filter,
+            offset,
+            limit,
+        } => SERVICE
+            .with_borrow(|service| service.verbatims(dataset, &filter, offset, limit))
+            .map(|page| Response::Verbatims { page }),
+        Request::SetLexicon { dataset, entries } => {
+            SERVICE.with_borrow_mut(|service| service.set_lexicon(dataset, entries))?;
+            score_sentiment(job).await;
+            Ok(datasets())
+        }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
     }
 }
