@@ -141,7 +141,7 @@ pub enum Response {
         text: String,
     },
     Voice {
-        report: VoiceReport,
+        report: Box<VoiceReport>,
     },
     Verbatims {
         page: VerbatimPage,

@@ -119,7 +119,9 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         }
         Request::Voice { dataset, filter } => SERVICE
             .with_borrow(|service| service.voice(dataset, &filter))
-            .map(|report| Response::Voice { report }),
+            .map(|report| Response::Voice {
+                report: Box::new(report),
+            }),
         Request::Verbatims {
             dataset,
             filter,
