@@ -73,6 +73,70 @@ test('the demo company loads in the worker with every role detected, and nothing
   }
 });
 
+test('the voice of the customer shows a trend, channels, terms and explained verbatims', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#voice`);
+    await waitForEngine(page);
+    // Before any data, the view says what to do next.
+    await page.getByTestId('voice-empty').waitFor(READY);
+    await page.getByTestId('voice-empty').getByRole('link', { name: 'Go to Data' }).click();
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=dataset][data-name=social_posts] [data-testid=sentiment]').waitFor(READY);
+    await page.getByTestId('nav-voice').click();
+
+    // The largest table of texts: the social posts, drawn as a chart over time.
+    await page.getByTestId('trend-chart').waitFor(READY);
+    assert.ok((await page.locator('.trend-column').count()) > 5);
+    assert.match(await page.getByTestId('net-sentiment').textContent(), /^[+-]\d+$/);
+    assert.match(await page.locator('[data-testid=trend-chart] figcaption').textContent(), /^Net sentiment by (day|week): /);
+    assert.ok((await page.getByTestId('terms-negative').locator('li').count()) >= 3);
+    assert.ok((await page.getByTestId('terms-positive').locator('li').count()) >= 3);
+    await page.getByTestId('verbatim').first().waitFor(READY);
+    await screenshot(page, 'voice.png');
+
+    // A negative term opens its verbatims, each with its words tinted and explained.
+    const term = page.getByTestId('terms-negative').locator('.term-label').first();
+    const termText = await term.textContent();
+    await term.click();
+    await page.getByTestId('filter-term').filter({ hasText: termText }).waitFor(READY);
+    const first = page.getByTestId('verbatim').first();
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('[data-testid=verbatim] .verbatim-text')].every((p) => p.textContent.toLowerCase().includes(t.split(' ')[0])),
+      termText,
+      READY,
+    );
+    const tinted = first.locator('.tint').first();
+    await tinted.focus();
+    assert.match(await tinted.getAttribute('data-why'), /^“.+” [+-]\d/);
+    await first.getByTestId('why').locator('summary').click();
+    assert.ok((await first.getByTestId('why').locator('li').count()) >= 1);
+    await screenshot(page, 'voice-term.png');
+
+    // Customer text is text, never markup, and a project can rate its own words.
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('file-input').setInputFiles([fixture('skate_feedback.csv')]);
+    await page.locator('[data-testid=dataset][data-name=skate_feedback] [data-testid=sentiment]').waitFor(READY);
+    await page.getByTestId('nav-voice').click();
+    await page.getByTestId('voice-dataset').selectOption({ label: 'skate_feedback (4 rows)' });
+    const markup = page.getByTestId('verbatim').filter({ hasText: '<img src=x onerror=alert(1)>' });
+    await markup.waitFor(READY);
+    assert.equal(await page.locator('.verbatim-text img, .verbatim-text b').count(), 0);
+    const sick = page.getByTestId('verbatim').filter({ hasText: 'That board is sick' });
+    assert.match(await sick.locator('.badge').textContent(), /negative$/);
+    await page.getByTestId('lexicon-word').fill('sick');
+    await page.getByTestId('lexicon-valence').selectOption({ label: 'very positive' });
+    await page.getByTestId('lexicon').getByRole('button', { name: 'Add' }).click();
+    await sick.locator('.badge').filter({ hasText: /positive$/ }).waitFor(READY);
+    await page.getByTestId('lexicon').locator('.chip').filter({ hasText: 'sick +3' }).waitFor(READY);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('dropped and picked files are imported, with refused rows listed and downloadable', async () => {
   const browser = await openBrowser();
   const { page } = browser;

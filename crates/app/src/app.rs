@@ -3,14 +3,28 @@
 use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
-use crate::state::{AppState, Settings};
-use crate::views::DataView;
+use crate::state::{Action, AppState, Settings, View};
+use crate::views::{DataView, VoiceView};
 use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| AppState::new(settings_from_address()));
     let worker = use_worker_client(state.dispatcher());
+    // The address's fragment names the view, so links, reloads and Back work.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            dispatch.dispatch(Action::ShowView(View::from_hash(&current_hash())));
+            let listener = web_sys::window().map(|window| {
+                gloo_events::EventListener::new(&window, "hashchange", move |_| {
+                    dispatch.dispatch(Action::ShowView(View::from_hash(&current_hash())));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let view = state.view;
     let context = AppContext { state, worker };
     html! {
         <ContextProvider<AppContext> {context}>
@@ -19,7 +33,10 @@ pub fn app() -> Html {
                 <Sidebar />
                 <main class="main" id="main">
                     <Notices />
-                    <DataView />
+                    { match view {
+                        View::Data => html! { <DataView /> },
+                        View::Voice => html! { <VoiceView /> },
+                    } }
                 </main>
                 <StatusBar />
             </div>
@@ -43,4 +60,10 @@ fn settings_from_address() -> Settings {
             .and_then(|n| n.parse().ok())
             .unwrap_or(DEMO_CUSTOMERS),
     }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default()
 }

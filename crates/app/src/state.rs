@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use converge_wasm::protocol::{DatasetId, DatasetSummary, RequestId, TablePage, WorkerError};
+use converge_wasm::protocol::{
+    DatasetId, DatasetSummary, RequestId, TablePage, VerbatimPage, VoiceReport, WorkerError,
+};
 use yew::Reducible;
 
 /// The analysis engine (the worker) as the status bar tells it.
@@ -33,6 +35,8 @@ pub enum JobKind {
     LoadDemo,
     /// Importing the file of this name.
     Import(String),
+    /// Scoring a dataset's texts again with the project's own words.
+    Rescore(String),
 }
 
 impl JobKind {
@@ -40,6 +44,40 @@ impl JobKind {
         match self {
             JobKind::LoadDemo => "Loading demo data".into(),
             JobKind::Import(file_name) => format!("Importing {file_name}"),
+            JobKind::Rescore(name) => format!("Scoring {name} with your words"),
+        }
+    }
+}
+
+/// The views of the navigation, each at its own address (`#data`, `#voice`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Data,
+    Voice,
+}
+
+impl View {
+    pub const ALL: [View; 2] = [View::Data, View::Voice];
+
+    /// The view an address's fragment names; the Data view for anything else.
+    pub fn from_hash(hash: &str) -> View {
+        match hash.trim_start_matches('#') {
+            "voice" => View::Voice,
+            _ => View::Data,
+        }
+    }
+
+    pub fn hash(self) -> &'static str {
+        match self {
+            View::Data => "#data",
+            View::Voice => "#voice",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Data => "Data",
+            View::Voice => "Voice of the customer",
         }
     }
 }
@@ -69,6 +107,10 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     next_notice_key: u32,
     pub settings: Settings,
+    pub view: View,
+    /// The last voice-of-the-customer answer, and the verbatims on show.
+    pub voice: Option<Rc<VoiceReport>>,
+    pub verbatims: Option<Rc<VerbatimPage>>,
 }
 
 /// Choices made once, when the app starts.
@@ -99,6 +141,9 @@ impl AppState {
             notices: Vec::new(),
             next_notice_key: 0,
             settings,
+            view: View::Data,
+            voice: None,
+            verbatims: None,
         }
     }
 
@@ -127,6 +172,9 @@ pub enum Action {
     },
     DatasetsChanged(Vec<DatasetSummary>),
     PageArrived(TablePage),
+    VoiceArrived(Box<VoiceReport>),
+    VerbatimsArrived(VerbatimPage),
+    ShowView(View),
     RequestFailed {
         id: RequestId,
         error: WorkerError,
@@ -176,11 +224,29 @@ impl Reducible for AppState {
                 state
                     .pages
                     .retain(|id, _| datasets.iter().any(|dataset| dataset.id == *id));
+                let held = |id: DatasetId| datasets.iter().any(|dataset| dataset.id == id);
+                if state
+                    .voice
+                    .as_ref()
+                    .is_some_and(|voice| !held(voice.dataset))
+                {
+                    state.voice = None;
+                }
+                if state
+                    .verbatims
+                    .as_ref()
+                    .is_some_and(|page| !held(page.dataset))
+                {
+                    state.verbatims = None;
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
                 state.pages.insert(page.dataset, page);
             }
+            Action::VoiceArrived(report) => state.voice = Some(Rc::from(report)),
+            Action::VerbatimsArrived(page) => state.verbatims = Some(Rc::new(page)),
+            Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
                 match error.code {
@@ -239,6 +305,8 @@ impl AppState {
         self.jobs.clear();
         self.datasets.clear();
         self.pages.clear();
+        self.voice = None;
+        self.verbatims = None;
     }
 }
 
@@ -299,6 +367,15 @@ mod tests {
         assert_eq!(state.notices.len(), 1);
         assert_eq!(state.notices[0].tone, Tone::Error);
         assert_eq!(state.notices[0].detail.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn views_are_addressed_by_their_fragment() {
+        for view in View::ALL {
+            assert_eq!(View::from_hash(view.hash()), view);
+        }
+        assert_eq!(View::from_hash(""), View::Data);
+        assert_eq!(View::from_hash("#nonsense"), View::Data);
     }
 
     #[test]

@@ -7,8 +7,9 @@
 use std::rc::Rc;
 
 use converge_core::schema::Overrides;
+use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
-use converge_wasm::protocol::{DatasetId, FileHandle, Request, RequestId, Response};
+use converge_wasm::protocol::{DatasetId, FileHandle, Request, RequestId, Response, VoiceFilter};
 use yew::prelude::*;
 
 use crate::download;
@@ -70,6 +71,31 @@ impl WorkerHandle {
                 limit,
             },
             None,
+        );
+    }
+
+    /// Asks for the voice of the customer in a dataset, under `filter`.
+    pub fn voice(&self, dataset: DatasetId, filter: VoiceFilter) {
+        self.start(Request::Voice { dataset, filter }, None);
+    }
+
+    pub fn verbatims(&self, dataset: DatasetId, filter: VoiceFilter, offset: u64, limit: u64) {
+        self.start(
+            Request::Verbatims {
+                dataset,
+                filter,
+                offset,
+                limit,
+            },
+            None,
+        );
+    }
+
+    /// Replaces a dataset's own rated words; the worker scores its texts again.
+    pub fn set_lexicon(&self, dataset: DatasetId, name: String, entries: Vec<LexiconEntry>) {
+        self.start(
+            Request::SetLexicon { dataset, entries },
+            Some(JobKind::Rescore(name)),
         );
     }
 
@@ -162,6 +188,8 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 Response::Pong { .. } | Response::Csv { .. } => {}
                 Response::Datasets { datasets } => actions.push(Action::DatasetsChanged(datasets)),
                 Response::Page { page } => actions.push(Action::PageArrived(page)),
+                Response::Voice { report } => actions.push(Action::VoiceArrived(report)),
+                Response::Verbatims { page } => actions.push(Action::VerbatimsArrived(page)),
             }
             actions
         }

@@ -241,10 +241,13 @@ fn words(text: &str) -> Vec<Word> {
         }
         let mut current = String::new();
         let mut chars = lower_chunk.chars().peekable();
-        let mut skip_handle = false;
         while let Some(c) = chars.next() {
             if c == '@' && current.is_empty() {
-                skip_handle = true;
+                // A handle (`@oscar_fischer648`) names someone; it is not a topic.
+                while chars
+                    .next_if(|next| next.is_alphanumeric() || *next == '_' || *next == '.')
+                    .is_some()
+                {}
                 continue;
             }
             let inner_apostrophe = (c == '\'' || c == '’')
@@ -253,8 +256,7 @@ fn words(text: &str) -> Vec<Word> {
             if c.is_alphanumeric() || inner_apostrophe {
                 current.push(if c == '’' { '\'' } else { c });
             } else {
-                push_word(&mut out, std::mem::take(&mut current), skip_handle);
-                skip_handle = false;
+                push_word(&mut out, std::mem::take(&mut current));
                 if c != '#' {
                     if let Some(last) = out.last_mut() {
                         last.ends_clause = true;
@@ -262,13 +264,13 @@ fn words(text: &str) -> Vec<Word> {
                 }
             }
         }
-        push_word(&mut out, current, skip_handle);
+        push_word(&mut out, current);
     }
     out
 }
 
-fn push_word(out: &mut Vec<Word>, word: String, is_handle: bool) {
-    if word.is_empty() || is_handle {
+fn push_word(out: &mut Vec<Word>, word: String) {
+    if word.is_empty() {
         return;
     }
     let kept = word.chars().count() >= 2
@@ -502,7 +504,7 @@ mod tests {
     #[test]
     fn texts_become_words_and_phrases() {
         let index = TermIndex::build([
-            Some("The delivery was LATE again!! https://x.example/track @shop #fail"),
+            Some("The delivery was LATE again!! https://x.example/track @shop_42 #fail (@ada.b)"),
             None,
             Some("Not happy: it's 2 days late, don't like it"),
         ]);

@@ -85,17 +85,14 @@ impl<'t> Context<'t> {
             .filter(|c| c.is_finite())
     }
 
-    /// Whether a row passes the filter; `check_label` false ignores the label (the distinctive
-    /// terms compare labels, so they look past it).
-    fn passes(&self, row_idx: usize, filter: &VoiceFilter, check_label: bool) -> bool {
+    /// Whether a row passes the filter.
+    fn passes(&self, row_idx: usize, filter: &VoiceFilter) -> bool {
         let Some(compound) = self.compound(row_idx) else {
             return false;
         };
-        if check_label {
-            if let Some(label) = filter.label {
-                if label_of(compound) != label {
-                    return false;
-                }
+        if let Some(label) = filter.label {
+            if label_of(compound) != label {
+                return false;
             }
         }
         if let Some(channel) = &filter.channel {
@@ -143,7 +140,7 @@ impl<'t> Context<'t> {
                     Some(day_range.map_or((day, day), |(lo, hi)| (lo.min(day), hi.max(day))));
             }
             let channel = self.text_of(self.channel, row_idx);
-            if self.passes(row_idx, &without_channel, true) {
+            if self.passes(row_idx, &without_channel) {
                 channel_rollup.add(ScoredText {
                     compound,
                     day,
@@ -151,7 +148,7 @@ impl<'t> Context<'t> {
                     ..ScoredText::default()
                 });
             }
-            if self.passes(row_idx, filter, true) {
+            if self.passes(row_idx, filter) {
                 let product = self.text_of(self.product, row_idx);
                 rollup.add(ScoredText {
                     compound,
@@ -172,9 +169,15 @@ impl<'t> Context<'t> {
         movers.extend(rollup.movers(Dimension::Product, MOVER_WINDOW_DAYS, MOVER_MIN_TEXTS));
         movers.sort_by(|a, b| b.change_in_net.abs().total_cmp(&a.change_in_net.abs()));
         movers.truncate(8);
+        // Terms compare labels, and stay put while the user reads one term's texts.
+        let for_terms = VoiceFilter {
+            term: None,
+            label: None,
+            ..filter.clone()
+        };
         let distinctive = self.terms.distinctive(
             |row_idx| {
-                if row_idx >= n_rows || !self.passes(row_idx, filter, false) {
+                if row_idx >= n_rows || !self.passes(row_idx, &for_terms) {
                     return None;
                 }
                 match label_of(self.compound(row_idx)?) {
@@ -217,7 +220,7 @@ impl<'t> Context<'t> {
     ) -> VerbatimPage {
         let n_rows = self.compounds.len().min(self.table.n_rows());
         let mut rows: Vec<(Option<i32>, usize)> = (0..n_rows)
-            .filter(|&row_idx| self.passes(row_idx, filter, true))
+            .filter(|&row_idx| self.passes(row_idx, filter))
             .map(|row_idx| (self.day(row_idx), row_idx))
             .collect();
         rows.sort_by(|(day_a, row_a), (day_b, row_b)| {

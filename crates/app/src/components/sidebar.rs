@@ -2,22 +2,48 @@
 
 use yew::prelude::*;
 
+use crate::state::View;
+use crate::worker::use_worker;
+
 #[function_component(Sidebar)]
 pub fn sidebar() -> Html {
+    let context = use_worker();
+    let current = context.state.view;
     html! {
         <nav class="sidebar" aria-label="Views">
             <ul>
-                <li>
-                    <a class="nav-link active" href="#data" aria-current="page">
-                        <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
-                            <ellipse cx="12" cy="6" rx="7" ry="3" />
-                            <path d="M5 6v12c0 1.7 3.1 3 7 3s7-1.3 7-3V6" />
-                            <path d="M5 12c0 1.7 3.1 3 7 3s7-1.3 7-3" />
-                        </svg>
-                        { "Data" }
-                    </a>
-                </li>
+                { for View::ALL.into_iter().map(|view| {
+                    let active = view == current;
+                    html! {
+                        <li>
+                            <a class={classes!("nav-link", active.then_some("active"))} href={view.hash()}
+                               aria-current={active.then_some("page")}
+                               data-testid={format!("nav-{}", view.hash().trim_start_matches('#'))}>
+                                { icon(view) }
+                                { view.label() }
+                            </a>
+                        </li>
+                    }
+                }) }
             </ul>
         </nav>
+    }
+}
+
+fn icon(view: View) -> Html {
+    match view {
+        View::Data => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <ellipse cx="12" cy="6" rx="7" ry="3" />
+                <path d="M5 6v12c0 1.7 3.1 3 7 3s7-1.3 7-3V6" />
+                <path d="M5 12c0 1.7 3.1 3 7 3s7-1.3 7-3" />
+            </svg>
+        },
+        View::Voice => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <path d="M4 5h16v10H9l-5 4z" />
+                <path d="M8 9h8M8 12h5" />
+            </svg>
+        },
     }
 }

@@ -194,6 +194,58 @@ impl Column {
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01, so that day 0 is the Unix epoch.
 pub(crate) const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
+/// A day (days since 1970-01-01) as ISO 8601, `2025-03-04`.
+///
+/// Plain arithmetic (Hinnant's `civil_from_days`) rather than chrono's formatter, so that the app,
+/// which prints dates but parses none, does not carry a date library.
+pub fn day_text(day: i32) -> String {
+    let (year, month, day_of_month) = civil_from_days(i64::from(day));
+    format!("{year:04}-{month:02}-{day_of_month:02}")
+}
+
+/// An ISO 8601 date (`2025-03-04`, as a date picker gives it) as days since 1970-01-01.
+pub fn day_of_text(text: &str) -> Option<i32> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day_of_month: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || day_of_month == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day_of_month);
+    // Refuse the 31st of a 30-day month and the like: it must print back the same.
+    (civil_from_days(days) == (year, month, day_of_month))
+        .then(|| i32::try_from(days).ok())
+        .flatten()
+}
+
+/// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Howard Hinnant's `civil_from_days`: the date of a day since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::ColumnBuilder;
@@ -209,6 +261,24 @@ mod tests {
         let expect: Vec<Option<String>> = expect.iter().map(|e| e.map(str::to_owned)).collect();
         assert_eq!(shown, expect);
         assert_eq!(column.column_type(), column_type);
+    }
+
+    #[test]
+    fn days_print_and_parse_as_iso_dates() {
+        assert_eq!(day_text(0), "1970-01-01");
+        assert_eq!(day_text(20_151), "2025-03-04");
+        assert_eq!(day_of_text("2025-03-04"), Some(20_151));
+        assert_eq!(day_of_text(" 1969-12-31 "), Some(-1));
+        assert_eq!(day_of_text("04/03/2025"), None);
+        assert_eq!(day_of_text("2025-02-29"), None);
+        assert_eq!(day_of_text("2024-02-29"), Some(19_782));
+        // The arithmetic agrees with chrono over four centuries either side of the epoch.
+        for day in (-150_000..150_000).step_by(7) {
+            let chrono = NaiveDate::from_num_days_from_ce_opt(day + EPOCH_DAYS_FROM_CE).unwrap();
+            let text = chrono.format("%Y-%m-%d").to_string();
+            assert_eq!(day_text(day), text);
+            assert_eq!(day_of_text(&text), Some(day));
+        }
     }
 
     #[test]
