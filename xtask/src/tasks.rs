@@ -55,7 +55,7 @@ pub fn test() -> anyhow::Result<()> {
             "--all-targets",
         ])
         .args(wasm_crates)
-        .args(["--", "-D", "warnings"]),
+        .args(["--features", "converge-wasm/js-api", "--", "-D", "warnings"]),
     );
     steps.run(
         "docs",
@@ -78,6 +78,8 @@ pub fn test() -> anyhow::Result<()> {
             "converge-core",
             "-p",
             "converge-wasm",
+            "--features",
+            "converge-wasm/js-api",
         ])
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",

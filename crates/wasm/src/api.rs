@@ -27,3 +27,16 @@ pub fn column_types() -> Vec<String> {
     .map(|column_type| column_type.label().to_owned())
     .collect()
 }
+
+/// The compound sentiment score (VADER, from -1 to 1) of each text, in order: the analysis the
+/// worker runs on customer text, for pages that bring their own texts. It scores as the reference
+/// package does (no social reading, no project words) and answers at once, so keep it off a
+/// page's main thread for large batches.
+#[wasm_bindgen(js_name = scoreSentiment)]
+pub fn score_sentiment(texts: Vec<String>) -> Vec<f64> {
+    let vader = converge_core::sentiment::Vader::shared();
+    texts
+        .iter()
+        .map(|text| vader.score(text).compound)
+        .collect()
+}

@@ -10,10 +10,12 @@
 //! - [`client`]: the page's side, which spawns the worker, matches answers to
 //!   requests and restarts the worker after a crash.
 //! - [`blob_reader`]: a browser `File` as a `std::io::Read`, sliced, for the worker's imports.
-//! - [`api`]: a small wasm-bindgen API for JavaScript callers who do not use the Yew app.
+//! - `api` (feature `js-api`, on in the worker build): a small wasm-bindgen API for JavaScript
+//!   callers who do not use the Yew app.
 //!
 //! It translates; it does not analyse. Every number comes from `converge-core`.
 
+#[cfg(feature = "js-api")]
 pub mod api;
 pub mod blob_reader;
 pub mod protocol;

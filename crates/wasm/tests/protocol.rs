@@ -6,10 +6,12 @@
 
 use converge_core::ingest::{ingest, ReadOptions};
 use converge_core::schema::{detect, Field, Overrides, Role};
+use converge_core::sentiment::{LexiconEntry, SentimentLabel};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, ErrorCode, FileHandle, FromWorker, Request, RequestId, Response,
-    SentimentOverview, TablePage, ToWorker, WorkerError,
+    SentimentOverview, TablePage, ToWorker, VoiceFilter, WorkerError,
 };
+use converge_wasm::service::{ImportJob, Service, Step};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -48,6 +50,10 @@ fn summary() -> DatasetSummary {
             n_neutral: 1,
             n_negative: 2,
             mean_compound: 0.125,
+            lexicon: vec![LexiconEntry {
+                word: "sick".into(),
+                valence: 2.5,
+            }],
         }),
     }
 }
@@ -83,6 +89,29 @@ fn requests_round_trip() {
         },
         Request::RejectedRowsCsv {
             dataset: DatasetId(2),
+        },
+        Request::Voice {
+            dataset: DatasetId(2),
+            filter: VoiceFilter {
+                channel: Some("web".into()),
+                label: Some(SentimentLabel::Negative),
+                term: Some("late delivery".into()),
+                from_day: Some(-3),
+                to_day: None,
+            },
+        },
+        Request::Verbatims {
+            dataset: DatasetId(2),
+            filter: VoiceFilter::default(),
+            offset: 25,
+            limit: 25,
+        },
+        Request::SetLexicon {
+            dataset: DatasetId(2),
+            entries: vec![LexiconEntry {
+                word: "rad".into(),
+                valence: 3.0,
+            }],
         },
         Request::Crash,
     ] {
@@ -200,8 +229,56 @@ fn a_message_from_another_version_is_refused_not_misread() {
     );
 }
 
+#[cfg(feature = "js-api")]
 #[wasm_bindgen_test]
 fn the_javascript_api_reports_the_core_version() {
     assert_eq!(converge_wasm::api::version(), converge_core::VERSION);
     assert!(converge_wasm::api::column_types().contains(&"category".to_owned()));
+    let scores = converge_wasm::api::score_sentiment(vec![
+        "VADER is smart, handsome, and funny.".to_owned(),
+        String::new(),
+    ]);
+    assert!((scores[0] - 0.8316).abs() < 1e-4 && scores[1] == 0.0, "{scores:?}");
+}
+
+/// The voice of the customer is computed in the browser as natively, and its answers cross intact.
+#[wasm_bindgen_test]
+fn voice_of_the_customer_answers_cross_intact() {
+    let mut csv = String::from("customer_id,channel,posted_at,comment\n");
+    for day in 1..=28 {
+        csv.push_str(&format!(
+            "C{day},web,2025-02-{day:02},\"Late delivery, awful 😡\"\n"
+        ));
+        csv.push_str(&format!(
+            "C{day},store,2025-02-{day:02},Great coffee and #SuperFriendly staff\n"
+        ));
+    }
+    let mut job =
+        ImportJob::new("feedback.csv", std::io::Cursor::new(csv.into_bytes()), None).unwrap();
+    let ingested = loop {
+        if let Step::Finished(ingested) = job.step().unwrap() {
+            break ingested;
+        }
+    };
+    let mut service = Service::default();
+    let dataset = service.add(ingested);
+    while service.score_sentiment_step().is_some() {}
+    let report = service.voice(dataset, &VoiceFilter::default()).unwrap();
+    assert_eq!(report.overall.n_texts(), 56);
+    assert_eq!(
+        (report.overall.n_positive, report.overall.n_negative),
+        (28, 28)
+    );
+    assert!(report
+        .negative_terms
+        .iter()
+        .any(|term| term.term == "late delivery"));
+    let page = service
+        .verbatims(dataset, &VoiceFilter::default(), 0, 3)
+        .unwrap();
+    assert_eq!(page.n_total, 56);
+    round_trip(Response::Voice {
+        report: Box::new(report),
+    });
+    round_trip(Response::Verbatims { page });
 }
