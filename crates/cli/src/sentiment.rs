@@ -229,7 +229,6 @@ fn score_delimited(
         .delimiter(delimiter)
         .from_writer(output);
     let mut record = csv::ByteRecord::new();
-    let mut decoded: Vec<String> = Vec::new();
     let mut header: Vec<String> = Vec::new();
     if has_header && reader.read_byte_record(&mut record)? {
         header = record
@@ -264,19 +263,34 @@ fn score_delimited(
                 .chain(extra.iter().copied()),
         )?;
     }
+    let mut batch: Vec<Vec<String>> = Vec::with_capacity(BATCH_ROWS);
+    let mut cells = String::new();
+    let mut flush = |batch: &mut Vec<Vec<String>>, tally: &mut Tally| -> anyhow::Result<()> {
+        let texts: Vec<&str> = batch
+            .iter()
+            .map(|row| row.get(text_idx).map_or("", String::as_str))
+            .collect();
+        let scores = score_all(vader, &texts, options.explain, tally)?;
+        for (row, (score, explanation)) in batch.iter().zip(&scores) {
+            let scores = score_cells(score, explanation.as_deref(), &mut cells);
+            writer.write_record(row.iter().map(String::as_str).chain(scores))?;
+        }
+        batch.clear();
+        Ok(())
+    };
     while reader.read_byte_record(&mut record)? {
-        decoded.clear();
-        decoded.extend(record.iter().map(|field| decode(field).into_owned()));
-        let text = decoded.get(text_idx).map_or("", String::as_str);
-        let (score, explanation) = score_text(vader, text, options.explain, tally);
-        let scores = score_cells(&score, explanation);
-        writer.write_record(
-            decoded
+        batch.push(
+            record
                 .iter()
-                .map(String::as_str)
-                .chain(scores.iter().map(String::as_str)),
-        )?;
+                .map(|field| decode(field).into_owned())
+                .collect(),
+        );
+        if batch.len() == BATCH_ROWS {
+            flush(&mut batch, tally)?;
+        }
     }
+    flush(&mut batch, tally)?;
+    drop(flush);
     writer.flush()?;
     Ok(header.get(text_idx).map_or_else(
         || format!("column {}", text_idx + 1),
@@ -304,23 +318,78 @@ fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
     )
 }
 
+/// Rows scored at a time: enough to keep every core busy, few enough to stream.
+const BATCH_ROWS: usize = 8_192;
+
 /// A text's score, and its explanation when asked for (which costs more).
-fn score_text(
-    vader: &Vader,
-    text: &str,
-    explain: bool,
-    tally: &mut Tally,
-) -> (SentimentScore, Option<String>) {
-    let started = std::time::Instant::now();
-    let (score, explanation) = if explain {
+fn score_one(vader: &Vader, text: &str, explain: bool) -> (SentimentScore, Option<String>) {
+    if explain {
         let explained = vader.explain(text);
         (explained.score, Some(explanation(&explained)))
     } else {
         (vader.score(text), None)
+    }
+}
+
+/// Scores a batch of texts on every core, in order, and counts them.
+fn score_all(
+    vader: &Vader,
+    texts: &[&str],
+    explain: bool,
+    tally: &mut Tally,
+) -> anyhow::Result<Vec<(SentimentScore, Option<String>)>> {
+    let started = std::time::Instant::now();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(texts.len() / 1_024 + 1);
+    let scores = if threads <= 1 {
+        texts
+            .iter()
+            .map(|text| score_one(vader, text, explain))
+            .collect()
+    } else {
+        let chunk = texts.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = texts
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|text| score_one(vader, text, explain))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut scores = Vec::with_capacity(texts.len());
+            for part in parts {
+                match part.join() {
+                    Ok(part) => scores.extend(part),
+                    Err(_) => bail!("a scoring thread failed"),
+                }
+            }
+            Ok(scores)
+        })?
     };
     tally.scoring += started.elapsed();
-    tally.count(&score);
-    (score, explanation)
+    for (score, _) in &scores {
+        tally.count(score);
+    }
+    Ok(scores)
+}
+
+/// `0.43040001` → `"0.4304"`: four decimals, as `{:.4}` prints them, without its slow path.
+fn push_fixed4(value: f64, out: &mut String) {
+    use std::fmt::Write as _;
+    if !value.is_finite() || value.abs() >= 1e12 {
+        let _ = write!(out, "{value:.4}");
+        return;
+    }
+    let scaled = (value * 10_000.0).round() as i64;
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    let magnitude = scaled.unsigned_abs();
+    let _ = write!(out, "{}.{:04}", magnitude / 10_000, magnitude % 10_000);
 }
 
 fn score_column_names(explain: bool) -> Vec<&'static str> {
@@ -331,16 +400,31 @@ fn score_column_names(explain: bool) -> Vec<&'static str> {
     names
 }
 
-fn score_cells(score: &SentimentScore, explanation: Option<String>) -> Vec<String> {
-    let mut cells = vec![
-        format!("{:.4}", score.compound),
-        format!("{:.4}", score.positive),
-        format!("{:.4}", score.neutral),
-        format!("{:.4}", score.negative),
-        label(score.label()).to_owned(),
-    ];
-    cells.extend(explanation);
-    cells
+/// The score columns of a row: written into `buffer`, returned as its slices.
+fn score_cells<'b>(
+    score: &SentimentScore,
+    explanation: Option<&'b str>,
+    buffer: &'b mut String,
+) -> impl Iterator<Item = &'b str> {
+    buffer.clear();
+    let mut ends = [0; 4];
+    for (end, value) in ends.iter_mut().zip([
+        score.compound,
+        score.positive,
+        score.neutral,
+        score.negative,
+    ]) {
+        push_fixed4(value, buffer);
+        *end = buffer.len();
+    }
+    let buffer: &'b str = buffer;
+    let starts = [0, ends[0], ends[1], ends[2]];
+    starts
+        .into_iter()
+        .zip(ends)
+        .map(move |(start, end)| &buffer[start..end])
+        .chain(std::iter::once(label(score.label())))
+        .chain(explanation)
 }
 
 fn label(label: SentimentLabel) -> &'static str {
@@ -384,12 +468,27 @@ fn score_lines(
 ) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(output);
     writer.write_record(std::iter::once("text").chain(score_column_names(explain)))?;
+    let mut batch: Vec<String> = Vec::with_capacity(BATCH_ROWS);
+    let mut cells = String::new();
+    let mut flush = |batch: &mut Vec<String>, tally: &mut Tally| -> anyhow::Result<()> {
+        let texts: Vec<&str> = batch.iter().map(String::as_str).collect();
+        let scores = score_all(vader, &texts, explain, tally)?;
+        for (text, (score, explanation)) in texts.iter().zip(&scores) {
+            let scores = score_cells(score, explanation.as_deref(), &mut cells);
+            writer.write_record(std::iter::once(*text).chain(scores))?;
+        }
+        batch.clear();
+        Ok(())
+    };
     for_each_line(input, |text| {
-        let (score, explanation) = score_text(vader, text, explain, tally);
-        let scores = score_cells(&score, explanation);
-        writer.write_record(std::iter::once(text).chain(scores.iter().map(String::as_str)))?;
+        batch.push(text.to_owned());
+        if batch.len() == BATCH_ROWS {
+            flush(&mut batch, tally)?;
+        }
         Ok(())
     })?;
+    flush(&mut batch, tally)?;
+    drop(flush);
     writer.flush()?;
     Ok(())
 }
@@ -419,24 +518,14 @@ fn add_scores(
     }
 }
 
-fn score_object(
-    value: &mut Json,
-    column: &str,
-    options: &Options,
-    vader: &Vader,
-    tally: &mut Tally,
-) -> bool {
-    let text = match value.as_object().map(|_| text_at(value, column)) {
-        Some(Some(Json::String(text))) => text.clone(),
-        Some(Some(Json::Null) | None) => String::new(),
-        Some(Some(other)) => other.to_string(),
-        None => return false,
-    };
-    let (score, explanation) = score_text(vader, &text, options.explain, tally);
-    if let Some(object) = value.as_object_mut() {
-        add_scores(object, &score, explanation);
-    }
-    true
+/// The text of a row object at `column` (an empty text when missing); `None` for a non-object.
+fn text_of_object(value: &Json, column: &str) -> Option<String> {
+    value.as_object()?;
+    Some(match text_at(value, column) {
+        Some(Json::String(text)) => text.clone(),
+        Some(Json::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    })
 }
 
 fn score_json_lines(
@@ -447,23 +536,48 @@ fn score_json_lines(
     vader: &Vader,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    for_each_line(input, |line| {
-        let mut parsed = serde_json::from_str::<Json>(line).ok();
-        let scored = parsed
-            .as_mut()
-            .is_some_and(|value| score_object(value, column, options, vader, tally));
-        match parsed {
-            Some(value) if scored => serde_json::to_writer(&mut *output, &value)?,
-            _ => {
-                if !line.trim().is_empty() {
-                    tally.n_passed_through += 1;
+    // Each line, and its row object with its text when it is one.
+    let mut batch: Vec<(String, Option<(Json, String)>)> = Vec::with_capacity(BATCH_ROWS);
+    let mut flush = |batch: &mut Vec<(String, Option<(Json, String)>)>,
+                     tally: &mut Tally|
+     -> anyhow::Result<()> {
+        let texts: Vec<&str> = batch
+            .iter()
+            .filter_map(|(_, row)| row.as_ref().map(|(_, text)| text.as_str()))
+            .collect();
+        let mut scores = score_all(vader, &texts, options.explain, tally)?.into_iter();
+        for (line, row) in batch.drain(..) {
+            // A score for every row that has a text, in order.
+            let scored = row.and_then(|(value, _)| scores.next().map(|score| (value, score)));
+            match scored {
+                Some((mut value, (score, explanation))) => {
+                    if let Some(object) = value.as_object_mut() {
+                        add_scores(object, &score, explanation);
+                    }
+                    serde_json::to_writer(&mut *output, &value)?;
                 }
-                output.write_all(line.as_bytes())?;
+                _ => {
+                    if !line.trim().is_empty() {
+                        tally.n_passed_through += 1;
+                    }
+                    output.write_all(line.as_bytes())?;
+                }
             }
+            output.write_all(b"\n")?;
         }
-        output.write_all(b"\n")?;
         Ok(())
-    })
+    };
+    for_each_line(input, |line| {
+        let row = serde_json::from_str::<Json>(line)
+            .ok()
+            .and_then(|value| text_of_object(&value, column).map(|text| (value, text)));
+        batch.push((line.to_owned(), row));
+        if batch.len() == BATCH_ROWS {
+            flush(&mut batch, tally)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut batch, tally)
 }
 
 fn score_json_document(
@@ -489,12 +603,39 @@ fn score_json_document(
         }
         _ => bail!("the document holds no array of rows"),
     };
-    for row in rows.iter_mut() {
-        if !score_object(row, column, options, vader, tally) {
-            tally.n_passed_through += 1;
+    let texts: Vec<Option<String>> = rows.iter().map(|row| text_of_object(row, column)).collect();
+    let present: Vec<&str> = texts.iter().flatten().map(String::as_str).collect();
+    let mut scores = score_all(vader, &present, options.explain, tally)?.into_iter();
+    for (row, text) in rows.iter_mut().zip(&texts) {
+        let scored = text.is_some().then(|| scores.next()).flatten();
+        match (row.as_object_mut(), scored) {
+            (Some(object), Some((score, explanation))) => add_scores(object, &score, explanation),
+            _ => tally.n_passed_through += 1,
         }
     }
     serde_json::to_writer(&mut *output, &document)?;
     output.write_all(b"\n")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_decimals_print_as_the_formatter_prints_them() {
+        let mut out = String::new();
+        for value in [
+            0.0, -0.0, 0.4404, -0.7424, 1.0, -1.0, 0.12345678, -0.00004, 0.99995001, 7.5,
+        ] {
+            out.clear();
+            push_fixed4(value, &mut out);
+            let expected = format!("{value:.4}");
+            // `{:.4}` keeps the sign of a negative value that rounds to zero; so do we.
+            assert_eq!(out, expected, "{value}");
+        }
+        out.clear();
+        push_fixed4(f64::NAN, &mut out);
+        assert_eq!(out, "NaN");
+    }
 }

@@ -15,13 +15,15 @@ fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the converge binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the text");
+    // Written from another thread: a large input would otherwise fill the pipes both ways.
+    let mut input = child.stdin.take().expect("piped");
+    let text = stdin.to_owned();
+    let writer = std::thread::spawn(move || input.write_all(text.as_bytes()));
     let out = child.wait_with_output().expect("the converge binary ends");
+    writer
+        .join()
+        .expect("the writer thread ends")
+        .expect("stdin takes the text");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -153,4 +155,47 @@ fn output_goes_to_a_file_in_the_input_format() {
     );
     let _ = std::fs::remove_file(out_path);
     let _ = std::fs::remove_file(in_path);
+}
+
+/// Large inputs are scored in batches on every core; rows come out in their order, every one.
+#[test]
+fn batches_keep_every_row_in_order() {
+    let texts = ["I love it", "I hate it", "It is a chair", "Not bad at all"];
+    let expected = ["positive", "negative", "neutral", "positive"];
+    let n_rows = 20_011;
+    let mut csv = String::from("id,comment\n");
+    let mut ndjson = String::new();
+    for row in 0..n_rows {
+        csv.push_str(&format!("{row},{}\n", texts[row % 4]));
+        ndjson.push_str(&format!(
+            "{{\"id\":{row},\"comment\":\"{}\"}}\n",
+            texts[row % 4]
+        ));
+        if row == 9_000 {
+            ndjson.push_str("not json\n");
+        }
+    }
+    let (code, out, err) = converge(&["sentiment", "-", "--text", "comment"], &csv);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), n_rows + 1);
+    for (row, line) in lines[1..].iter().enumerate() {
+        assert!(line.starts_with(&format!("{row},")), "{line}");
+        assert!(line.ends_with(expected[row % 4]), "{line}");
+    }
+    let (code, out, err) = converge(&["sentiment", "-", "--text", "comment"], &ndjson);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), n_rows + 1);
+    assert_eq!(lines[9_001], "not json");
+    let rows: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    for (row, value) in rows.iter().enumerate() {
+        assert_eq!(value["id"], row);
+        assert_eq!(value["label"], expected[row % 4]);
+    }
+    assert!(err.contains("1 rows could not be read"), "{err}");
 }

@@ -238,7 +238,10 @@ fn the_javascript_api_reports_the_core_version() {
         "VADER is smart, handsome, and funny.".to_owned(),
         String::new(),
     ]);
-    assert!((scores[0] - 0.8316).abs() < 1e-4 && scores[1] == 0.0, "{scores:?}");
+    assert!(
+        (scores[0] - 0.8316).abs() < 1e-4 && scores[1] == 0.0,
+        "{scores:?}"
+    );
 }
 
 /// The voice of the customer is computed in the browser as natively, and its answers cross intact.

@@ -531,8 +531,6 @@ impl Vader {
         (words, sentiments)
     }
 
-    /// Emoji replaced by their words, with a space before each when needed. Text with no
-    /// character above U+007F has none, and is returned as it is.
     /// The score with the text as written, piece by piece, each word carrying the valence and
     /// rules of the tokens it became: what the app tints and explains.
     pub fn explain_text(&self, text: &str) -> ExplainedText {
@@ -606,6 +604,8 @@ impl Vader {
         Cow::Owned(out)
     }
 
+    /// Emoji replaced by their words, with a space before each when needed. Text with no
+    /// character above U+007F has none, and is returned as it is.
     fn describe_emoji<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if text.is_ascii() {
             return Cow::Borrowed(text);
