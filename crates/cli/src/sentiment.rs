@@ -290,7 +290,6 @@ fn score_delimited(
         }
     }
     flush(&mut batch, tally)?;
-    drop(flush);
     writer.flush()?;
     Ok(header.get(text_idx).map_or_else(
         || format!("column {}", text_idx + 1),
@@ -488,7 +487,6 @@ fn score_lines(
         Ok(())
     })?;
     flush(&mut batch, tally)?;
-    drop(flush);
     writer.flush()?;
     Ok(())
 }
