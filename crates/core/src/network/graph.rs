@@ -271,7 +271,8 @@ impl Graph {
             .map(|(from, weight)| (NodeId(*from), *weight))
     }
 
-    /// The weighted out-degree of every node (an undirected edge counts both ways).
+    /// The weighted out-degree of every node (an undirected edge counts both ways). Nodes
+    /// without edges have 0 (not the -0 an empty float sum gives).
     pub fn out_degree(&self) -> Vec<f64> {
         (0..self.n_nodes())
             .map(|idx| {
@@ -285,7 +286,10 @@ impl Graph {
     /// The weighted in-degree of every node.
     pub fn in_degree(&self) -> Vec<f64> {
         (0..self.n_nodes())
-            .map(|idx| self.in_neighbours(NodeId(idx as u32)).map(|(_, w)| w).sum())
+            .map(|idx| {
+                self.in_neighbours(NodeId(idx as u32))
+                    .fold(0.0, |total, (_, w)| total + w)
+            })
             .collect()
     }
 
