@@ -104,6 +104,7 @@ struct Chosen {
 }
 
 pub fn run(options: &Options) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let (name, mut input) = open_input(&options.input)?;
     let mut head = Vec::with_capacity(HEAD_BYTES);
     (&mut input)
@@ -228,10 +229,21 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         );
     }
 
+    let reading = started.elapsed();
+    let started = std::time::Instant::now();
     let pagerank = PageRank::params().start(&graph)?.run();
+    let pagerank_time = started.elapsed();
+    let started = std::time::Instant::now();
     let communities = Louvain::params().seed(options.seed).start(&graph)?.run();
+    let louvain_time = started.elapsed();
     write_csv(options, &graph, &pagerank, &communities)?;
     summarise(options, &graph, &pagerank, &communities);
+    eprintln!(
+        "influence: reading took {:.3} s, PageRank {:.3} s, Louvain {:.3} s",
+        reading.as_secs_f64(),
+        pagerank_time.as_secs_f64(),
+        louvain_time.as_secs_f64()
+    );
     if options.texts {
         let ranks = SentimentInfluence::new(&graph, &pagerank.scores)?.run();
         for (title, chosen) in [
