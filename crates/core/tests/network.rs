@@ -181,3 +181,82 @@ fn the_demo_influencers_rank_near_the_top() {
     let ranks = SentimentInfluence::new(&graph, &pagerank).unwrap().run();
     assert!(!advocates(&ranks, 10).is_empty());
 }
+
+/// Invariants on random graphs: whatever the edges, PageRank is a distribution that does not
+/// depend on the order the edges came in, every node lands in exactly one community, and the
+/// reported modularity is the partition's.
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn edges() -> impl Strategy<Value = Vec<(u8, u8, u8)>> {
+        proptest::collection::vec((0u8..30, 0u8..30, 0u8..4), 1..120)
+    }
+
+    fn build(edges: &[(u8, u8, u8)], undirected: bool) -> Graph {
+        let mut builder = if undirected {
+            GraphBuilder::undirected()
+        } else {
+            GraphBuilder::directed()
+        };
+        for (from, to, weight) in edges {
+            builder
+                .add_edge(&format!("n{from}"), &format!("n{to}"), f64::from(*weight))
+                .unwrap();
+        }
+        builder.finish()
+    }
+
+    proptest! {
+        #[test]
+        fn pagerank_is_a_distribution_whatever_the_edge_order(
+            edges in edges(),
+            undirected in any::<bool>(),
+        ) {
+            let graph = build(&edges, undirected);
+            let scores = PageRank::params().start(&graph).unwrap().run().scores;
+            let total: f64 = scores.iter().sum();
+            prop_assert!((total - 1.0).abs() < 1e-9, "{}", total);
+            prop_assert!(scores.iter().all(|s| *s > 0.0));
+            let mut reversed = edges.clone();
+            reversed.reverse();
+            let other = build(&reversed, undirected);
+            let other_scores = PageRank::params().start(&other).unwrap().run().scores;
+            for (idx, name) in graph.names().iter().enumerate() {
+                let other_idx = other.names().iter().position(|n| n == name).unwrap();
+                prop_assert!((scores[idx] - other_scores[other_idx]).abs() < 1e-12);
+            }
+            // Weighted degrees add up to the total weight either way.
+            let out: f64 = graph.out_degree().iter().sum();
+            let inward: f64 = graph.in_degree().iter().sum();
+            prop_assert!((out - inward).abs() < 1e-9);
+        }
+
+        #[test]
+        fn every_node_is_in_exactly_one_community(
+            edges in edges(),
+            undirected in any::<bool>(),
+            seed in 0u64..1_000,
+        ) {
+            let graph = build(&edges, undirected);
+            let found = Louvain::params().seed(seed).start(&graph).unwrap().run();
+            prop_assert_eq!(found.membership.len(), graph.n_nodes());
+            let mut sizes = vec![0usize; found.n_communities];
+            for com in &found.membership {
+                prop_assert!((*com as usize) < found.n_communities);
+                sizes[*com as usize] += 1;
+            }
+            prop_assert!(sizes.iter().all(|size| *size > 0));
+            prop_assert!(sizes.windows(2).all(|w| w[0] >= w[1]));
+            let recomputed = modularity(&graph, &found.membership).unwrap();
+            prop_assert!((recomputed - found.modularity).abs() < 1e-9);
+            prop_assert!(found.modularity <= 1.0);
+            // Never worse than everyone alone.
+            let singletons: Vec<u32> = (0..graph.n_nodes() as u32).collect();
+            prop_assert!(found.modularity >= modularity(&graph, &singletons).unwrap() - 1e-12);
+            let again = Louvain::params().seed(seed).start(&graph).unwrap().run();
+            prop_assert_eq!(found, again);
+        }
+    }
+}

@@ -35,19 +35,22 @@ pub struct InfluenceRank {
 }
 
 /// Computes [`InfluenceRank`]s step by step; see the module docs.
-#[derive(Debug)]
-pub struct SentimentInfluence<'g> {
-    graph: &'g Graph,
-    pagerank: &'g [f64],
+/// It holds its own copy of the in-edges, so a worker can keep it between messages.
+#[derive(Debug, Clone)]
+pub struct SentimentInfluence {
+    in_offsets: Vec<u32>,
+    in_sources: Vec<u32>,
+    tone: Vec<Option<f64>>,
+    pagerank: Vec<f64>,
     speakers: Vec<NodeId>,
     next: usize,
     seen_stamp: Vec<u32>,
     ranks: Vec<InfluenceRank>,
 }
 
-impl<'g> SentimentInfluence<'g> {
+impl SentimentInfluence {
     /// Prepares the computation; `pagerank` holds one score per node.
-    pub fn new(graph: &'g Graph, pagerank: &'g [f64]) -> Result<Self, NetworkError> {
+    pub fn new(graph: &Graph, pagerank: &[f64]) -> Result<SentimentInfluence, NetworkError> {
         if pagerank.len() != graph.n_nodes() {
             return Err(NetworkError::WrongLength {
                 what: "pagerank",
@@ -62,9 +65,12 @@ impl<'g> SentimentInfluence<'g> {
             .filter(|(_, tone)| tone.is_some())
             .map(|(idx, _)| NodeId(idx as u32))
             .collect();
+        let (in_offsets, in_sources, _) = graph.in_csr();
         Ok(SentimentInfluence {
-            graph,
-            pagerank,
+            in_offsets: in_offsets.to_vec(),
+            in_sources: in_sources.to_vec(),
+            tone: graph.tone().to_vec(),
+            pagerank: pagerank.to_vec(),
             speakers,
             next: 0,
             seen_stamp: vec![u32::MAX; graph.n_nodes()],
@@ -80,21 +86,25 @@ impl<'g> SentimentInfluence<'g> {
             let stamp = idx as u32;
             self.seen_stamp[node.0 as usize] = stamp;
             let mut reach = 0u32;
-            for (listener, _) in self.graph.in_neighbours(node) {
-                let slot = &mut self.seen_stamp[listener.0 as usize];
+            let listeners = |node: u32| {
+                let idx = node as usize;
+                &self.in_sources[self.in_offsets[idx] as usize..self.in_offsets[idx + 1] as usize]
+            };
+            for &listener in listeners(node.0) {
+                let slot = &mut self.seen_stamp[listener as usize];
                 if *slot != stamp {
                     *slot = stamp;
                     reach += 1;
                 }
-                for (second, _) in self.graph.in_neighbours(listener) {
-                    let slot = &mut self.seen_stamp[second.0 as usize];
+                for &second in listeners(listener) {
+                    let slot = &mut self.seen_stamp[second as usize];
                     if *slot != stamp {
                         *slot = stamp;
                         reach += 1;
                     }
                 }
             }
-            let tone = self.graph.tone()[node.0 as usize].unwrap_or(0.0);
+            let tone = self.tone[node.0 as usize].unwrap_or(0.0);
             self.ranks.push(InfluenceRank {
                 node,
                 tone,

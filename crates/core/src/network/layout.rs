@@ -55,7 +55,7 @@ impl LayoutParams {
     }
 
     /// Checks the parameters and places the nodes at random.
-    pub fn start(self, graph: &Graph) -> Result<ForceLayout<'_>, NetworkError> {
+    pub fn start(self, graph: &Graph) -> Result<ForceLayout, NetworkError> {
         if !(self.theta.is_finite() && self.theta >= 0.0) {
             return Err(NetworkError::BadParameter {
                 name: "theta",
@@ -76,9 +76,11 @@ impl LayoutParams {
         let positions = (0..n_nodes)
             .map(|_| [rng.random_range(-side..side), rng.random_range(-side..side)])
             .collect();
+        let (offsets, targets, _) = graph.out_csr();
         Ok(ForceLayout {
             params: self,
-            graph,
+            offsets: offsets.to_vec(),
+            targets: targets.to_vec(),
             positions,
             displacement: vec![[0.0; 2]; n_nodes],
             tree: Vec::new(),
@@ -88,11 +90,13 @@ impl LayoutParams {
     }
 }
 
-/// A layout in progress. See the module docs.
-#[derive(Debug)]
-pub struct ForceLayout<'g> {
+/// A layout in progress (with its own copy of the edges, so a worker can keep it between
+/// messages). See the module docs.
+#[derive(Debug, Clone)]
+pub struct ForceLayout {
     params: LayoutParams,
-    graph: &'g Graph,
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
     positions: Vec<[f64; 2]>,
     displacement: Vec<[f64; 2]>,
     tree: Vec<Cell>,
@@ -144,7 +148,7 @@ const MAX_DEPTH: usize = 48;
 /// The ideal edge length.
 const K: f64 = 1.0;
 
-impl ForceLayout<'_> {
+impl ForceLayout {
     /// Positions `[x, y]`, indexed by [`NodeId`](super::NodeId).
     pub fn positions(&self) -> &[[f64; 2]] {
         &self.positions
@@ -259,10 +263,9 @@ impl ForceLayout<'_> {
             self.displacement[body] = force;
         }
         // Attraction along edges, and gravity.
-        let (offsets, targets, _) = self.graph.out_csr();
         for from in 0..self.positions.len() {
-            let range = offsets[from] as usize..offsets[from + 1] as usize;
-            for to in &targets[range] {
+            let range = self.offsets[from] as usize..self.offsets[from + 1] as usize;
+            for to in &self.targets[range] {
                 let to = *to as usize;
                 if to == from {
                     continue;

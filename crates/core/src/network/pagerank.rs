@@ -50,7 +50,7 @@ impl PageRankParams {
     }
 
     /// Checks the parameters and prepares the iteration on `graph`.
-    pub fn start(self, graph: &Graph) -> Result<PageRank<'_>, NetworkError> {
+    pub fn start(self, graph: &Graph) -> Result<PageRank, NetworkError> {
         if !(0.0..=1.0).contains(&self.damping) {
             return Err(NetworkError::BadParameter {
                 name: "damping",
@@ -92,8 +92,8 @@ impl PageRankParams {
         };
         Ok(PageRank {
             params: self,
-            offsets,
-            sources,
+            offsets: offsets.to_vec(),
+            sources: sources.to_vec(),
             transition,
             dangling,
             scores: vec![start; n_nodes],
@@ -105,12 +105,13 @@ impl PageRankParams {
     }
 }
 
-/// PageRank in progress: call [`PageRank::step`] until it breaks, or [`PageRank::run`].
-#[derive(Debug)]
-pub struct PageRank<'g> {
+/// PageRank in progress: call [`PageRank::step`] until it breaks, or [`PageRank::run`]. It holds
+/// its own copy of the in-edges (12 bytes per edge), so a worker can keep it between messages.
+#[derive(Debug, Clone)]
+pub struct PageRank {
     params: PageRankParams,
-    offsets: &'g [u32],
-    sources: &'g [u32],
+    offsets: Vec<u32>,
+    sources: Vec<u32>,
     transition: Vec<f64>,
     dangling: Vec<u32>,
     scores: Vec<f64>,
@@ -132,7 +133,7 @@ pub struct PageRankScores {
     pub last_change: f64,
 }
 
-impl PageRank<'_> {
+impl PageRank {
     /// The default parameters (networkx's).
     pub fn params() -> PageRankParams {
         PageRankParams::default()
