@@ -67,6 +67,22 @@ const TARGET_WORDS: [&str; 13] = [
     "v",
 ];
 
+/// Column names that say "author" and "text", when schema detection found none.
+const AUTHOR_WORDS: [&str; 9] = [
+    "handle",
+    "author",
+    "user",
+    "username",
+    "screenname",
+    "account",
+    "sender",
+    "from",
+    "source",
+];
+const TEXT_WORDS: [&str; 9] = [
+    "text", "tweet", "post", "body", "message", "content", "comment", "review", "caption",
+];
+
 /// Rows skipped, with the first few listed.
 #[derive(Default)]
 struct Skipped {
@@ -452,7 +468,7 @@ fn choose_columns(
         let author = match &options.source {
             Some(wanted) => find_column(header, wanted)?,
             None => field_column(Field::Handle)
-                .or_else(|| find_by_words(header, &SOURCE_WORDS, &[]))
+                .or_else(|| find_by_words(header, &AUTHOR_WORDS, &["mentioned", "mention", "to"]))
                 .context("no author column of handles found; name it with --source COLUMN")?,
         };
         let text = match &options.text {
@@ -461,6 +477,7 @@ fn choose_columns(
                 .and_then(TableSchema::text_column)
                 .and_then(|column| header.iter().position(|name| name == column))
                 .or_else(|| field_column(Field::Text))
+                .or_else(|| find_by_words(header, &TEXT_WORDS, &[]))
                 .context("no text column found; name it with --text COLUMN")?,
         };
         return Ok(Chosen {
@@ -883,6 +900,21 @@ mod tests {
         assert_eq!(chosen(&["user", "mentioned_user"]), (0, 1));
         assert_eq!(chosen(&["a", "b", "w"]), (0, 1));
         assert_eq!(chosen(&["src", "dst"]), (0, 1));
+    }
+
+    #[test]
+    fn author_and_text_columns_are_found_by_name_when_values_say_nothing() {
+        let texts = Options {
+            texts: true,
+            ..options()
+        };
+        let columns = choose_columns(
+            &texts,
+            &header(&["id", "mentioned", "screen_name", "tweet"]),
+            None,
+        )
+        .unwrap();
+        assert_eq!((columns.source, columns.target), (2, 3));
     }
 
     #[test]

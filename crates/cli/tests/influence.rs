@@ -151,6 +151,8 @@ not json
     let rows = rows(&out);
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(names[0], "brand", "{names:?}");
+    // The brand mentions no one: its out-degree is 0, not -0.
+    assert_eq!(rows[0][3], "0", "{out}");
     assert_eq!(names.len(), 4, "{names:?}");
     assert!(err.contains("line 4: not valid JSON"), "{err}");
     assert!(err.contains("1 posts without mentions"), "{err}");

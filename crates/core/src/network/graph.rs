@@ -277,8 +277,7 @@ impl Graph {
         (0..self.n_nodes())
             .map(|idx| {
                 self.out_neighbours(NodeId(idx as u32))
-                    .map(|(_, w)| w)
-                    .sum()
+                    .fold(0.0, |total, (_, w)| total + w)
             })
             .collect()
     }
@@ -325,6 +324,10 @@ mod tests {
         assert_eq!(graph.n_arcs(), 2);
         assert_eq!(graph.n_edges_added(), 3);
         assert_eq!(graph.out_degree(), vec![3.5, 1.0]);
+        let mut builder = GraphBuilder::directed();
+        builder.add_edge("a", "b", 1.0).unwrap();
+        let sink = builder.finish().out_degree()[1];
+        assert!(sink == 0.0 && sink.is_sign_positive(), "{sink}");
         assert_eq!(graph.in_degree(), vec![1.0, 3.5]);
     }
 
