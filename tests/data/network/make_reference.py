@@ -57,6 +57,7 @@ def undirected(name, graph):
 
 
 def main():
+    assert nx.__version__ == "3.6.1", f"the fixtures were made with networkx 3.6.1, not {nx.__version__}"
     undirected("karate", nx.karate_club_graph())
     undirected("les_miserables", nx.les_miserables_graph())
     undirected("florentine_families", nx.florentine_families_graph())
