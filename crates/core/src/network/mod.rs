@@ -2,8 +2,9 @@
 //!
 //! Systems of engagement say who addressed whom: a post that @mentions a handle, a reply, a
 //! review that cites another, an order referred by a customer. Converge turns those into one
-//! directed, weighted [`Graph`] (a node per handle, an edge per "source addressed target") and
-//! asks three questions of it:
+//! directed, weighted [`Graph`] (a node per handle, an edge per "source addressed target"; see
+//! [`mentions`] for @handles in text and [`Replies`] for rows that answer other rows) and asks
+//! three questions of it:
 //!
 //! - **Who is listened to?** [`PageRank`] (damping 0.85, dangling nodes spread uniformly, the same
 //!   iteration and stopping rule as `networkx.pagerank`, so the scores agree with it to 1e-6) and
@@ -34,6 +35,7 @@ mod layout;
 mod louvain;
 mod mentions;
 mod pagerank;
+mod replies;
 
 pub use error::NetworkError;
 pub use graph::{Graph, GraphBuilder, NodeId};
@@ -42,3 +44,4 @@ pub use layout::{ForceLayout, LayoutParams};
 pub use louvain::{modularity, Communities, Louvain, LouvainParams, ModularityKind};
 pub use mentions::{mentions, normalise_handle};
 pub use pagerank::{PageRank, PageRankParams, PageRankScores};
+pub use replies::{Replies, RepliesAdded};
