@@ -122,17 +122,37 @@ struct Chosen {
 pub fn run(options: &Options) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let (name, mut input) = open_input(&options.input)?;
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut input)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .with_context(|| format!("reading {name}"))?;
+    let mut head = read_head(&mut input, &name)?;
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        // UTF-16 (Excel's "Unicode text"): transcoded whole, then read as UTF-8.
+        let encoding = if head.starts_with(b"\xFF\xFE") {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        input
+            .read_to_end(&mut head)
+            .with_context(|| format!("reading {name}"))?;
+        let (text, _) = encoding.decode_with_bom_removal(&head);
+        input = Box::new(Cursor::new(text.into_owned().into_bytes()));
+        head = read_head(&mut input, &name)?;
+    }
     if head.starts_with(b"\xEF\xBB\xBF") {
         head.drain(..3);
     }
     let complete = head.len() < HEAD_BYTES;
     let head_text = String::from_utf8_lossy(&head).into_owned();
     let format = detect_format(&name, &head_text, complete);
+    // A JSON document is read whole: its rows, and a sample of them to detect columns from.
+    let json_rows = if format == Format::Json {
+        let mut bytes = head.clone();
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("reading {name}"))?;
+        Some(json_document_rows(&bytes, &name)?)
+    } else {
+        None
+    };
     let whole = Cursor::new(head.clone()).chain(input);
     let mut builder = if options.undirected {
         GraphBuilder::undirected()
@@ -154,7 +174,14 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         other => (head_text.clone(), other),
     };
     let mut schema: Option<TableSchema> = None;
-    if options.texts || !matches!(format, Format::Delimited { .. }) {
+    if let Some(rows) = &json_rows {
+        header = json_columns(rows);
+        if options.texts {
+            let sample = Json::Array(rows.iter().take(JSON_SAMPLE_ROWS).cloned().collect());
+            let table = sample_table(&name, sample.to_string().as_bytes(), true, Format::Json)?;
+            schema = Some(detect(&table, &Overrides::default()));
+        }
+    } else if options.texts || !matches!(format, Format::Delimited { .. }) {
         let table = sample_table(&name, sniff_text.as_bytes(), complete, sniff_format)?;
         if !matches!(format, Format::Delimited { .. }) {
             header = table
@@ -198,7 +225,8 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             if format == Format::JsonLines {
                 read_json_lines(whole, &header, &mut each_row)?;
             } else {
-                read_json_document(whole, &header, &name, &mut each_row)?;
+                let rows = json_rows.unwrap_or_default();
+                read_json_document(rows, &header, &mut each_row)?;
             }
         }
     }
@@ -799,26 +827,54 @@ fn read_json_lines(
     }
 }
 
-fn read_json_document(
-    mut input: impl Read,
-    header: &[String],
-    name: &str,
-    each: &mut impl FnMut(Row, &[String]) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("reading {name}"))?;
-    let document: Json = serde_json::from_str(&decode(&bytes))
+/// Rows of a JSON document looked at to name its columns.
+const JSON_SAMPLE_ROWS: usize = 1_000;
+
+/// The rows of a JSON document: the array itself, or the longest array in an object (as
+/// ingestion reads it).
+fn json_document_rows(bytes: &[u8], name: &str) -> anyhow::Result<Vec<Json>> {
+    let document: Json = serde_json::from_str(&decode(bytes))
         .with_context(|| format!("{name} is not a valid JSON document"))?;
-    let rows = match document {
+    Ok(match document {
         Json::Array(rows) => rows,
         Json::Object(mut object) => match rows_key(&object).and_then(|key| object.remove(&key)) {
             Some(Json::Array(rows)) => rows,
             _ => vec![Json::Object(object)],
         },
         _ => bail!("{name}: the JSON document holds no rows"),
-    };
+    })
+}
+
+/// Column names of JSON rows, nested objects flattened (`author.handle`), in order of first
+/// appearance in the first rows.
+fn json_columns(rows: &[Json]) -> Vec<String> {
+    fn walk(object: &serde_json::Map<String, Json>, prefix: &str, names: &mut Vec<String>) {
+        for (key, value) in object {
+            let name = format!("{prefix}{key}");
+            match value {
+                Json::Object(inner) if !inner.is_empty() => walk(inner, &format!("{name}."), names),
+                _ => {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+    }
+    let mut names = Vec::new();
+    for row in rows.iter().take(JSON_SAMPLE_ROWS) {
+        if let Json::Object(object) = row {
+            walk(object, "", &mut names);
+        }
+    }
+    names
+}
+
+fn read_json_document(
+    rows: Vec<Json>,
+    header: &[String],
+    each: &mut impl FnMut(Row, &[String]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     for object in rows {
         let cells = header.iter().map(|c| values_at(&object, c)).collect();
         each(
@@ -852,6 +908,16 @@ fn sample_table(name: &str, head: &[u8], complete: bool, format: Format) -> anyh
     let ingested =
         ingest(name, Cursor::new(sample), options).with_context(|| format!("reading {name}"))?;
     Ok(ingested.table)
+}
+
+/// Up to [`HEAD_BYTES`] from the start of `input`.
+fn read_head(input: &mut Box<dyn Read>, name: &str) -> anyhow::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    input
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .with_context(|| format!("reading {name}"))?;
+    Ok(head)
 }
 
 fn open_input(path: &PathBuf) -> anyhow::Result<(String, Box<dyn Read>)> {

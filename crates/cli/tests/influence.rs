@@ -173,3 +173,49 @@ fn space_separated_edge_lists_without_a_header() {
     // Ties by name.
     assert_eq!(rows[0][0], "1");
 }
+
+#[test]
+fn a_large_json_document_and_a_utf16_file_read_like_any_other() {
+    // Over the 256 KiB the command looks at first: the columns still come from whole rows.
+    let mut rows = Vec::new();
+    for idx in 0..12_000 {
+        rows.push(format!(
+            "{{\"edge\": {{\"from\": \"n{}\", \"to\": \"n{}\"}}, \"note\": \"padding padding\"}}",
+            idx % 500,
+            (idx * 7 + 1) % 500
+        ));
+    }
+    let document = format!(
+        "{{\"meta\": {{\"v\": 1}}, \"edges\": [{}]}}",
+        rows.join(",\n")
+    );
+    assert!(document.len() > 256 * 1024);
+    let (code, out, err) = converge(
+        &[
+            "influence",
+            "-",
+            "--source",
+            "edge.from",
+            "--target",
+            "edge.to",
+        ],
+        &document,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(self::rows(&out).len(), 500, "{err}");
+    assert!(err.contains("12000 rows read, 12000 edges"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("converge-influence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("edges-utf16.tsv");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "von\tan\nZoë\tBjörn\nBjörn\tZoë\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let (code, out, err) = converge(&["influence", path.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<String> = self::rows(&out).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(names, ["Björn", "Zoë"], "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
