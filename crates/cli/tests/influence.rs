@@ -219,3 +219,37 @@ fn a_large_json_document_and_a_utf16_file_read_like_any_other() {
     assert_eq!(names, ["Björn", "Zoë"], "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_demo_companys_planted_influencers_lead_its_social_posts() {
+    let dir = std::env::temp_dir().join(format!("converge-demo-{}", std::process::id()));
+    let dir_text = dir.to_str().unwrap().to_owned();
+    let (code, _, err) = converge(&["demo", "--out", &dir_text, "--customers", "1500"], "");
+    assert_eq!(code, 0, "{err}");
+    let posts = dir.join("social_posts.ndjson");
+    let (code, out, err) = converge(&["influence", "--texts", posts.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("truth.json")).unwrap()).unwrap();
+    let influencers: Vec<String> = truth["influencers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().trim_start_matches('@').to_lowercase())
+        .collect();
+    assert!(!influencers.is_empty());
+    let rows = rows(&out);
+    let top: Vec<&str> = rows[..influencers.len() + 1]
+        .iter()
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(top[0], "northwind_outdoor");
+    for influencer in &influencers {
+        assert!(
+            top.contains(&influencer.as_str()),
+            "{influencer} not in {top:?}"
+        );
+    }
+    assert!(err.contains("advocates: "), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
