@@ -14,6 +14,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+#[path = "bench_influence.rs"]
+mod bench_influence;
+
 use crate::project_root;
 use crate::tasks::{build_app, run};
 use crate::tools::{self, Need, CHROMIUM};
@@ -25,7 +28,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
     match what {
         "ingest" => bench_ingest(),
         "sentiment" => bench_sentiment(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest` or `cargo xtask bench sentiment`"),
+        "influence" => bench_influence(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `cargo xtask bench sentiment` or `cargo xtask bench influence`"),
     }
 }
 
@@ -175,6 +179,23 @@ fn bench_sentiment() -> anyhow::Result<()> {
     std::fs::write(&out, table)?;
     println!("written to {}", out.display());
     Ok(())
+}
+
+/// `cargo xtask bench influence`: PageRank and Louvain against networkx on one graph of a million
+/// edges (see `bench_influence.rs`), written to `docs/benchmarks/influence.md`.
+fn bench_influence() -> anyhow::Result<()> {
+    // Native only: none of the browser tools are needed.
+    let root = project_root();
+    run(Command::new("cargo")
+        .args(["build", "--release", "-p", "converge-cli"])
+        .current_dir(&root))?;
+    let python = python_with(
+        &root,
+        "nx-venv",
+        &["networkx==3.6.1", "scipy==1.17.1", "numpy==2.4.6"],
+        "import networkx, scipy",
+    );
+    bench_influence::bench(&root, python, &today())
 }
 
 fn bench_ingest() -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 //! The app is for exploring; the CLI is for batch runs, files larger than a browser tab holds,
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
+mod influence;
 mod inspect;
 mod sentiment;
 
@@ -27,6 +28,15 @@ USAGE:
         keeps INPUT's format and columns and appends compound, positive, neutral, negative
         and label (and with --explain the words that weighed most). The text column is
         detected unless --text names it. Delimited files and JSON Lines stream.
+    converge influence EDGES [--source COL] [--target COL] [--weight COL] [--undirected]
+                       [--texts [--text COL]] [--seed N] [-o OUT]
+        Ranks the nodes of a graph by PageRank and finds its communities (Louvain). EDGES is an
+        edge list (CSV/TSV/…, space-separated, JSON, JSON Lines; one edge per row, repeated edges
+        add their weights; source and target columns are detected unless named, weight is 1 per
+        row unless --weight names a numeric column) or, with --texts, posts whose author column
+        (--source) mentions @handles in their text column (--text). --undirected counts every
+        edge both ways. Writes CSV `node,pagerank,in_degree,out_degree,community` by PageRank;
+        the summary (modularity, communities, iterations) and skipped rows go to standard error.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -38,6 +48,7 @@ USAGE:
 enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
     Sentiment(sentiment::Options),
+    Influence(influence::Options),
     Demo { out: PathBuf, params: DemoParams },
     Version,
     Help,
@@ -80,6 +91,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Version => println!("converge {}", converge_core::VERSION),
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Sentiment(options) => sentiment::run(&options)?,
+        Command::Influence(options) => influence::run(&options)?,
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let company = CompanyGenerator::new(params).finish();
@@ -153,6 +165,39 @@ fn parse_args() -> anyhow::Result<Command> {
             options.input = input
                 .context("`converge sentiment` needs an INPUT file (or - for standard input)")?;
             Ok(Command::Sentiment(options))
+        }
+        Value(word) if word == "influence" => {
+            let mut options = influence::Options {
+                input: PathBuf::new(),
+                source: None,
+                target: None,
+                weight: None,
+                text: None,
+                texts: false,
+                undirected: false,
+                seed: 0,
+                output: None,
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("source") => options.source = Some(parser.value()?.string()?),
+                    Long("target") => options.target = Some(parser.value()?.string()?),
+                    Long("weight") => options.weight = Some(parser.value()?.string()?),
+                    Long("text") => options.text = Some(parser.value()?.string()?),
+                    Long("texts") => options.texts = true,
+                    Long("undirected") => options.undirected = true,
+                    Long("seed") => options.seed = parser.value()?.parse()?,
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input = input
+                .context("`converge influence` needs an EDGES file (or - for standard input)")?;
+            Ok(Command::Influence(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod export;
 mod hashing;
 pub mod ingest;
+pub mod network;
 pub mod schema;
 pub mod sentiment;
 pub mod table;
