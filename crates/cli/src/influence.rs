@@ -482,6 +482,16 @@ fn choose_columns(
         .as_deref()
         .map(|wanted| find_column(header, wanted))
         .transpose()?;
+    // A column called `weight` is the edge weight, as networkx reads an edge list's attribute.
+    let weight = weight.or_else(|| {
+        (!options.texts)
+            .then(|| {
+                header
+                    .iter()
+                    .position(|name| name.trim().eq_ignore_ascii_case("weight"))
+            })
+            .flatten()
+    });
     if options.texts {
         let field_column = |field: Field| {
             schema.and_then(|schema| {
@@ -956,6 +966,22 @@ mod tests {
     fn chosen(names: &[&str]) -> (usize, usize) {
         let columns = choose_columns(&options(), &header(names), None).unwrap();
         (columns.source, columns.target)
+    }
+
+    #[test]
+    fn a_column_called_weight_weighs_the_edges_unless_another_is_named() {
+        let columns =
+            choose_columns(&options(), &header(&["source", "target", "Weight"]), None).unwrap();
+        assert_eq!(columns.weight, Some(2));
+        let named = Options {
+            weight: Some("w2".into()),
+            ..options()
+        };
+        let columns =
+            choose_columns(&named, &header(&["source", "target", "weight", "w2"]), None).unwrap();
+        assert_eq!(columns.weight, Some(3));
+        let columns = choose_columns(&options(), &header(&["a", "b", "w"]), None).unwrap();
+        assert_eq!(columns.weight, None);
     }
 
     #[test]

@@ -32,8 +32,8 @@ USAGE:
                        [--texts [--text COL]] [--seed N] [-o OUT]
         Ranks the nodes of a graph by PageRank and finds its communities (Louvain). EDGES is an
         edge list (CSV/TSV/…, space-separated, JSON, JSON Lines; one edge per row, repeated edges
-        add their weights; source and target columns are detected unless named, weight is 1 per
-        row unless --weight names a numeric column) or, with --texts, posts whose author column
+        add their weights; source and target columns are detected unless named; the weight is
+        the column --weight names, else a column called `weight`, else 1 per row) or, with --texts, posts whose author column
         (--source) mentions @handles in their text column (--text). --undirected counts every
         edge both ways. Writes CSV `node,pagerank,in_degree,out_degree,community` by PageRank;
         the summary (modularity, communities, iterations) and skipped rows go to standard error.
