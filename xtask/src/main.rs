@@ -24,8 +24,11 @@ TASKS:
     bench ingest       time Converge's import against pandas, polars (natively) and PapaParse (in
                        headless Chromium) on the same generated 100 MB CSV; writes
                        docs/benchmarks/ingest.md
-    bench sentiment    time Converge's VADER against vaderSentiment (Python) on 100,000 texts;
+    bench sentiment    time Converge's VADER against vaderSentiment (Python) on 100,000 texts,
+                       and its wasm against the npm vader-sentiment port in headless Chromium;
                        writes docs/benchmarks/sentiment.md
+    bench influence    time PageRank and Louvain against networkx on a million edges;
+                       writes docs/benchmarks/influence.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)
