@@ -37,6 +37,12 @@ pub enum ClientEvent {
         fraction: f32,
         phase: String,
     },
+    /// A layout's positions so far (see [`FromWorker::Positions`]).
+    Positions {
+        id: RequestId,
+        fraction: f32,
+        positions: Vec<f32>,
+    },
     Done {
         id: RequestId,
         response: Response,
@@ -260,6 +266,15 @@ fn on_message(shared: &Rc<Shared>, generation: u32, data: JsValue) {
             id,
             fraction,
             phase,
+        },
+        FromWorker::Positions {
+            id,
+            fraction,
+            positions,
+        } => ClientEvent::Positions {
+            id,
+            fraction,
+            positions,
         },
         FromWorker::Done { id, response } => {
             shared.state.borrow_mut().in_flight.remove(&id);

@@ -4,7 +4,8 @@
 //!
 //! - [`protocol`]: the typed messages, serialised with serde-wasm-bindgen.
 //! - [`service`]: what the worker does with each request, as plain synchronous steps over
-//!   `converge-core` (testable natively); [`voice`] answers the voice-of-the-customer view.
+//!   `converge-core` (testable natively); [`voice`] answers the voice-of-the-customer view and
+//!   [`network`] the Network view (mention graph, influence, communities, stepped layout).
 //! - [`worker`]: the Web Worker runtime that owns the data, interleaves long jobs with
 //!   yields so progress and cancellation flow, and reports a panic before it dies.
 //! - [`client`]: the page's side, which spawns the worker, matches answers to
@@ -18,6 +19,7 @@
 #[cfg(feature = "js-api")]
 pub mod api;
 pub mod blob_reader;
+pub mod network;
 pub mod protocol;
 pub mod service;
 pub mod voice;

@@ -83,6 +83,27 @@ pub enum Request {
         dataset: DatasetId,
         entries: Vec<LexiconEntry>,
     },
+    /// Who talks about whom in a dataset of posts: the mention graph, its influencers, advocates,
+    /// detractors and communities, under a filter of channel and days.
+    Network {
+        dataset: DatasetId,
+        filter: NetworkFilter,
+    },
+    /// Place the nodes of a drawn graph (`n_nodes` nodes, edges as index pairs, e.g. those of a
+    /// [`NetworkReport`]) by a force-directed layout. Positions stream as
+    /// [`FromWorker::Positions`] while it settles; the answer is the final positions.
+    Layout {
+        n_nodes: u32,
+        edges: Vec<(u32, u32)>,
+        seed: u64,
+    },
+    /// A handle's most recent posts in a dataset of posts (those mentioning it when it wrote
+    /// none), newest first, for its details panel.
+    HandlePosts {
+        dataset: DatasetId,
+        handle: String,
+        limit: u64,
+    },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
     /// user as a message and the app recovers; the app offers it only in diagnostics mode.
     Crash,
@@ -101,6 +122,13 @@ pub enum FromWorker {
         id: RequestId,
         fraction: f32,
         phase: String,
+    },
+    /// A layout in progress: where the nodes are now (`[x0, y0, x1, y1, …]`), `fraction` of
+    /// the way to settled. Sent at most as often as progress; the request still ends with one `Done` holding the final positions.
+    Positions {
+        id: RequestId,
+        fraction: f32,
+        positions: Vec<f32>,
     },
     Done {
         id: RequestId,
@@ -146,6 +174,155 @@ pub enum Response {
     Verbatims {
         page: VerbatimPage,
     },
+    Network {
+        report: Box<NetworkReport>,
+    },
+    /// Final positions of a [`Request::Layout`], `[x0, y0, x1, y1, …]`.
+    Layout {
+        positions: Vec<f32>,
+    },
+    HandlePosts {
+        posts: HandlePosts,
+    },
+}
+
+/// Which posts make the network; `None` everywhere means all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NetworkFilter {
+    pub channel: Option<String>,
+    /// Days since 1970-01-01, both ends included.
+    pub from_day: Option<i32>,
+    pub to_day: Option<i32>,
+}
+
+/// The mention graph of a dataset of posts under a filter, ready to draw and to read.
+///
+/// The graph is computed whole; what is drawn is capped: the [`MAX_DRAWN_NODES`] nodes of highest
+/// PageRank and the edges among them (`n_nodes_total` and `n_edges_total` say how many there are).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkReport {
+    pub dataset: DatasetId,
+    pub filter: NetworkFilter,
+    /// The columns read: who wrote each post, its text, what it replies to, when and where.
+    pub author_column: String,
+    pub text_column: String,
+    pub reply_column: Option<String>,
+    pub date_column: Option<String>,
+    pub channel_column: Option<String>,
+    /// Posts that pass the filter, and those without an author (left out, counted here).
+    pub n_posts: u64,
+    pub n_posts_without_author: u64,
+    /// Edges added from @mentions and from replies (before repeats merge).
+    pub n_mentions: u64,
+    pub n_replies: u64,
+    pub n_nodes_total: u64,
+    pub n_edges_total: u64,
+    /// Louvain's modularity of the communities (directed).
+    pub modularity: f64,
+    /// The drawn nodes, by PageRank descending; edges index into this list.
+    pub nodes: Vec<NetworkNode>,
+    pub edges: Vec<NetworkEdge>,
+    /// The largest communities, by members descending.
+    pub communities: Vec<CommunitySummary>,
+    pub n_communities: u64,
+    pub advocates: Vec<NetworkPerson>,
+    pub detractors: Vec<NetworkPerson>,
+    /// Every channel of the dataset's posts, and their first and last day, for the filters.
+    pub channels: Vec<String>,
+    pub day_range: Option<(i32, i32)>,
+}
+
+/// The most nodes a [`NetworkReport`] draws.
+pub const MAX_DRAWN_NODES: usize = 2_000;
+
+/// One drawn node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkNode {
+    /// Lower case, without the `@`.
+    pub handle: String,
+    pub pagerank: f64,
+    /// 1 for the highest PageRank in the whole graph.
+    pub rank: u32,
+    /// Weighted: mentions and replies received, and made.
+    pub in_degree: f64,
+    pub out_degree: f64,
+    /// Its community's id ([`CommunitySummary::id`]; only the largest are summarised).
+    pub community: u32,
+    /// Mean sentiment of what it said about others, in [-1, 1]; `None` if it mentioned no one.
+    pub tone: Option<f64>,
+    /// How many others are within two hops of listening to it (counted for those with a tone).
+    pub reach: Option<u32>,
+    /// The customer id on its posts, when the dataset has a customer column.
+    pub customer: Option<String>,
+    /// Posts it wrote that pass the filter.
+    pub n_posts: u32,
+}
+
+/// A weighted edge between two drawn nodes (indexes into [`NetworkReport::nodes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NetworkEdge {
+    pub source: u32,
+    pub target: u32,
+    pub weight: f64,
+}
+
+/// A community: who is in it, how its posts feel and what sets its posts apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunitySummary {
+    pub id: u32,
+    pub n_members: u64,
+    /// Its members of highest PageRank, best first.
+    pub leaders: Vec<String>,
+    /// Its members' posts that pass the filter, by label, and their mean compound score.
+    pub n_posts: u64,
+    pub n_positive: u64,
+    pub n_negative: u64,
+    pub mean_sentiment: Option<f64>,
+    /// Terms most typical of its members' posts against everyone else's.
+    pub terms: Vec<DistinctiveTerm>,
+}
+
+impl CommunitySummary {
+    /// Net sentiment of its posts: % positive less % negative.
+    pub fn net(&self) -> f64 {
+        let n = self.n_posts.max(1) as f64;
+        (self.n_positive as f64 - self.n_negative as f64) / n * 100.0
+    }
+}
+
+/// An advocate or a detractor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkPerson {
+    pub handle: String,
+    /// Its index in [`NetworkReport::nodes`], when drawn.
+    pub node: Option<u32>,
+    pub tone: f64,
+    pub reach: u32,
+    /// Tone × reach.
+    pub net_reach: f64,
+    pub pagerank: f64,
+}
+
+/// A handle's posts, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlePosts {
+    pub dataset: DatasetId,
+    pub handle: String,
+    /// True when the handle wrote none and these are posts that mention it.
+    pub mentioning: bool,
+    pub n_total: u64,
+    pub posts: Vec<HandlePost>,
+}
+
+/// One post of [`HandlePosts`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlePost {
+    pub row: u64,
+    pub day: Option<i32>,
+    pub channel: Option<String>,
+    pub author: String,
+    pub text: String,
+    pub compound: Option<f64>,
 }
 
 /// Which texts the voice of the customer looks at; `None` everywhere means all of them.

@@ -13,8 +13,9 @@ use converge_core::sentiment::{LexiconEntry, Vader};
 use converge_core::table::{Table, Value};
 use converge_core::terms::TermIndex;
 
+use crate::network;
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, SentimentOverview, TablePage, VerbatimPage, VoiceFilter,
+    DatasetId, DatasetSummary, ErrorCode, HandlePosts, SentimentOverview, TablePage, VerbatimPage, VoiceFilter,
     VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
 };
 use crate::voice;
@@ -237,6 +238,29 @@ impl Service {
     ) -> Result<VerbatimPage, WorkerError> {
         let (context, scoring) = self.voice_context(dataset)?;
         Ok(context.verbatims(dataset, filter, offset, limit, &scoring.analyser.0))
+    }
+
+    /// The dataset as posts for the Network view, once its texts are all scored.
+    pub fn posts(&self, dataset: DatasetId) -> Result<network::Posts<'_>, WorkerError> {
+        let (_, scoring) = self.voice_context(dataset)?;
+        let held = self.find(dataset)?;
+        network::Posts::new(
+            &held.table,
+            &held.schema,
+            &scoring.column,
+            &scoring.compounds,
+            &scoring.terms,
+        )
+    }
+
+    /// A handle's latest posts in a dataset of posts.
+    pub fn handle_posts(
+        &self,
+        dataset: DatasetId,
+        handle: &str,
+        limit: u64,
+    ) -> Result<HandlePosts, WorkerError> {
+        Ok(self.posts(dataset)?.handle_posts(dataset, handle, limit))
     }
 
     fn voice_context(

@@ -18,6 +18,7 @@ use crate::blob_reader::BlobReader;
 use crate::protocol::{
     ErrorCode, FileHandle, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
 };
+use crate::network::{LayoutJob, NetworkJob};
 use crate::service::{DemoJob, ImportJob, Service, Step};
 
 /// How long a job computes before it yields to the event loop, in milliseconds.
@@ -135,6 +136,37 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             score_sentiment(job).await;
             Ok(datasets())
         }
+        Request::Network { dataset, filter } => {
+            let mut network = NetworkJob::new(dataset, filter);
+            let report = drive(job, || {
+                SERVICE.with_borrow(|service| network.step(service))
+            })
+            .await?;
+            Ok(Response::Network {
+                report: Box::new(report),
+            })
+        }
+        Request::Layout {
+            n_nodes,
+            edges,
+            seed,
+        } => {
+            let mut layout = LayoutJob::new(n_nodes, &edges, seed)?;
+            while layout.step().is_continue() {
+                job.positions(layout.fraction_done(), || layout.positions());
+                job.checkpoint().await?;
+            }
+            Ok(Response::Layout {
+                positions: layout.positions(),
+            })
+        }
+        Request::HandlePosts {
+            dataset,
+            handle,
+            limit,
+        } => SERVICE
+            .with_borrow(|service| service.handle_posts(dataset, &handle, limit))
+            .map(|posts| Response::HandlePosts { posts }),
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
     }
 }
@@ -212,6 +244,20 @@ impl Job {
             id: self.id,
             fraction: fraction.clamp(0.0, 1.0),
             phase: phase.to_owned(),
+        });
+    }
+
+    /// Streams a layout's positions, as often as progress (and never more often).
+    fn positions(&self, fraction: f32, positions: impl FnOnce() -> Vec<f32>) {
+        let now = js_sys::Date::now();
+        if now - self.last_progress_ms.get() < PROGRESS_INTERVAL_MS {
+            return;
+        }
+        self.last_progress_ms.set(now);
+        post(&FromWorker::Positions {
+            id: self.id,
+            fraction: fraction.clamp(0.0, 1.0),
+            positions: positions(),
         });
     }
 

@@ -1,0 +1,946 @@
+//! The Network view's questions, answered in the worker: who talks about whom in a dataset of
+//! posts, who is listened to, who speaks for or against the brand, and which groups form.
+//!
+//! A post is a row with an author (the column detected as [`Field::Handle`]) and a text (the
+//! dataset's customer text). Each @mention in the text is an edge from the author to the handle
+//! mentioned, carrying the post's sentiment (the compound score the worker already keeps per row);
+//! a column detected as [`Field::ReplyTo`] adds an edge to the author of the post replied to
+//! (resolved through the dataset's post id column) or to the handle it names. The graph itself,
+//! PageRank, Louvain communities and sentiment-aware influence all come from
+//! `converge_core::network`; this module only reads the rows and shapes the answer.
+//!
+//! [`NetworkJob`] runs in steps (rows read, PageRank iterations, Louvain node visits, reach
+//! counts, one community's terms per step) so the worker reports progress and honours a cancel.
+//! Only the [`MAX_DRAWN_NODES`] nodes of highest PageRank are sent for drawing: a browser canvas
+//! reads no more, and the message stays small whatever the dataset's size. [`LayoutJob`] places
+//! the nodes of a drawn graph, one force-directed iteration per step, so the page can show the
+//! graph settling.
+
+use std::ops::ControlFlow;
+
+use converge_core::network::{
+    advocates, detractors, mentions, normalise_handle, Communities, ForceLayout, Graph,
+    GraphBuilder, InfluenceRank, LayoutParams, Louvain, NodeId, PageRank, PageRankScores, Replies,
+    SentimentInfluence,
+};
+use converge_core::schema::{Field, TableSchema};
+use converge_core::table::{Table, Value};
+use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
+
+use crate::protocol::{
+    CommunitySummary, DatasetId, ErrorCode, HandlePost, HandlePosts, NetworkEdge, NetworkFilter,
+    NetworkNode, NetworkPerson, NetworkReport, WorkerError, MAX_DRAWN_NODES,
+};
+use crate::service::{Service, Step};
+
+/// Rows read per step.
+const ROWS_PER_STEP: usize = 20_000;
+/// Louvain node visits per step.
+const LOUVAIN_NODES_PER_STEP: usize = 20_000;
+/// Speakers whose reach is counted per step.
+const REACH_NODES_PER_STEP: usize = 2_000;
+/// Communities summarised (the largest), and what each lists.
+const COMMUNITIES_LISTED: usize = 8;
+const COMMUNITY_LEADERS: usize = 3;
+const COMMUNITY_TERMS: usize = 6;
+/// Advocates and detractors listed.
+const PEOPLE_LISTED: usize = 10;
+/// The most edges drawn among the drawn nodes (the heaviest are kept).
+pub const MAX_DRAWN_EDGES: usize = 20_000;
+/// The most posts one [`HandlePosts`] carries.
+pub const MAX_HANDLE_POSTS: u64 = 50;
+/// The most nodes a layout places.
+pub const MAX_LAYOUT_NODES: u32 = 50_000;
+/// The seed of the communities, so the same data always gives the same groups.
+const LOUVAIN_SEED: u64 = 0;
+/// A row without an author.
+const NO_AUTHOR: u32 = u32::MAX;
+
+/// A dataset of posts as the network reads it: the table, its scores and the columns that matter.
+pub struct Posts<'t> {
+    table: &'t Table,
+    compounds: &'t [f32],
+    terms: &'t TermIndex,
+    author: &'t str,
+    text: &'t str,
+    reply: Option<&'t str>,
+    /// The column of post ids replies point at.
+    post_id: Option<&'t str>,
+    date: Option<&'t str>,
+    channel: Option<&'t str>,
+    customer: Option<&'t str>,
+}
+
+impl<'t> Posts<'t> {
+    /// The posts of a table whose texts are all scored; fails when no column holds authors.
+    pub fn new(
+        table: &'t Table,
+        schema: &'t TableSchema,
+        text: &'t str,
+        compounds: &'t [f32],
+        terms: &'t TermIndex,
+    ) -> Result<Posts<'t>, WorkerError> {
+        let column_of = |wanted: Field| {
+            schema
+                .fields
+                .iter()
+                .filter(|guess| guess.field == Some(wanted))
+                .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+                .map(|guess| guess.column.as_str())
+        };
+        let author = column_of(Field::Handle).ok_or_else(|| {
+            WorkerError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "{} has no column of authors' handles. Mark the column that says who wrote each post as “Social handle” in the Data view.",
+                    table.name()
+                ),
+            )
+        })?;
+        let reply = column_of(Field::ReplyTo);
+        let customer = column_of(Field::CustomerId);
+        let post_id = reply.and_then(|reply| {
+            table
+                .columns()
+                .iter()
+                .map(|column| column.name())
+                .filter(|name| *name != reply && *name != author && Some(*name) != customer)
+                .find(|name| {
+                    let lower = name.to_lowercase();
+                    lower == "id" || lower.ends_with("_id") || lower.ends_with("id")
+                })
+        });
+        Ok(Posts {
+            table,
+            compounds,
+            terms,
+            author,
+            text,
+            reply,
+            post_id,
+            date: column_of(Field::Timestamp),
+            channel: column_of(Field::Channel),
+            customer,
+        })
+    }
+
+    fn n_rows(&self) -> usize {
+        self.compounds.len().min(self.table.n_rows())
+    }
+
+    fn cell(&self, column: Option<&str>, row_idx: usize) -> Option<String> {
+        self.table
+            .column(column?)?
+            .display(row_idx)
+            .filter(|value| !value.trim().is_empty())
+    }
+
+    fn day(&self, row_idx: usize) -> Option<i32> {
+        match self.table.column(self.date?)?.get(row_idx) {
+            Value::Date(day) => Some(day),
+            Value::Timestamp(ms) => i32::try_from(ms.div_euclid(86_400_000)).ok(),
+            _ => None,
+        }
+    }
+
+    fn sentiment(&self, row_idx: usize) -> Option<f64> {
+        self.compounds
+            .get(row_idx)
+            .map(|c| f64::from(*c))
+            .filter(|c| c.is_finite())
+            .map(|c| c.clamp(-1.0, 1.0))
+    }
+
+    fn author(&self, row_idx: usize) -> Option<String> {
+        let author = normalise_handle(&self.cell(Some(self.author), row_idx)?);
+        (!author.is_empty()).then_some(author)
+    }
+
+    fn passes(&self, row_idx: usize, filter: &NetworkFilter) -> bool {
+        if let Some(channel) = &filter.channel {
+            if self.cell(self.channel, row_idx).as_deref() != Some(channel.as_str()) {
+                return false;
+            }
+        }
+        if filter.from_day.is_some() || filter.to_day.is_some() {
+            let Some(day) = self.day(row_idx) else {
+                return false;
+            };
+            if filter.from_day.is_some_and(|from| day < from)
+                || filter.to_day.is_some_and(|to| day > to)
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The posts `handle` wrote (or, if none, those that mention it), newest first; at most
+    /// `limit` (and [`MAX_HANDLE_POSTS`]).
+    pub fn handle_posts(&self, dataset: DatasetId, handle: &str, limit: u64) -> HandlePosts {
+        let handle = normalise_handle(handle);
+        let mut rows: Vec<(Option<i32>, usize)> = (0..self.n_rows())
+            .filter(|&row_idx| self.author(row_idx).as_deref() == Some(handle.as_str()))
+            .map(|row_idx| (self.day(row_idx), row_idx))
+            .collect();
+        let mentioning = rows.is_empty() && !handle.is_empty();
+        if mentioning {
+            rows = (0..self.n_rows())
+                .filter(|&row_idx| {
+                    self.cell(Some(self.text), row_idx).is_some_and(|text| {
+                        mentions(&text).any(|mention| normalise_handle(mention) == handle)
+                    })
+                })
+                .map(|row_idx| (self.day(row_idx), row_idx))
+                .collect();
+        }
+        rows.sort_by(|(day_a, row_a), (day_b, row_b)| {
+            day_b.cmp(day_a).then_with(|| row_a.cmp(row_b))
+        });
+        let limit = usize::try_from(limit.min(MAX_HANDLE_POSTS)).unwrap_or(0);
+        let posts = rows
+            .iter()
+            .take(limit)
+            .map(|&(day, row_idx)| HandlePost {
+                row: row_idx as u64,
+                day,
+                channel: self.cell(self.channel, row_idx),
+                author: self.author(row_idx).unwrap_or_default(),
+                text: self.cell(Some(self.text), row_idx).unwrap_or_default(),
+                compound: self.sentiment(row_idx),
+            })
+            .collect();
+        HandlePosts {
+            dataset,
+            handle,
+            mentioning,
+            n_total: rows.len() as u64,
+            posts,
+        }
+    }
+}
+
+/// Building and reading one dataset's mention graph; see the module docs.
+pub struct NetworkJob {
+    dataset: DatasetId,
+    filter: NetworkFilter,
+    phase: Phase,
+    next_row: usize,
+    builder: GraphBuilder,
+    replies: Replies,
+    /// Per row, its author's node ([`NO_AUTHOR`] when it has none or fails the filter).
+    row_author: Vec<u32>,
+    /// Per node: posts written that pass the filter, and the first customer id on them.
+    n_posts_of: Vec<u32>,
+    customer_of: Vec<Option<String>>,
+    n_posts: u64,
+    n_posts_without_author: u64,
+    n_mentions: u64,
+    n_replies: u64,
+    channels: Vec<String>,
+    day_range: Option<(i32, i32)>,
+    graph: Option<Graph>,
+    pagerank: Option<PageRankScores>,
+    communities: Option<Communities>,
+    ranks: Vec<InfluenceRank>,
+    /// The largest communities, `(id, members)`, and their summaries as made.
+    largest: Vec<(u32, u64)>,
+    summaries: Vec<CommunitySummary>,
+}
+
+enum Phase {
+    Reading,
+    Ranking(PageRank),
+    Grouping(Louvain),
+    Weighing(SentimentInfluence),
+    Describing,
+}
+
+impl NetworkJob {
+    pub fn new(dataset: DatasetId, filter: NetworkFilter) -> NetworkJob {
+        NetworkJob {
+            dataset,
+            filter,
+            phase: Phase::Reading,
+            next_row: 0,
+            builder: GraphBuilder::directed(),
+            replies: Replies::new(),
+            row_author: Vec::new(),
+            n_posts_of: Vec::new(),
+            customer_of: Vec::new(),
+            n_posts: 0,
+            n_posts_without_author: 0,
+            n_mentions: 0,
+            n_replies: 0,
+            channels: Vec::new(),
+            day_range: None,
+            graph: None,
+            pagerank: None,
+            communities: None,
+            ranks: Vec::new(),
+            largest: Vec::new(),
+            summaries: Vec::new(),
+        }
+    }
+
+    /// One step against the service's current data (the dataset is looked up afresh each time,
+    /// so a dataset removed meanwhile fails the job rather than a borrow).
+    pub fn step(&mut self, service: &Service) -> Result<Step<NetworkReport>, WorkerError> {
+        let posts = service.posts(self.dataset)?;
+        let invalid = |err: converge_core::network::NetworkError| {
+            WorkerError::new(ErrorCode::Invalid, err.to_string())
+        };
+        match &mut self.phase {
+            Phase::Reading => {
+                let n_rows = posts.n_rows();
+                let end = (self.next_row + ROWS_PER_STEP).min(n_rows);
+                for row_idx in self.next_row..end {
+                    self.read_row(&posts, row_idx)?;
+                }
+                self.next_row = end;
+                if end >= n_rows {
+                    let mut builder = std::mem::take(&mut self.builder);
+                    self.n_replies = self.replies.add_to(&mut builder).map_err(invalid)?.n_edges
+                        as u64;
+                    self.replies = Replies::new();
+                    let graph = builder.finish();
+                    let n_nodes = graph.n_nodes();
+                    self.n_posts_of.resize(n_nodes, 0);
+                    self.customer_of.resize(n_nodes, None);
+                    self.channels.sort();
+                    self.phase = Phase::Ranking(PageRank::params().start(&graph).map_err(invalid)?);
+                    self.graph = Some(graph);
+                }
+                Ok(self.working(0.3 * end as f32 / n_rows.max(1) as f32, "Reading the posts"))
+            }
+            Phase::Ranking(pagerank) => {
+                let fraction = pagerank.fraction_done();
+                if pagerank.step().is_break() {
+                    let Phase::Ranking(pagerank) =
+                        std::mem::replace(&mut self.phase, Phase::Describing)
+                    else {
+                        unreachable!("matched just above")
+                    };
+                    let graph = self.graph()?;
+                    let louvain = Louvain::params()
+                        .seed(LOUVAIN_SEED)
+                        .start(graph)
+                        .map_err(invalid)?;
+                    self.pagerank = Some(pagerank.finish());
+                    self.phase = Phase::Grouping(louvain);
+                }
+                Ok(self.working(0.3 + 0.1 * fraction, "Ranking who is listened to"))
+            }
+            Phase::Grouping(louvain) => {
+                let fraction = louvain.fraction_done();
+                if louvain.step_nodes(LOUVAIN_NODES_PER_STEP).is_break() {
+                    let Phase::Grouping(louvain) =
+                        std::mem::replace(&mut self.phase, Phase::Describing)
+                    else {
+                        unreachable!("matched just above")
+                    };
+                    self.communities = Some(louvain.finish());
+                    let graph = self.graph()?;
+                    let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
+                    let influence = SentimentInfluence::new(graph, scores).map_err(invalid)?;
+                    self.phase = Phase::Weighing(influence);
+                }
+                Ok(self.working(0.4 + 0.3 * fraction, "Finding communities"))
+            }
+            Phase::Weighing(influence) => {
+                let fraction = influence.fraction_done();
+                if influence.step(REACH_NODES_PER_STEP).is_break() {
+                    let Phase::Weighing(influence) =
+                        std::mem::replace(&mut self.phase, Phase::Describing)
+                    else {
+                        unreachable!("matched just above")
+                    };
+                    self.ranks = influence.run();
+                    self.largest = self.largest_communities();
+                }
+                Ok(self.working(0.7 + 0.1 * fraction, "Weighing advocates and detractors"))
+            }
+            Phase::Describing => {
+                let done = self.summaries.len();
+                match self.largest.get(done).copied() {
+                    Some((community, n_members)) => {
+                        let summary = self.describe(&posts, community, n_members);
+                        self.summaries.push(summary);
+                        let fraction = 0.8 + 0.2 * (done + 1) as f32 / self.largest.len() as f32;
+                        Ok(self.working(fraction, "Describing the communities"))
+                    }
+                    None => Ok(Step::Finished(self.report(&posts))),
+                }
+            }
+        }
+    }
+
+    fn working(&self, fraction: f32, phase: &str) -> Step<NetworkReport> {
+        Step::Working {
+            fraction: fraction.clamp(0.0, 1.0),
+            phase: phase.to_owned(),
+        }
+    }
+
+    fn graph(&self) -> Result<&Graph, WorkerError> {
+        self.graph.as_ref().ok_or_else(|| {
+            WorkerError::new(ErrorCode::Internal, "The network lost its graph.")
+        })
+    }
+
+    fn read_row(&mut self, posts: &Posts<'_>, row_idx: usize) -> Result<(), WorkerError> {
+        let invalid = |err: converge_core::network::NetworkError| {
+            WorkerError::new(ErrorCode::Invalid, err.to_string())
+        };
+        // The filters list every channel and day of the dataset, whatever is chosen.
+        if let Some(channel) = posts.cell(posts.channel, row_idx) {
+            if let Err(slot) = self.channels.binary_search(&channel) {
+                if self.channels.len() < 200 {
+                    self.channels.insert(slot, channel);
+                }
+            }
+        }
+        if let Some(day) = posts.day(row_idx) {
+            self.day_range = Some(
+                self.day_range
+                    .map_or((day, day), |(lo, hi)| (lo.min(day), hi.max(day))),
+            );
+        }
+        self.row_author.push(NO_AUTHOR);
+        if !posts.passes(row_idx, &self.filter) {
+            return Ok(());
+        }
+        self.n_posts += 1;
+        let Some(author) = posts.author(row_idx) else {
+            self.n_posts_without_author += 1;
+            return Ok(());
+        };
+        let node = self.builder.node(&author).map_err(invalid)?;
+        let node_idx = node.0 as usize;
+        if self.n_posts_of.len() <= node_idx {
+            self.n_posts_of.resize(node_idx + 1, 0);
+            self.customer_of.resize(node_idx + 1, None);
+        }
+        self.n_posts_of[node_idx] += 1;
+        if self.customer_of[node_idx].is_none() {
+            self.customer_of[node_idx] = posts.cell(posts.customer, row_idx);
+        }
+        if let Some(slot) = self.row_author.last_mut() {
+            *slot = node.0;
+        }
+        let sentiment = posts.sentiment(row_idx);
+        if let Some(text) = posts.cell(Some(posts.text), row_idx) {
+            for mention in mentions(&text) {
+                let handle = normalise_handle(mention);
+                if handle.is_empty() {
+                    continue;
+                }
+                self.builder
+                    .add_mention(&author, &handle, 1.0, sentiment)
+                    .map_err(invalid)?;
+                self.n_mentions += 1;
+            }
+        }
+        if let Some(reply) = posts.reply {
+            let parent = posts.cell(Some(reply), row_idx);
+            match parent {
+                // A reply to a user names them; a reply to a post names the post.
+                Some(parent) if parent.trim_start().starts_with('@') => {
+                    let handle = normalise_handle(&parent);
+                    if !handle.is_empty() {
+                        self.builder
+                            .add_mention(&author, &handle, 1.0, sentiment)
+                            .map_err(invalid)?;
+                        self.n_replies += 1;
+                    }
+                }
+                parent => {
+                    if let Some(post_id) = posts.cell(posts.post_id, row_idx) {
+                        self.replies
+                            .add_row(&post_id, &author, parent.as_deref(), sentiment);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn membership(&self) -> &[u32] {
+        self.communities
+            .as_ref()
+            .map_or(&[][..], |c| &c.membership[..])
+    }
+
+    /// `(community, members)` of the largest communities, largest first (ties by id).
+    fn largest_communities(&self) -> Vec<(u32, u64)> {
+        let membership = self.membership();
+        let n = self.communities.as_ref().map_or(0, |c| c.n_communities);
+        let mut sizes = vec![0u64; n];
+        for &community in membership {
+            if let Some(size) = sizes.get_mut(community as usize) {
+                *size += 1;
+            }
+        }
+        let mut largest: Vec<(u32, u64)> = sizes
+            .into_iter()
+            .enumerate()
+            .map(|(id, size)| (id as u32, size))
+            .filter(|(_, size)| *size > 1)
+            .collect();
+        largest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        largest.truncate(COMMUNITIES_LISTED);
+        largest
+    }
+
+    fn community_of_row(&self, row_idx: usize) -> Option<u32> {
+        let node = *self.row_author.get(row_idx)?;
+        if node == NO_AUTHOR {
+            return None;
+        }
+        self.membership().get(node as usize).copied()
+    }
+
+    fn describe(&self, posts: &Posts<'_>, community: u32, n_members: u64) -> CommunitySummary {
+        let (mut n_posts, mut n_positive, mut n_negative, mut sum) = (0u64, 0u64, 0u64, 0.0);
+        for row_idx in 0..self.row_author.len() {
+            if self.community_of_row(row_idx) != Some(community) {
+                continue;
+            }
+            let Some(compound) = posts.sentiment(row_idx) else {
+                continue;
+            };
+            n_posts += 1;
+            sum += compound;
+            if compound >= 0.05 {
+                n_positive += 1;
+            } else if compound <= -0.05 {
+                n_negative += 1;
+            }
+        }
+        let terms = posts
+            .terms
+            .distinctive(
+                |row_idx| self.community_of_row(row_idx).map(|c| c == community),
+                COMMUNITY_TERMS,
+                DEFAULT_MIN_COUNT,
+            )
+            .group;
+        let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
+        let graph = self.graph.as_ref();
+        let mut members: Vec<usize> = self
+            .membership()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c == community)
+            .map(|(idx, _)| idx)
+            .collect();
+        members.sort_by(|a, b| {
+            let score = |idx: &usize| scores.get(*idx).copied().unwrap_or(0.0);
+            score(b).total_cmp(&score(a)).then(a.cmp(b))
+        });
+        let leaders = members
+            .iter()
+            .take(COMMUNITY_LEADERS)
+            .filter_map(|idx| graph?.name(NodeId(*idx as u32)).map(str::to_owned))
+            .collect();
+        CommunitySummary {
+            id: community,
+            n_members,
+            leaders,
+            n_posts,
+            n_positive,
+            n_negative,
+            mean_sentiment: (n_posts > 0).then(|| sum / n_posts as f64),
+            terms,
+        }
+    }
+
+    fn report(&mut self, posts: &Posts<'_>) -> NetworkReport {
+        let empty = GraphBuilder::directed().finish();
+        let graph = self.graph.as_ref().unwrap_or(&empty);
+        let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
+        let membership = self.membership();
+        let n_nodes = graph.n_nodes();
+        let mut order: Vec<usize> = (0..n_nodes).collect();
+        let score = |idx: usize| scores.get(idx).copied().unwrap_or(0.0);
+        order.sort_by(|a, b| score(*b).total_cmp(&score(*a)).then(a.cmp(b)));
+        let mut drawn_idx = vec![u32::MAX; n_nodes];
+        for (position, node) in order.iter().take(MAX_DRAWN_NODES).enumerate() {
+            drawn_idx[*node] = position as u32;
+        }
+        let mut influence: Vec<Option<(f64, u32)>> = vec![None; n_nodes];
+        for rank in &self.ranks {
+            if let Some(slot) = influence.get_mut(rank.node.0 as usize) {
+                *slot = Some((rank.tone, rank.reach));
+            }
+        }
+        let in_degree = graph.in_degree();
+        let out_degree = graph.out_degree();
+        let nodes: Vec<NetworkNode> = order
+            .iter()
+            .take(MAX_DRAWN_NODES)
+            .enumerate()
+            .map(|(position, &node)| NetworkNode {
+                handle: graph.name(NodeId(node as u32)).unwrap_or_default().to_owned(),
+                pagerank: score(node),
+                rank: position as u32 + 1,
+                in_degree: in_degree.get(node).copied().unwrap_or(0.0),
+                out_degree: out_degree.get(node).copied().unwrap_or(0.0),
+                community: membership.get(node).copied().unwrap_or(0),
+                tone: influence.get(node).copied().flatten().map(|(tone, _)| tone),
+                reach: influence.get(node).copied().flatten().map(|(_, reach)| reach),
+                customer: self.customer_of.get(node).cloned().flatten(),
+                n_posts: self.n_posts_of.get(node).copied().unwrap_or(0),
+            })
+            .collect();
+        let mut edges: Vec<NetworkEdge> = Vec::new();
+        for &node in order.iter().take(MAX_DRAWN_NODES) {
+            let source = drawn_idx[node];
+            for (target, weight) in graph.out_neighbours(NodeId(node as u32)) {
+                let target = drawn_idx.get(target.0 as usize).copied().unwrap_or(u32::MAX);
+                if target != u32::MAX && target != source {
+                    edges.push(NetworkEdge {
+                        source,
+                        target,
+                        weight,
+                    });
+                }
+            }
+        }
+        if edges.len() > MAX_DRAWN_EDGES {
+            edges.sort_by(|a, b| {
+                b.weight
+                    .total_cmp(&a.weight)
+                    .then((a.source, a.target).cmp(&(b.source, b.target)))
+            });
+            edges.truncate(MAX_DRAWN_EDGES);
+        }
+        let person = |rank: &InfluenceRank| NetworkPerson {
+            handle: graph.name(rank.node).unwrap_or_default().to_owned(),
+            node: drawn_idx
+                .get(rank.node.0 as usize)
+                .copied()
+                .filter(|idx| *idx != u32::MAX),
+            tone: rank.tone,
+            reach: rank.reach,
+            net_reach: rank.net_reach,
+            pagerank: rank.pagerank,
+        };
+        NetworkReport {
+            dataset: self.dataset,
+            filter: self.filter.clone(),
+            author_column: posts.author.to_owned(),
+            text_column: posts.text.to_owned(),
+            reply_column: posts.reply.map(str::to_owned),
+            date_column: posts.date.map(str::to_owned),
+            channel_column: posts.channel.map(str::to_owned),
+            n_posts: self.n_posts,
+            n_posts_without_author: self.n_posts_without_author,
+            n_mentions: self.n_mentions,
+            n_replies: self.n_replies,
+            n_nodes_total: n_nodes as u64,
+            n_edges_total: graph.n_edges() as u64,
+            modularity: self.communities.as_ref().map_or(0.0, |c| c.modularity),
+            nodes,
+            edges,
+            communities: std::mem::take(&mut self.summaries),
+            n_communities: self.communities.as_ref().map_or(0, |c| c.n_communities) as u64,
+            advocates: advocates(&self.ranks, PEOPLE_LISTED)
+                .iter()
+                .map(person)
+                .collect(),
+            detractors: detractors(&self.ranks, PEOPLE_LISTED)
+                .iter()
+                .map(person)
+                .collect(),
+            channels: std::mem::take(&mut self.channels),
+            day_range: self.day_range,
+        }
+    }
+}
+
+/// A force-directed layout of a drawn graph, one iteration per step.
+pub struct LayoutJob {
+    layout: ForceLayout,
+}
+
+impl LayoutJob {
+    /// Checks the graph (node count, every edge's ends) before any work.
+    pub fn new(n_nodes: u32, edges: &[(u32, u32)], seed: u64) -> Result<LayoutJob, WorkerError> {
+        if n_nodes > MAX_LAYOUT_NODES {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                format!("A layout places at most {MAX_LAYOUT_NODES} nodes; {n_nodes} were sent."),
+            ));
+        }
+        if let Some((source, target)) = edges
+            .iter()
+            .find(|(source, target)| *source >= n_nodes || *target >= n_nodes)
+        {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                format!("The edge {source} → {target} names a node beyond the {n_nodes} sent."),
+            ));
+        }
+        let mut builder = GraphBuilder::directed();
+        for idx in 0..n_nodes {
+            builder
+                .node(&idx.to_string())
+                .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        }
+        for (source, target) in edges {
+            builder.add_edge_by_id(NodeId(*source), NodeId(*target), 1.0);
+        }
+        let layout = LayoutParams::default()
+            .seed(seed)
+            .start(&builder.finish())
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        Ok(LayoutJob { layout })
+    }
+
+    /// Moves every node once; breaks when the layout has settled.
+    pub fn step(&mut self) -> ControlFlow<()> {
+        self.layout.step()
+    }
+
+    pub fn fraction_done(&self) -> f32 {
+        self.layout.fraction_done()
+    }
+
+    /// Where the nodes are now: `[x0, y0, x1, y1, …]`.
+    pub fn positions(&self) -> Vec<f32> {
+        self.layout
+            .positions()
+            .iter()
+            .flat_map(|[x, y]| [*x as f32, *y as f32])
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::ImportJob;
+    use converge_core::demo::{CompanyGenerator, DemoParams};
+    use converge_core::ingest::Ingested;
+
+    fn import(name: &str, content: &[u8]) -> Ingested {
+        let mut job = ImportJob::new(
+            name,
+            std::io::Cursor::new(content.to_vec()),
+            Some(content.len() as u64),
+        )
+        .unwrap();
+        loop {
+            if let Step::Finished(done) = job.step().unwrap() {
+                return done;
+            }
+        }
+    }
+
+    fn scored(files: &[(&str, &[u8])]) -> (Service, Vec<DatasetId>) {
+        let mut service = Service::default();
+        let ids = files
+            .iter()
+            .map(|(name, content)| service.add(import(name, content)))
+            .collect();
+        while service.score_sentiment_step().is_some() {}
+        (service, ids)
+    }
+
+    fn network(service: &Service, dataset: DatasetId, filter: NetworkFilter) -> NetworkReport {
+        let mut job = NetworkJob::new(dataset, filter);
+        let mut last = 0.0;
+        loop {
+            match job.step(service).unwrap() {
+                Step::Working { fraction, .. } => {
+                    assert!((last..=1.0).contains(&fraction), "{fraction} after {last}");
+                    last = fraction;
+                }
+                Step::Finished(report) => return report,
+            }
+        }
+    }
+
+    /// Three fans praise @shop and @ada, two critics pan @shop with @bob; a reply and a post
+    /// without an author.
+    const POSTS: &str = "post_id,handle,customer_id,channel,posted_at,text,in_reply_to
+P1,@Fan1,C1,twitter,2025-03-01,I love @shop and @ada is great,
+P2,@fan2,C2,twitter,2025-03-02,@shop is wonderful thanks @ada,
+P3,@fan3,,instagram,2025-03-03,Great service @shop @ada,
+P4,@critic1,C4,instagram,2025-03-04,@shop is awful and @bob agrees,
+P5,@critic2,,twitter,2025-03-05,Terrible delivery from @shop ask @bob,
+P6,@ada,C6,twitter,2025-03-06,thanks all,P1
+P7,,,twitter,2025-03-07,@shop hello,
+";
+
+    #[test]
+    fn the_mention_graph_of_posts_ranks_groups_and_weighs_its_handles() {
+        let (service, ids) = scored(&[("posts.csv", POSTS.as_bytes())]);
+        let report = network(&service, ids[0], NetworkFilter::default());
+        assert_eq!(report.author_column, "handle");
+        assert_eq!(report.text_column, "text");
+        assert_eq!(report.reply_column.as_deref(), Some("in_reply_to"));
+        assert_eq!((report.n_posts, report.n_posts_without_author), (7, 1));
+        assert_eq!((report.n_mentions, report.n_replies), (10, 1));
+        // fan1-3, critic1-2, shop, ada, bob.
+        assert_eq!(report.n_nodes_total, 8);
+        assert_eq!(report.nodes.len(), 8);
+        assert_eq!(report.nodes[0].handle, "shop");
+        assert_eq!(report.nodes[0].rank, 1);
+        assert_eq!(report.nodes[0].in_degree, 5.0);
+        let sum: f64 = report.nodes.iter().map(|n| n.pagerank).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+        assert!(report
+            .nodes
+            .windows(2)
+            .all(|pair| pair[0].pagerank >= pair[1].pagerank));
+        // Handles are normalised; the customer id travels with the author's posts.
+        let fan1 = report.nodes.iter().find(|n| n.handle == "fan1").unwrap();
+        assert_eq!(fan1.customer.as_deref(), Some("C1"));
+        assert_eq!((fan1.out_degree, fan1.n_posts), (2.0, 1));
+        assert!(fan1.tone.unwrap() > 0.05);
+        // ada replied to fan1 (P6 → P1) and said nothing scored about anyone else.
+        let ada = report.nodes.iter().find(|n| n.handle == "ada").unwrap();
+        assert_eq!(ada.out_degree, 1.0);
+        // Edges index the drawn nodes, with merged weights.
+        assert_eq!(report.edges.len() as u64, report.n_edges_total);
+        for edge in &report.edges {
+            assert!((edge.source as usize) < report.nodes.len());
+            assert!((edge.target as usize) < report.nodes.len());
+        }
+        // Fans speak for, critics against; bob is reached through critics only.
+        let advocates: Vec<&str> = report.advocates.iter().map(|p| p.handle.as_str()).collect();
+        let detractors: Vec<&str> = report.detractors.iter().map(|p| p.handle.as_str()).collect();
+        assert!(advocates.contains(&"fan1") && advocates.contains(&"fan3"), "{advocates:?}");
+        assert_eq!(detractors.len(), 2, "{detractors:?}");
+        assert!(detractors.iter().all(|h| h.starts_with("critic")));
+        assert!(report.advocates.iter().all(|p| p.node.is_some()));
+        // Every node is in a community; sizes add up to at most the nodes.
+        let listed: u64 = report.communities.iter().map(|c| c.n_members).sum();
+        assert!(listed <= 8 && !report.communities.is_empty());
+        assert!(report.communities.iter().all(|c| !c.leaders.is_empty()));
+        assert_eq!(report.channels, ["instagram", "twitter"]);
+        assert_eq!(report.day_range.map(|(lo, hi)| hi - lo), Some(6));
+    }
+
+    #[test]
+    fn filters_narrow_the_posts_and_an_empty_network_is_an_answer() {
+        let (service, ids) = scored(&[("posts.csv", POSTS.as_bytes())]);
+        let instagram = NetworkFilter {
+            channel: Some("instagram".into()),
+            ..NetworkFilter::default()
+        };
+        let report = network(&service, ids[0], instagram);
+        assert_eq!(report.n_posts, 2);
+        assert_eq!(report.n_mentions, 4);
+        assert_eq!(report.channels.len(), 2, "the filter lists every channel");
+        let first_days = NetworkFilter {
+            from_day: report.day_range.map(|(lo, _)| lo),
+            to_day: report.day_range.map(|(lo, _)| lo + 1),
+            ..NetworkFilter::default()
+        };
+        assert_eq!(network(&service, ids[0], first_days).n_posts, 2);
+        let nothing = NetworkFilter {
+            channel: Some("fax".into()),
+            ..NetworkFilter::default()
+        };
+        let report = network(&service, ids[0], nothing);
+        assert_eq!((report.n_posts, report.n_nodes_total), (0, 0));
+        assert!(report.nodes.is_empty() && report.advocates.is_empty());
+    }
+
+    #[test]
+    fn a_handles_posts_are_newest_first_and_a_silent_handle_shows_who_mentions_it() {
+        let (service, ids) = scored(&[("posts.csv", POSTS.as_bytes())]);
+        let posts = service.handle_posts(ids[0], "@FAN1", 10).unwrap();
+        assert_eq!((posts.handle.as_str(), posts.mentioning), ("fan1", false));
+        assert_eq!(posts.posts.len(), 1);
+        assert_eq!(posts.posts[0].text, "I love @shop and @ada is great");
+        let posts = service.handle_posts(ids[0], "shop", 3).unwrap();
+        assert!(posts.mentioning);
+        assert_eq!((posts.n_total, posts.posts.len()), (6, 3));
+        let days: Vec<_> = posts.posts.iter().map(|p| p.day).collect();
+        assert!(days.windows(2).all(|pair| pair[0] >= pair[1]), "{days:?}");
+    }
+
+    #[test]
+    fn a_table_without_authors_or_unscored_texts_is_refused_with_what_to_do() {
+        let (service, ids) = scored(&[("notes.csv", b"note\nhello @ada\nfine\n")]);
+        let err = network_error(&service, ids[0]);
+        assert_eq!(err.code, ErrorCode::Invalid);
+        assert!(err.message.contains("Social handle"), "{}", err.message);
+        let mut service = Service::default();
+        let id = service.add(import("posts.csv", POSTS.as_bytes()));
+        assert!(network_error(&service, id).message.contains("still being scored"));
+        assert_eq!(
+            network_error(&service, DatasetId(99)).code,
+            ErrorCode::NotFound
+        );
+    }
+
+    fn network_error(service: &Service, dataset: DatasetId) -> WorkerError {
+        NetworkJob::new(dataset, NetworkFilter::default())
+            .step(service)
+            .err()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_demo_companys_planted_influencers_lead_its_network() {
+        let company = CompanyGenerator::new(DemoParams {
+            n_customers: 1_500,
+            ..DemoParams::default()
+        })
+        .finish();
+        let posts = company
+            .files
+            .iter()
+            .find(|file| file.name.starts_with("social_posts"))
+            .unwrap();
+        let (service, ids) = scored(&[(&posts.name, &posts.bytes)]);
+        let report = network(&service, ids[0], NetworkFilter::default());
+        let influencers: Vec<String> = company
+            .truth
+            .influencers
+            .iter()
+            .map(|h| normalise_handle(h))
+            .collect();
+        assert!(!influencers.is_empty());
+        assert_eq!(report.nodes[0].handle, "northwind_outdoor");
+        let top: Vec<&str> = report.nodes[..=influencers.len()]
+            .iter()
+            .map(|n| n.handle.as_str())
+            .collect();
+        for influencer in &influencers {
+            assert!(top.contains(&influencer.as_str()), "{influencer} not in {top:?}");
+        }
+        assert!(report.reply_column.is_some() && report.n_replies > 100);
+        assert!(report.communities.len() > 1);
+        assert!(report.communities.iter().any(|c| !c.terms.is_empty()));
+        assert!(!report.advocates.is_empty() && !report.detractors.is_empty());
+        assert!(report.n_communities >= report.communities.len() as u64);
+    }
+
+    #[test]
+    fn a_layout_streams_finite_positions_and_refuses_edges_to_nowhere() {
+        let edges: Vec<(u32, u32)> = (0..50).map(|i| (i, (i + 1) % 50)).collect();
+        let mut layout = LayoutJob::new(50, &edges, 1).unwrap();
+        let first = layout.positions();
+        let mut steps = 0;
+        while layout.step().is_continue() {
+            steps += 1;
+        }
+        assert!(steps > 10);
+        let last = layout.positions();
+        assert_eq!((first.len(), last.len()), (100, 100));
+        assert!(last.iter().all(|x| x.is_finite()));
+        assert_ne!(first, last);
+        assert_eq!(
+            LayoutJob::new(3, &[(0, 3)], 1).err().unwrap().code,
+            ErrorCode::Invalid
+        );
+        assert!(LayoutJob::new(MAX_LAYOUT_NODES + 1, &[], 1).is_err());
+        assert!(LayoutJob::new(0, &[], 1).is_ok());
+    }
+}
