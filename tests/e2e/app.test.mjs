@@ -290,3 +290,84 @@ test('a crash in the worker is reported and the app recovers', async () => {
     await browser.close();
   }
 });
+
+test('the network view draws the demo graph, lists its planted influencers and opens a handle', async () => {
+  const influencers = new Set(
+    (await readFile(new URL('../data/network/demo_influencers.txt', import.meta.url), 'utf8'))
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((handle) => handle.replace(/^@/, '').toLowerCase()),
+  );
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#network`);
+    await waitForEngine(page);
+    // Before any data, the view says what to do next.
+    await page.getByTestId('network-empty').waitFor(READY);
+    await page.getByTestId('network-empty').getByRole('link', { name: 'Go to Data' }).click();
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=dataset][data-name=social_posts] [data-testid=sentiment]').waitFor(READY);
+    await page.getByTestId('nav-network').click();
+
+    // The graph is drawn on the canvas once the worker has placed its nodes.
+    const canvas = page.getByTestId('network-canvas');
+    await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+    assert.ok(Number(await canvas.getAttribute('data-nodes')) > 500);
+    await page.getByTestId('network-caption').filter({ hasNotText: 'Settling' }).waitFor(READY);
+    const inked = await canvas.evaluate((element) => {
+      const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 230 || data[i + 1] < 230 || data[i + 2] < 230) n += 1;
+      return n;
+    });
+    assert.ok(inked > 5_000, `only ${inked} pixels drawn`);
+    assert.match(await page.getByTestId('network-caption').textContent(), /most influential of [\d,]+ handles/);
+
+    // The planted influencers speak loudest: they lead the advocates and the detractors.
+    const handles = async (list) =>
+      (await page.getByTestId(list).locator('.person-handle').allTextContents()).map((h) => h.replace(/^@/, ''));
+    const advocates = await handles('advocates');
+    const detractors = await handles('detractors');
+    assert.ok(advocates.length >= 5 && detractors.length >= 5);
+    for (const handle of [...advocates.slice(0, 5), ...detractors.slice(0, 5)]) {
+      assert.ok(influencers.has(handle), `${handle} is not a planted influencer`);
+    }
+    assert.ok((await page.getByTestId('communities').locator('.community').count()) >= 3);
+    await screenshot(page, 'network.png');
+
+    // Searching a handle picks it and centres it; its details and posts show beside the graph.
+    await page.getByTestId('network-search').fill(`@${advocates[0]}`);
+    await page.getByTestId('network-search').press('Enter');
+    const details = page.locator(`[data-testid=node-details][data-handle="${advocates[0]}"]`);
+    await details.waitFor(READY);
+    assert.match(await details.textContent(), /#\d+ of [\d,]+ by PageRank/);
+    await details.getByTestId('node-posts').locator('li').first().waitFor(READY);
+    await screenshot(page, 'network-search.png');
+
+    // Clicking the node (now in the middle of the canvas) opens it too.
+    await details.getByRole('button', { name: 'Close the details' }).click();
+    await page.getByTestId('node-details-empty').waitFor(READY);
+    const box = await canvas.boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await details.waitFor(READY);
+
+    // A detractor from the list; colour by tone; zoom with the keyboard-reachable buttons.
+    await page.getByTestId('detractors').locator('.person-row').first().click();
+    await page.locator(`[data-testid=node-details][data-handle="${detractors[0]}"]`).waitFor(READY);
+    await page.getByTestId('colour-tone').click();
+    await page.getByTestId('zoom-out').click();
+    assert.equal(await page.getByTestId('colour-tone').getAttribute('aria-pressed'), 'true');
+    await screenshot(page, 'network-tone.png');
+
+    // A channel filter narrows the posts and draws again.
+    const posts = await page.getByTestId('network-figures').locator('.figure-value').nth(2).textContent();
+    await page.getByTestId('network-channel').selectOption('instagram');
+    await page.getByTestId('network-figures').locator('.figure-value').nth(2).filter({ hasNotText: posts }).waitFor(READY);
+    await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

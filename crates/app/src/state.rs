@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use converge_wasm::protocol::{
-    DatasetId, DatasetSummary, RequestId, TablePage, VerbatimPage, VoiceReport, WorkerError,
+    DatasetId, DatasetSummary, HandlePosts, NetworkReport, RequestId, TablePage, VerbatimPage,
+    VoiceReport, WorkerError,
 };
 use yew::Reducible;
 
@@ -37,6 +38,8 @@ pub enum JobKind {
     Import(String),
     /// Scoring a dataset's texts again with the project's own words.
     Rescore(String),
+    /// Building the mention graph of this dataset.
+    Network(String),
 }
 
 impl JobKind {
@@ -45,6 +48,7 @@ impl JobKind {
             JobKind::LoadDemo => "Loading demo data".into(),
             JobKind::Import(file_name) => format!("Importing {file_name}"),
             JobKind::Rescore(name) => format!("Scoring {name} with your words"),
+            JobKind::Network(name) => format!("Mapping who talks about whom in {name}"),
         }
     }
 }
@@ -54,15 +58,17 @@ impl JobKind {
 pub enum View {
     Data,
     Voice,
+    Network,
 }
 
 impl View {
-    pub const ALL: [View; 2] = [View::Data, View::Voice];
+    pub const ALL: [View; 3] = [View::Data, View::Voice, View::Network];
 
     /// The view an address's fragment names; the Data view for anything else.
     pub fn from_hash(hash: &str) -> View {
         match hash.trim_start_matches('#') {
             "voice" => View::Voice,
+            "network" => View::Network,
             _ => View::Data,
         }
     }
@@ -71,6 +77,7 @@ impl View {
         match self {
             View::Data => "#data",
             View::Voice => "#voice",
+            View::Network => "#network",
         }
     }
 
@@ -78,6 +85,7 @@ impl View {
         match self {
             View::Data => "Data",
             View::Voice => "Voice of the customer",
+            View::Network => "Network",
         }
     }
 }
@@ -111,6 +119,23 @@ pub struct AppState {
     /// The last voice-of-the-customer answer, and the verbatims on show.
     pub voice: Option<Rc<VoiceReport>>,
     pub verbatims: Option<Rc<VerbatimPage>>,
+    /// The last network answer, where its nodes are drawn, and the posts of the node on show.
+    pub network: Option<Rc<NetworkReport>>,
+    pub layout: Option<Layout>,
+    pub handle_posts: Option<Rc<HandlePosts>>,
+}
+
+/// A layout of the drawn network as it settles in the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub request: RequestId,
+    /// The report laid out (its dataset and node count), so a stale layout is never drawn.
+    pub dataset: DatasetId,
+    pub n_nodes: usize,
+    pub fraction: f32,
+    pub settled: bool,
+    /// `[x0, y0, x1, y1, …]`, empty until the first positions arrive.
+    pub positions: Rc<Vec<f32>>,
 }
 
 /// Choices made once, when the app starts.
@@ -144,6 +169,9 @@ impl AppState {
             view: View::Data,
             voice: None,
             verbatims: None,
+            network: None,
+            layout: None,
+            handle_posts: None,
         }
     }
 
@@ -174,6 +202,21 @@ pub enum Action {
     PageArrived(TablePage),
     VoiceArrived(Box<VoiceReport>),
     VerbatimsArrived(VerbatimPage),
+    NetworkArrived(Box<NetworkReport>),
+    /// A layout was asked for the drawn network of `dataset` (`n_nodes` nodes).
+    LayoutStarted {
+        id: RequestId,
+        dataset: DatasetId,
+        n_nodes: usize,
+    },
+    /// Positions of a layout, while it settles (`settled` false) or final.
+    LayoutMoved {
+        id: RequestId,
+        fraction: f32,
+        settled: bool,
+        positions: Vec<f32>,
+    },
+    HandlePostsArrived(HandlePosts),
     ShowView(View),
     RequestFailed {
         id: RequestId,
@@ -239,6 +282,15 @@ impl Reducible for AppState {
                 {
                     state.verbatims = None;
                 }
+                if state
+                    .network
+                    .as_ref()
+                    .is_some_and(|report| !held(report.dataset))
+                {
+                    state.network = None;
+                    state.layout = None;
+                    state.handle_posts = None;
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
@@ -246,6 +298,36 @@ impl Reducible for AppState {
             }
             Action::VoiceArrived(report) => state.voice = Some(Rc::from(report)),
             Action::VerbatimsArrived(page) => state.verbatims = Some(Rc::new(page)),
+            Action::NetworkArrived(report) => state.network = Some(Rc::from(report)),
+            Action::LayoutStarted {
+                id,
+                dataset,
+                n_nodes,
+            } => {
+                state.layout = Some(Layout {
+                    request: id,
+                    dataset,
+                    n_nodes,
+                    fraction: 0.0,
+                    settled: false,
+                    positions: Rc::new(Vec::new()),
+                })
+            }
+            Action::LayoutMoved {
+                id,
+                fraction,
+                settled,
+                positions,
+            } => {
+                if let Some(layout) = state.layout.as_mut().filter(|l| l.request == id) {
+                    if positions.len() == layout.n_nodes * 2 {
+                        layout.fraction = fraction;
+                        layout.settled = settled;
+                        layout.positions = Rc::new(positions);
+                    }
+                }
+            }
+            Action::HandlePostsArrived(posts) => state.handle_posts = Some(Rc::new(posts)),
             Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
@@ -307,6 +389,9 @@ impl AppState {
         self.pages.clear();
         self.voice = None;
         self.verbatims = None;
+        self.network = None;
+        self.layout = None;
+        self.handle_posts = None;
     }
 }
 
@@ -376,6 +461,37 @@ mod tests {
         }
         assert_eq!(View::from_hash(""), View::Data);
         assert_eq!(View::from_hash("#nonsense"), View::Data);
+    }
+
+    #[test]
+    fn only_the_current_layouts_positions_of_the_right_size_are_kept() {
+        let started = |id: u32| Action::LayoutStarted {
+            id: RequestId(id),
+            dataset: DatasetId(0),
+            n_nodes: 2,
+        };
+        let moved = |id: u32, positions: Vec<f32>| Action::LayoutMoved {
+            id: RequestId(id),
+            fraction: 0.5,
+            settled: false,
+            positions,
+        };
+        let state = apply(
+            AppState::new(Settings::default()),
+            vec![
+                started(1),
+                moved(1, vec![1.0, 2.0, 3.0, 4.0]),
+                started(2),
+                moved(1, vec![9.0, 9.0, 9.0, 9.0]),
+                moved(2, vec![5.0, 6.0]),
+            ],
+        );
+        let layout = state.layout.unwrap();
+        assert_eq!(layout.request, RequestId(2));
+        assert!(
+            layout.positions.is_empty(),
+            "stale or wrongly sized positions are dropped"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::rc::Rc;
 use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
-use converge_wasm::protocol::{DatasetId, FileHandle, Request, RequestId, Response, VoiceFilter};
+use converge_wasm::protocol::{
+    DatasetId, FileHandle, NetworkFilter, NetworkReport, Request, RequestId, Response, VoiceFilter,
+};
 use yew::prelude::*;
 
 use crate::download;
@@ -99,6 +101,51 @@ impl WorkerHandle {
         );
     }
 
+    /// Asks for the mention graph of a dataset of posts, under `filter`.
+    pub fn network(&self, dataset: DatasetId, name: String, filter: NetworkFilter) {
+        self.start(
+            Request::Network { dataset, filter },
+            Some(JobKind::Network(name)),
+        );
+    }
+
+    /// Lays out a report's drawn nodes; positions stream into the app state as they settle.
+    pub fn layout(&self, report: &NetworkReport) {
+        let request = Request::Layout {
+            n_nodes: report.nodes.len() as u32,
+            edges: report
+                .edges
+                .iter()
+                .map(|edge| (edge.source, edge.target))
+                .collect(),
+            seed: 1,
+        };
+        match self.client.send(request) {
+            Ok(id) => self.dispatch.dispatch(Action::LayoutStarted {
+                id,
+                dataset: report.dataset,
+                n_nodes: report.nodes.len(),
+            }),
+            Err(error) => self.dispatch.dispatch(Action::Notify {
+                tone: Tone::Error,
+                title: error.message,
+                detail: None,
+            }),
+        }
+    }
+
+    /// Asks for a handle's latest posts, for its details panel.
+    pub fn handle_posts(&self, dataset: DatasetId, handle: String) {
+        self.start(
+            Request::HandlePosts {
+                dataset,
+                handle,
+                limit: 10,
+            },
+            None,
+        );
+    }
+
     pub fn remove_dataset(&self, dataset: DatasetId) {
         self.start(Request::RemoveDataset { dataset }, None);
     }
@@ -182,6 +229,16 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
             fraction,
             phase,
         }],
+        ClientEvent::Positions {
+            id,
+            fraction,
+            positions,
+        } => vec![Action::LayoutMoved {
+            id,
+            fraction,
+            settled: false,
+            positions,
+        }],
         ClientEvent::Done { id, response } => {
             let mut actions = vec![Action::RequestEnded { id }];
             match response {
@@ -190,6 +247,14 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 Response::Page { page } => actions.push(Action::PageArrived(page)),
                 Response::Voice { report } => actions.push(Action::VoiceArrived(report)),
                 Response::Verbatims { page } => actions.push(Action::VerbatimsArrived(page)),
+                Response::Network { report } => actions.push(Action::NetworkArrived(report)),
+                Response::Layout { positions } => actions.push(Action::LayoutMoved {
+                    id,
+                    fraction: 1.0,
+                    settled: true,
+                    positions,
+                }),
+                Response::HandlePosts { posts } => actions.push(Action::HandlePostsArrived(posts)),
             }
             actions
         }

@@ -251,7 +251,7 @@ pub struct NetworkJob {
 enum Phase {
     Reading,
     Ranking(PageRank),
-    Grouping(Louvain),
+    Grouping(Box<Louvain>),
     Weighing(SentimentInfluence),
     Describing,
 }
@@ -300,8 +300,8 @@ impl NetworkJob {
                 self.next_row = end;
                 if end >= n_rows {
                     let mut builder = std::mem::take(&mut self.builder);
-                    self.n_replies = self.replies.add_to(&mut builder).map_err(invalid)?.n_edges
-                        as u64;
+                    self.n_replies =
+                        self.replies.add_to(&mut builder).map_err(invalid)?.n_edges as u64;
                     self.replies = Replies::new();
                     let graph = builder.finish();
                     let n_nodes = graph.n_nodes();
@@ -327,7 +327,7 @@ impl NetworkJob {
                         .start(graph)
                         .map_err(invalid)?;
                     self.pagerank = Some(pagerank.finish());
-                    self.phase = Phase::Grouping(louvain);
+                    self.phase = Phase::Grouping(Box::new(louvain));
                 }
                 Ok(self.working(0.3 + 0.1 * fraction, "Ranking who is listened to"))
             }
@@ -383,9 +383,9 @@ impl NetworkJob {
     }
 
     fn graph(&self) -> Result<&Graph, WorkerError> {
-        self.graph.as_ref().ok_or_else(|| {
-            WorkerError::new(ErrorCode::Internal, "The network lost its graph.")
-        })
+        self.graph
+            .as_ref()
+            .ok_or_else(|| WorkerError::new(ErrorCode::Internal, "The network lost its graph."))
     }
 
     fn read_row(&mut self, posts: &Posts<'_>, row_idx: usize) -> Result<(), WorkerError> {
@@ -564,8 +564,37 @@ impl NetworkJob {
         let mut order: Vec<usize> = (0..n_nodes).collect();
         let score = |idx: usize| scores.get(idx).copied().unwrap_or(0.0);
         order.sort_by(|a, b| score(*b).total_cmp(&score(*a)).then(a.cmp(b)));
+        // The most influential, less those whose every link leads outside the drawing: alone on
+        // the canvas they would only ring the graph and shrink it.
+        let mut in_top = vec![false; n_nodes];
+        for &node in order.iter().take(MAX_DRAWN_NODES) {
+            in_top[node] = true;
+        }
+        let linked = |node: usize| {
+            let other = |(next, _): (NodeId, f64)| {
+                next.0 as usize != node && in_top.get(next.0 as usize).copied().unwrap_or(false)
+            };
+            let id = NodeId(node as u32);
+            graph.out_neighbours(id).any(other) || graph.in_neighbours(id).any(other)
+        };
+        let mut drawn: Vec<(usize, usize)> = order
+            .iter()
+            .take(MAX_DRAWN_NODES)
+            .copied()
+            .enumerate()
+            .filter(|(_, node)| linked(*node))
+            .collect();
+        if drawn.is_empty() {
+            drawn = order
+                .iter()
+                .take(MAX_DRAWN_NODES)
+                .copied()
+                .enumerate()
+                .collect();
+        }
+        let n_unlinked = n_nodes.min(MAX_DRAWN_NODES) - drawn.len();
         let mut drawn_idx = vec![u32::MAX; n_nodes];
-        for (position, node) in order.iter().take(MAX_DRAWN_NODES).enumerate() {
+        for (position, (_, node)) in drawn.iter().enumerate() {
             drawn_idx[*node] = position as u32;
         }
         let mut influence: Vec<Option<(f64, u32)>> = vec![None; n_nodes];
@@ -576,28 +605,36 @@ impl NetworkJob {
         }
         let in_degree = graph.in_degree();
         let out_degree = graph.out_degree();
-        let nodes: Vec<NetworkNode> = order
+        let nodes: Vec<NetworkNode> = drawn
             .iter()
-            .take(MAX_DRAWN_NODES)
-            .enumerate()
-            .map(|(position, &node)| NetworkNode {
-                handle: graph.name(NodeId(node as u32)).unwrap_or_default().to_owned(),
+            .map(|&(position, node)| NetworkNode {
+                handle: graph
+                    .name(NodeId(node as u32))
+                    .unwrap_or_default()
+                    .to_owned(),
                 pagerank: score(node),
                 rank: position as u32 + 1,
                 in_degree: in_degree.get(node).copied().unwrap_or(0.0),
                 out_degree: out_degree.get(node).copied().unwrap_or(0.0),
                 community: membership.get(node).copied().unwrap_or(0),
                 tone: influence.get(node).copied().flatten().map(|(tone, _)| tone),
-                reach: influence.get(node).copied().flatten().map(|(_, reach)| reach),
+                reach: influence
+                    .get(node)
+                    .copied()
+                    .flatten()
+                    .map(|(_, reach)| reach),
                 customer: self.customer_of.get(node).cloned().flatten(),
                 n_posts: self.n_posts_of.get(node).copied().unwrap_or(0),
             })
             .collect();
         let mut edges: Vec<NetworkEdge> = Vec::new();
-        for &node in order.iter().take(MAX_DRAWN_NODES) {
+        for &(_, node) in &drawn {
             let source = drawn_idx[node];
             for (target, weight) in graph.out_neighbours(NodeId(node as u32)) {
-                let target = drawn_idx.get(target.0 as usize).copied().unwrap_or(u32::MAX);
+                let target = drawn_idx
+                    .get(target.0 as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
                 if target != u32::MAX && target != source {
                     edges.push(NetworkEdge {
                         source,
@@ -640,6 +677,7 @@ impl NetworkJob {
             n_replies: self.n_replies,
             n_nodes_total: n_nodes as u64,
             n_edges_total: graph.n_edges() as u64,
+            n_nodes_unlinked: n_unlinked as u64,
             modularity: self.communities.as_ref().map_or(0.0, |c| c.modularity),
             nodes,
             edges,
@@ -811,8 +849,15 @@ P7,,,twitter,2025-03-07,@shop hello,
         }
         // Fans speak for, critics against; bob is reached through critics only.
         let advocates: Vec<&str> = report.advocates.iter().map(|p| p.handle.as_str()).collect();
-        let detractors: Vec<&str> = report.detractors.iter().map(|p| p.handle.as_str()).collect();
-        assert!(advocates.contains(&"fan1") && advocates.contains(&"fan3"), "{advocates:?}");
+        let detractors: Vec<&str> = report
+            .detractors
+            .iter()
+            .map(|p| p.handle.as_str())
+            .collect();
+        assert!(
+            advocates.contains(&"fan1") && advocates.contains(&"fan3"),
+            "{advocates:?}"
+        );
         assert_eq!(detractors.len(), 2, "{detractors:?}");
         assert!(detractors.iter().all(|h| h.starts_with("critic")));
         assert!(report.advocates.iter().all(|p| p.node.is_some()));
@@ -872,7 +917,9 @@ P7,,,twitter,2025-03-07,@shop hello,
         assert!(err.message.contains("Social handle"), "{}", err.message);
         let mut service = Service::default();
         let id = service.add(import("posts.csv", POSTS.as_bytes()));
-        assert!(network_error(&service, id).message.contains("still being scored"));
+        assert!(network_error(&service, id)
+            .message
+            .contains("still being scored"));
         assert_eq!(
             network_error(&service, DatasetId(99)).code,
             ErrorCode::NotFound
@@ -913,7 +960,10 @@ P7,,,twitter,2025-03-07,@shop hello,
             .map(|n| n.handle.as_str())
             .collect();
         for influencer in &influencers {
-            assert!(top.contains(&influencer.as_str()), "{influencer} not in {top:?}");
+            assert!(
+                top.contains(&influencer.as_str()),
+                "{influencer} not in {top:?}"
+            );
         }
         assert!(report.reply_column.is_some() && report.n_replies > 100);
         assert!(report.communities.len() > 1);
@@ -942,5 +992,15 @@ P7,,,twitter,2025-03-07,@shop hello,
         );
         assert!(LayoutJob::new(MAX_LAYOUT_NODES + 1, &[], 1).is_err());
         assert!(LayoutJob::new(0, &[], 1).is_ok());
+    }
+
+    #[test]
+    fn the_influencers_the_end_to_end_test_expects_are_the_demos() {
+        let listed: Vec<&str> = include_str!("../../../tests/data/network/demo_influencers.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.is_empty())
+            .collect();
+        let company = CompanyGenerator::new(DemoParams::default()).finish();
+        assert_eq!(listed, company.truth.influencers);
     }
 }

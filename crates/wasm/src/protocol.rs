@@ -197,8 +197,9 @@ pub struct NetworkFilter {
 
 /// The mention graph of a dataset of posts under a filter, ready to draw and to read.
 ///
-/// The graph is computed whole; what is drawn is capped: the [`MAX_DRAWN_NODES`] nodes of highest
-/// PageRank and the edges among them (`n_nodes_total` and `n_edges_total` say how many there are).
+/// The graph is computed whole; what is drawn is capped: of the [`MAX_DRAWN_NODES`] nodes of
+/// highest PageRank, those linked to another of them, and the edges among them
+/// (`n_nodes_total` and `n_edges_total` say how many there are in all).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetworkReport {
     pub dataset: DatasetId,
@@ -217,6 +218,9 @@ pub struct NetworkReport {
     pub n_replies: u64,
     pub n_nodes_total: u64,
     pub n_edges_total: u64,
+    /// Handles among the most influential that are not drawn: none of their links reaches
+    /// another drawn handle.
+    pub n_nodes_unlinked: u64,
     /// Louvain's modularity of the communities (directed).
     pub modularity: f64,
     /// The drawn nodes, by PageRank descending; edges index into this list.

@@ -15,8 +15,8 @@ use converge_core::terms::TermIndex;
 
 use crate::network;
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, HandlePosts, SentimentOverview, TablePage, VerbatimPage, VoiceFilter,
-    VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
+    DatasetId, DatasetSummary, ErrorCode, HandlePosts, SentimentOverview, TablePage, VerbatimPage,
+    VoiceFilter, VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
 };
 use crate::voice;
 

@@ -15,10 +15,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::BlobReader;
+use crate::network::{LayoutJob, NetworkJob};
 use crate::protocol::{
     ErrorCode, FileHandle, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
 };
-use crate::network::{LayoutJob, NetworkJob};
 use crate::service::{DemoJob, ImportJob, Service, Step};
 
 /// How long a job computes before it yields to the event loop, in milliseconds.
@@ -138,10 +138,8 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         }
         Request::Network { dataset, filter } => {
             let mut network = NetworkJob::new(dataset, filter);
-            let report = drive(job, || {
-                SERVICE.with_borrow(|service| network.step(service))
-            })
-            .await?;
+            let report =
+                drive(job, || SERVICE.with_borrow(|service| network.step(service))).await?;
             Ok(Response::Network {
                 report: Box::new(report),
             })

@@ -45,5 +45,13 @@ fn icon(view: View) -> Html {
                 <path d="M8 9h8M8 12h5" />
             </svg>
         },
+        View::Network => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <circle cx="6" cy="7" r="2.5" />
+                <circle cx="18" cy="6" r="2" />
+                <circle cx="12" cy="17" r="3" />
+                <path d="M8 8.5l2.5 6M16.5 7.5l-3 7M8.5 7l7.5-1" />
+            </svg>
+        },
     }
 }
