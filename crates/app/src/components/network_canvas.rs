@@ -79,23 +79,30 @@ pub struct Fit {
 }
 
 impl Fit {
-    /// Fits `positions` (`[x0, y0, …]`, non-finite values ignored) into the canvas.
+    /// Fits `positions` (`[x0, y0, …]`, non-finite values ignored) into the canvas: the middle
+    /// 96 % of the nodes on each axis, so that a few small components flung far out by the
+    /// layout do not shrink the graph to a dot (they are a drag away).
     pub fn of(positions: &[f32]) -> Fit {
-        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        let mut axes: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
         for point in positions.chunks_exact(2) {
-            for axis in 0..2 {
-                let value = f64::from(point[axis]);
-                if value.is_finite() {
-                    min[axis] = min[axis].min(value);
-                    max[axis] = max[axis].max(value);
-                }
+            if point.iter().all(|value| value.is_finite()) {
+                axes[0].push(f64::from(point[0]));
+                axes[1].push(f64::from(point[1]));
             }
         }
-        if min[0] > max[0] || min[1] > max[1] {
+        if axes[0].is_empty() {
             return Fit {
                 centre: [0.0, 0.0],
                 scale: 1.0,
             };
+        }
+        let (mut min, mut max) = ([0.0; 2], [0.0; 2]);
+        for (axis, values) in axes.iter_mut().enumerate() {
+            values.sort_by(f64::total_cmp);
+            let n = values.len();
+            let cut = if n >= 50 { n / 50 } else { 0 };
+            min[axis] = values[cut];
+            max[axis] = values[n - 1 - cut];
         }
         let width = (max[0] - min[0]).max(1e-9);
         let height = (max[1] - min[1]).max(1e-9);
@@ -643,6 +650,13 @@ mod tests {
         let one = Fit::of(&[3.0, 4.0]);
         assert!(one.scale.is_finite());
         assert!(Fit::of(&[f32::NAN, 1.0, 2.0, 2.0]).scale.is_finite());
+        // A far outlier among many does not set the scale.
+        let mut many: Vec<f32> = (0..200)
+            .flat_map(|i| [(i % 20) as f32, (i / 20) as f32])
+            .collect();
+        let tight = Fit::of(&many).scale;
+        many.extend([1e6, 1e6]);
+        assert!(Fit::of(&many).scale > tight / 2.0);
     }
 
     #[test]

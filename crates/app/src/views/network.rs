@@ -627,7 +627,7 @@ fn details(
                     <dt>{ "Mentioned" }</dt>
                     <dd>{ format!("{} times; mentions others {} times", node.in_degree, node.out_degree) }</dd>
                     <dt>{ "Community" }</dt>
-                    <dd>{ community.map_or_else(|| "a small one".to_owned(), community_name) }</dd>
+                    <dd>{ community.map_or_else(|| "a smaller one, not listed".to_owned(), community_name) }</dd>
                     <dt>{ "Tone" }</dt>
                     <dd>{ tone_text(node.tone) }</dd>
                     <dt>{ "Reach" }</dt>
