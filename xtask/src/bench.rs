@@ -184,7 +184,6 @@ fn bench_sentiment() -> anyhow::Result<()> {
 /// `cargo xtask bench influence`: PageRank and Louvain against networkx on one graph of a million
 /// edges (see `bench_influence.rs`), written to `docs/benchmarks/influence.md`.
 fn bench_influence() -> anyhow::Result<()> {
-    // Native only: none of the browser tools are needed.
     let root = project_root();
     run(Command::new("cargo")
         .args(["build", "--release", "-p", "converge-cli"])

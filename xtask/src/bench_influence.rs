@@ -5,8 +5,10 @@
 //! most mentions), weights 1–5, and a tenth of the nodes never mentioning anyone (dangling).
 //! Converge runs as `converge influence` (release), which reports the time of each stage; Python
 //! builds the same `DiGraph` from the same CSV (repeated edges add their weights) and times
-//! `nx.pagerank` and `nx.community.louvain_communities(seed=0)` alone. Results go to
-//! `docs/benchmarks/influence.md`.
+//! `nx.pagerank` and `nx.community.louvain_communities(seed=0)` alone. Then the same edges go to
+//! the browser: in headless Chromium, a Web Worker runs Converge's wasm (`influenceBench` in the
+//! worker's JavaScript API) on them, so the table says what the Network view costs in a tab
+//! against the native CLI. Results go to `docs/benchmarks/influence.md`.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -249,14 +251,88 @@ pub fn bench(root: &Path, python: anyhow::Result<PathBuf>, today: &str) -> anyho
             let _ = writeln!(table, "| Louvain | {:.3} | not run | |", ours.louvain);
         }
     }
-    let _ = writeln!(
-        table,
-        "\nNot measured here: the browser (wasm in the worker); that benchmark comes with the Network view."
-    );
+    crate::tasks::build_app()?;
+    match browser(root, &file) {
+        Ok(wasm) => {
+            let _ = writeln!(
+                table,
+                "\nIn headless Chromium, in one Web Worker, on the same edges (median of {RUNS} runs): Converge's \
+                 wasm (`influenceBench`, the code the Network view runs) against the native CLI above. The wasm \
+                 graph has {} nodes and {} edges; PageRank took {} iterations; Louvain found {} communities, \
+                 modularity {:.4} (native {:.4}).\n",
+                wasm.nodes, wasm.edges, wasm.iterations, wasm.communities, wasm.modularity, ours.modularity
+            );
+            let _ = writeln!(
+                table,
+                "| stage | wasm in Chromium (s) | native (s) | wasm ÷ native |"
+            );
+            let _ = writeln!(table, "|---|---:|---:|---:|");
+            let _ = writeln!(
+                table,
+                "| building the graph (from integer ids; native: from the CSV's names, not timed alone) | {:.3} | — | — |",
+                wasm.build_ms / 1000.0
+            );
+            for (stage, wasm_ms, native_s) in [
+                ("PageRank", wasm.pagerank_ms, ours.pagerank),
+                ("Louvain", wasm.louvain_ms, ours.louvain),
+            ] {
+                let _ = writeln!(
+                    table,
+                    "| {stage} | {:.3} | {native_s:.3} | {:.1}× |",
+                    wasm_ms / 1000.0,
+                    wasm_ms / 1000.0 / native_s
+                );
+            }
+        }
+        Err(err) => {
+            let _ = writeln!(table, "\nThe browser comparison did not run: {err:#}");
+        }
+    }
     println!("\n{table}");
     let out = root.join("docs/benchmarks/influence.md");
     std::fs::create_dir_all(out.parent().context("docs/benchmarks has a parent")?)?;
     std::fs::write(&out, table)?;
     println!("written to {}", out.display());
     Ok(())
+}
+
+/// Runs in the browser per stage, as medians.
+const RUNS: usize = 3;
+
+struct Wasm {
+    build_ms: f64,
+    pagerank_ms: f64,
+    louvain_ms: f64,
+    modularity: f64,
+    communities: u64,
+    iterations: u64,
+    nodes: u64,
+    edges: u64,
+}
+
+fn browser(root: &Path, file: &Path) -> anyhow::Result<Wasm> {
+    let out = Command::new("node")
+        .arg("tests/bench/influence.mjs")
+        .current_dir(root)
+        .env("CONVERGE_DIST", root.join("dist"))
+        .env("CONVERGE_CHROMIUM", crate::tools::CHROMIUM)
+        .env("CONVERGE_BENCH_FILE", file)
+        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        bail!("the browser benchmark failed");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    Ok(Wasm {
+        build_ms: super::json_median(line, "build_ms")?,
+        pagerank_ms: super::json_median(line, "pagerank_ms")?,
+        louvain_ms: super::json_median(line, "louvain_ms")?,
+        modularity: super::json_number(line, "modularity")?,
+        communities: super::json_number(line, "communities")? as u64,
+        iterations: super::json_number(line, "iterations")? as u64,
+        nodes: super::json_number(line, "nodes")? as u64,
+        edges: super::json_number(line, "edges")? as u64,
+    })
 }
