@@ -64,6 +64,8 @@ pub struct Posts<'t> {
     author: &'t str,
     text: &'t str,
     reply: Option<&'t str>,
+    /// Whether the reply column names users (`in_reply_to_screen_name`) rather than posts.
+    reply_names_users: bool,
     /// The column of post ids replies point at.
     post_id: Option<&'t str>,
     date: Option<&'t str>,
@@ -98,6 +100,12 @@ impl<'t> Posts<'t> {
             )
         })?;
         let reply = column_of(Field::ReplyTo);
+        let reply_names_users = reply.is_some_and(|name| {
+            let name = name.to_lowercase();
+            ["user", "screen", "handle", "author", "name"]
+                .iter()
+                .any(|word| name.contains(word))
+        });
         let customer = column_of(Field::CustomerId);
         let post_id = reply.and_then(|reply| {
             table
@@ -117,6 +125,7 @@ impl<'t> Posts<'t> {
             author,
             text,
             reply,
+            reply_names_users,
             post_id,
             date: column_of(Field::Timestamp),
             channel: column_of(Field::Channel),
@@ -300,7 +309,7 @@ impl NetworkJob {
                 self.next_row = end;
                 if end >= n_rows {
                     let mut builder = std::mem::take(&mut self.builder);
-                    self.n_replies =
+                    self.n_replies +=
                         self.replies.add_to(&mut builder).map_err(invalid)?.n_edges as u64;
                     self.replies = Replies::new();
                     let graph = builder.finish();
@@ -445,7 +454,7 @@ impl NetworkJob {
             let parent = posts.cell(Some(reply), row_idx);
             match parent {
                 // A reply to a user names them; a reply to a post names the post.
-                Some(parent) if parent.trim_start().starts_with('@') => {
+                Some(parent) if posts.reply_names_users || parent.trim_start().starts_with('@') => {
                     let handle = normalise_handle(&parent);
                     if !handle.is_empty() {
                         self.builder
@@ -867,6 +876,30 @@ P7,,,twitter,2025-03-07,@shop hello,
         assert!(report.communities.iter().all(|c| !c.leaders.is_empty()));
         assert_eq!(report.channels, ["instagram", "twitter"]);
         assert_eq!(report.day_range.map(|(lo, hi)| hi - lo), Some(6));
+    }
+
+    #[test]
+    fn replies_to_users_by_name_are_edges_to_them() {
+        let csv = "user,tweet,in_reply_to_screen_name\nann,thanks!,Bob\nbob,hello world,\ncid,agreed,ann\n";
+        let (mut service, ids) = scored(&[("tweets.csv", csv.as_bytes())]);
+        // Three rows say too little to detect; the user marks the columns.
+        let overrides = converge_core::schema::Overrides {
+            role: None,
+            fields: vec![
+                ("user".into(), Some(Field::Handle)),
+                ("tweet".into(), Some(Field::Text)),
+                ("in_reply_to_screen_name".into(), Some(Field::ReplyTo)),
+            ],
+        };
+        service.set_overrides(ids[0], overrides).unwrap();
+        while service.score_sentiment_step().is_some() {}
+        let posts = service.posts(ids[0]).unwrap();
+        assert_eq!(posts.reply, Some("in_reply_to_screen_name"));
+        let report = network(&service, ids[0], NetworkFilter::default());
+        assert_eq!((report.n_mentions, report.n_replies), (0, 2));
+        // cid → ann → bob: attention flows down the chain.
+        let order: Vec<&str> = report.nodes.iter().map(|n| n.handle.as_str()).collect();
+        assert_eq!(order, ["bob", "ann", "cid"]);
     }
 
     #[test]
