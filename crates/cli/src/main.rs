@@ -22,12 +22,16 @@ USAGE:
         types and statistics, the detected role and field of each column, and every row that
         was not kept, with its line and the reason. Exits non-zero only if a file could not be
         read at all.
-    converge sentiment INPUT [--text COL] [--id COL] [--explain] [--lines] [-o OUT]
+    converge sentiment INPUT [--text COL] [--id COL] [--explain] [--lines] [--social]
+                       [--lexicon WORDS] [-o OUT]
         Scores the sentiment of every text (VADER) in INPUT (CSV/TSV/…, JSON, JSON Lines;
         `-` is standard input; with --lines, plain text, one document per line). The output
         keeps INPUT's format and columns and appends compound, positive, neutral, negative
         and label (and with --explain the words that weighed most). The text column is
-        detected unless --text names it. Delimited files and JSON Lines stream.
+        detected unless --text names it. Delimited files and JSON Lines stream. Scores are
+        vaderSentiment 3.3.2's; --social first sets links and @handles aside, splits
+        #hashtags into words and reads “soooo” as “so”; --lexicon adds your own words, one
+        `word,valence` per line (valence from -4 to 4; `#` starts a comment).
     converge influence EDGES [--source COL] [--target COL] [--weight COL] [--undirected]
                        [--texts [--text COL]] [--seed N] [-o OUT]
         Ranks the nodes of a graph by PageRank and finds its communities (Louvain). EDGES is an
@@ -146,6 +150,8 @@ fn parse_args() -> anyhow::Result<Command> {
                 id: None,
                 explain: false,
                 lines: false,
+                social: false,
+                lexicon: None,
                 output: None,
             };
             let mut input = None;
@@ -155,6 +161,8 @@ fn parse_args() -> anyhow::Result<Command> {
                     Long("id") => options.id = Some(parser.value()?.string()?),
                     Long("explain") => options.explain = true,
                     Long("lines") => options.lines = true,
+                    Long("social") => options.social = true,
+                    Long("lexicon") => options.lexicon = Some(PathBuf::from(parser.value()?)),
                     Short('o') | Long("output") => {
                         options.output = Some(PathBuf::from(parser.value()?))
                     }

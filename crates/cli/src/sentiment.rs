@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
 use converge_core::schema::{detect, Overrides};
-use converge_core::sentiment::{Explained, SentimentLabel, SentimentScore, Vader};
+use converge_core::sentiment::{Explained, LexiconEntry, SentimentLabel, SentimentScore, Vader};
 use encoding_rs::WINDOWS_1252;
 use serde_json::Value as Json;
 
@@ -26,6 +26,10 @@ pub struct Options {
     pub explain: bool,
     /// Plain text, one document per line.
     pub lines: bool,
+    /// Read links, handles, hashtags and elongated words first.
+    pub social: bool,
+    /// A file of the project's own words: `word,valence` per line.
+    pub lexicon: Option<PathBuf>,
     pub output: Option<PathBuf>,
 }
 
@@ -63,7 +67,29 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    let vader = Vader::shared();
+    let custom;
+    let vader = if options.social || options.lexicon.is_some() {
+        let entries = match &options.lexicon {
+            Some(path) => read_lexicon(path)?,
+            None => Vec::new(),
+        };
+        custom = Vader::shared()
+            .clone()
+            .with_social_reading(options.social)
+            .with_words(&entries)
+            .with_context(|| {
+                format!(
+                    "{}",
+                    options
+                        .lexicon
+                        .as_ref()
+                        .map_or(String::new(), |p| p.display().to_string())
+                )
+            })?;
+        &custom
+    } else {
+        Vader::shared()
+    };
     let mut tally = Tally::default();
     let column = if options.lines {
         score_lines(input, &mut output, vader, options.explain, &mut tally)?;
@@ -121,6 +147,38 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A project's own words: `word,valence` (or tab-separated) per line; `#` starts a comment.
+fn read_lexicon(path: &PathBuf) -> anyhow::Result<Vec<LexiconEntry>> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut entries = Vec::new();
+    for (line_idx, line) in decode(&text).lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (word, valence) = line.rsplit_once([',', '\t']).with_context(|| {
+            format!(
+                "{}:{}: expected `word,valence`",
+                path.display(),
+                line_idx + 1
+            )
+        })?;
+        let valence: f64 = valence.trim().parse().with_context(|| {
+            format!(
+                "{}:{}: the valence {:?} is not a number",
+                path.display(),
+                line_idx + 1,
+                valence.trim()
+            )
+        })?;
+        entries.push(LexiconEntry {
+            word: word.trim().to_owned(),
+            valence,
+        });
+    }
+    Ok(entries)
 }
 
 /// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.

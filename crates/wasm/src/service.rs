@@ -758,6 +758,13 @@ mod tests {
             .any(|t| t.term == "great coffee"));
         assert_eq!(report.movers[0].name, "web", "{:?}", report.movers);
         assert!(report.movers[0].change_in_net < 0.0);
+        // Each customer's last text ("that board is sick") reads negative after a happy one.
+        let watch = &report.customers_to_watch;
+        assert_eq!(watch.len(), 10);
+        assert!(watch
+            .iter()
+            .all(|c| c.latest < 0.0 && c.trend.unwrap() < 0.0));
+        assert!(watch.windows(2).all(|pair| pair[0].trend <= pair[1].trend));
 
         // Filters narrow everything; the channel list ignores only the channel filter.
         let web = VoiceFilter {
