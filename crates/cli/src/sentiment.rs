@@ -78,13 +78,10 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             .with_social_reading(options.social)
             .with_words(&entries)
             .with_context(|| {
-                format!(
-                    "{}",
-                    options
-                        .lexicon
-                        .as_ref()
-                        .map_or(String::new(), |p| p.display().to_string())
-                )
+                options
+                    .lexicon
+                    .as_ref()
+                    .map_or(String::new(), |path| path.display().to_string())
             })?;
         &custom
     } else {
