@@ -14,6 +14,7 @@ pub mod export;
 mod hashing;
 pub mod ingest;
 pub mod schema;
+pub mod segment;
 pub mod sentiment;
 pub mod table;
 

@@ -1,0 +1,41 @@
+//! k-means: customers grouped around `k` centres so that each is nearest its own centre.
+//!
+//! Why written here rather than taken from `linfa-clustering`: the worker needs a fit it can
+//! step, report progress on and cancel, deterministic for a seed on every platform, and fast
+//! enough in WebAssembly (single-threaded) to beat scikit-learn's multi-threaded `KMeans` natively.
+//! The pieces are the standard ones:
+//!
+//! - **Seeding**: greedy k-means++ as scikit-learn does it (each new centre is the best of
+//!   `2 + ⌊ln k⌋` candidates drawn with probability proportional to the squared distance to the
+//!   nearest centre so far).
+//! - **Iterations**: Lloyd's, accelerated by Hamerly's bounds (2010): one upper bound to the
+//!   assigned centre and one lower bound to every other centre per customer, so that once the
+//!   centres settle most customers are confirmed without computing any distance. It gives exactly
+//!   Lloyd's assignments.
+//! - **Convergence**: iterations stop when no customer changes segment (or after
+//!   `max_iterations`), so the result is a true fixed point of Lloyd's algorithm. A segment left
+//!   empty gets the customer farthest from their centre, as scikit-learn does.
+//! - **Restarts**: `n_init` runs from different seeds; the lowest inertia (sum of squared
+//!   distances to the assigned centre) wins.
+//!
+//! Segments are numbered by size, the largest 0, so the numbering does not depend on which
+//! restart won. A [`KMeansRun`] is one restart, stepped one iteration at a time.
+
+mod model;
+mod params;
+mod run;
+
+pub use model::KMeansModel;
+pub use params::{KMeans, KMeansParams};
+pub use run::KMeansRun;
+
+/// Squared Euclidean distance.
+#[inline]
+pub(crate) fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    for (x, y) in a.iter().zip(b) {
+        let diff = x - y;
+        sum += diff * diff;
+    }
+    sum
+}

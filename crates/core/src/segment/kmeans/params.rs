@@ -1,0 +1,143 @@
+//! What a k-means fit is asked to do, checked before any work.
+
+use std::ops::ControlFlow;
+
+use ndarray::{ArrayView2, CowArray, Ix2};
+use rand::Rng;
+
+use super::model::KMeansModel;
+use super::run::KMeansRun;
+use crate::segment::SegmentError;
+
+/// The entry point: `KMeans::params(k)`.
+pub struct KMeans;
+
+impl KMeans {
+    /// Parameters for `n_segments` segments, with scikit-learn's defaults otherwise
+    /// (`n_init` 10, `max_iterations` 300).
+    pub fn params(n_segments: usize) -> KMeansParams {
+        KMeansParams {
+            n_segments,
+            n_init: 10,
+            max_iterations: 300,
+        }
+    }
+}
+
+/// How to fit: segments, restarts, iteration cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KMeansParams {
+    pub n_segments: usize,
+    pub n_init: usize,
+    pub max_iterations: usize,
+}
+
+impl KMeansParams {
+    pub fn n_init(mut self, n_init: usize) -> KMeansParams {
+        self.n_init = n_init;
+        self
+    }
+
+    /// The same parameters for another number of segments.
+    pub fn clone_with_segments(&self, n_segments: usize) -> KMeansParams {
+        KMeansParams {
+            n_segments,
+            ..self.clone()
+        }
+    }
+
+    pub fn max_iterations(mut self, max_iterations: usize) -> KMeansParams {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Checks the parameters against `data` (customers × features): at least one segment, no more
+    /// segments than customers, at least one restart and iteration, finite values.
+    pub fn check(&self, data: &ArrayView2<'_, f64>) -> Result<(), SegmentError> {
+        if self.n_segments < 1 {
+            return Err(SegmentError::TooFewSegments {
+                n_segments: self.n_segments,
+                min: 1,
+            });
+        }
+        if self.n_init < 1 {
+            return Err(SegmentError::BadParameter {
+                parameter: "n_init",
+                value: self.n_init.to_string(),
+                reason: "at least one run is needed",
+            });
+        }
+        if self.max_iterations < 1 {
+            return Err(SegmentError::BadParameter {
+                parameter: "max_iterations",
+                value: self.max_iterations.to_string(),
+                reason: "at least one iteration is needed",
+            });
+        }
+        if data.ncols() == 0 {
+            return Err(SegmentError::NoFeatures);
+        }
+        if data.nrows() == 0 {
+            return Err(SegmentError::NoRows);
+        }
+        if data.nrows() < self.n_segments {
+            return Err(SegmentError::TooFewRows {
+                n_segments: self.n_segments,
+                n_rows: data.nrows(),
+            });
+        }
+        if let Some(((row, col), &value)) = data.indexed_iter().find(|(_, x)| !x.is_finite()) {
+            return Err(SegmentError::NotFinite {
+                row,
+                feature: format!("column {}", col + 1),
+                value,
+            });
+        }
+        Ok(())
+    }
+
+    /// Fits `n_init` runs seeded from `rng` and keeps the one of lowest inertia.
+    pub fn fit(
+        &self,
+        data: ArrayView2<'_, f64>,
+        rng: &mut impl Rng,
+    ) -> Result<KMeansModel, SegmentError> {
+        self.fit_with_progress(data, rng, |_| ControlFlow::Continue(()))
+    }
+
+    /// [`fit`](Self::fit), calling `progress` with the fraction done (0..=1) after every
+    /// iteration; `ControlFlow::Break` stops the fit with [`SegmentError::Cancelled`].
+    pub fn fit_with_progress(
+        &self,
+        data: ArrayView2<'_, f64>,
+        rng: &mut impl Rng,
+        mut progress: impl FnMut(f32) -> ControlFlow<()>,
+    ) -> Result<KMeansModel, SegmentError> {
+        self.check(&data)?;
+        let data: CowArray<'_, f64, Ix2> = data.as_standard_layout();
+        let seeds: Vec<u64> = (0..self.n_init).map(|_| rng.next_u64()).collect();
+        let mut best: Option<KMeansModel> = None;
+        for (run_idx, &seed) in seeds.iter().enumerate() {
+            let mut run = KMeansRun::start(self, data.view(), seed)?;
+            while !run.step() {
+                let fraction = (run_idx as f32
+                    + run.n_iterations() as f32 / self.max_iterations as f32)
+                    / self.n_init as f32;
+                if progress(fraction).is_break() {
+                    return Err(SegmentError::Cancelled);
+                }
+            }
+            let model = run.into_model();
+            if best.as_ref().is_none_or(|b| model.inertia < b.inertia) {
+                best = Some(model);
+            }
+            if progress((run_idx + 1) as f32 / self.n_init as f32).is_break() {
+                return Err(SegmentError::Cancelled);
+            }
+        }
+        Ok(best
+            .expect("n_init ≥ 1 was checked, so one run finished")
+            .numbered_by_size())
+    }
+}
