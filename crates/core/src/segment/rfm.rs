@@ -12,6 +12,8 @@
 //!   are dropped first: an order at 23:59 and one at 00:01 the same day count the same.
 //! - **frequency**: the number of orders.
 //! - **monetary**: the sum of the order amounts, as they are: returns (negative amounts) reduce it.
+//!   It is summed with Kahan's compensation, as pandas sums groups, so totals that are equal on
+//!   paper tie in the ranking as they do in pandas.
 //!
 //! # Scores
 //!
@@ -226,6 +228,9 @@ struct Tally {
     last_day: i64,
     n_orders: u64,
     monetary: f64,
+    /// Kahan compensation of `monetary`, summed as pandas' `groupby().sum()` does, so that
+    /// equal totals tie as they do there (`0.1 + 0.2` is not `0.3` in plain floating point).
+    compensation: f64,
 }
 
 /// Collects orders one at a time (a file streams through it), then scores every customer.
@@ -277,6 +282,7 @@ impl RfmBuilder {
                     last_day: order_day,
                     n_orders: 0,
                     monetary: 0.0,
+                    compensation: 0.0,
                 });
                 self.customers.len() - 1
             }
@@ -284,7 +290,10 @@ impl RfmBuilder {
         let tally = &mut self.customers[idx];
         tally.last_day = tally.last_day.max(order_day);
         tally.n_orders += 1;
-        tally.monetary += amount;
+        let y = amount - tally.compensation;
+        let t = tally.monetary + y;
+        tally.compensation = (t - tally.monetary) - y;
+        tally.monetary = t;
         Ok(())
     }
 

@@ -136,8 +136,11 @@ impl KMeansParams {
                 return Err(SegmentError::Cancelled);
             }
         }
-        Ok(best
-            .expect("n_init ≥ 1 was checked, so one run finished")
-            .numbered_by_size())
+        let mut best = best.expect("n_init ≥ 1 was checked, so one run finished");
+        let rows = data
+            .as_slice()
+            .expect("as_standard_layout gives rows one after another");
+        best.polish(rows, self.max_iterations);
+        Ok(best.numbered_by_size())
     }
 }
