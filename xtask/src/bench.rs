@@ -25,7 +25,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
     match what {
         "ingest" => bench_ingest(),
         "sentiment" => bench_sentiment(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest` or `cargo xtask bench sentiment`"),
+        "cluster" => crate::bench_cluster::bench_cluster(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `cargo xtask bench sentiment` or `cargo xtask bench cluster`"),
     }
 }
 
@@ -291,7 +292,12 @@ fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// A Python virtual environment `target/<name>` holding `packages`, made and filled on first use;
 /// `check` is the import that says it is ready.
-fn python_with(root: &Path, name: &str, packages: &[&str], check: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn python_with(
+    root: &Path,
+    name: &str,
+    packages: &[&str],
+    check: &str,
+) -> anyhow::Result<PathBuf> {
     let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
@@ -381,7 +387,10 @@ fn browser_bench(root: &Path, file: &Path) -> anyhow::Result<BrowserResult> {
     })
 }
 
-fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
+pub(crate) fn median(
+    runs: usize,
+    mut measure: impl FnMut() -> anyhow::Result<f64>,
+) -> anyhow::Result<f64> {
     let mut seconds = (0..runs)
         .map(|_| measure())
         .collect::<anyhow::Result<Vec<f64>>>()?;
@@ -389,7 +398,7 @@ fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyh
     Ok(seconds[seconds.len() / 2])
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     Command::new("date")
         .arg("+%Y-%m-%d")
         .output()

@@ -29,13 +29,25 @@ pub use model::KMeansModel;
 pub use params::{KMeans, KMeansParams};
 pub use run::KMeansRun;
 
-/// Squared Euclidean distance.
+/// Squared Euclidean distance, summed in four independent lanes so that the compiler can keep
+/// several multiply-adds in flight (a single running sum waits on every addition).
 #[inline]
 pub(crate) fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
-    let mut sum = 0.0;
-    for (x, y) in a.iter().zip(b) {
-        let diff = x - y;
-        sum += diff * diff;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut lanes = [0.0f64; 4];
+    let mut a_chunks = a.chunks_exact(4);
+    let mut b_chunks = b.chunks_exact(4);
+    for (x, y) in (&mut a_chunks).zip(&mut b_chunks) {
+        for lane in 0..4 {
+            let diff = x[lane] - y[lane];
+            lanes[lane] += diff * diff;
+        }
     }
-    sum
+    let mut tail = 0.0;
+    for (x, y) in a_chunks.remainder().iter().zip(b_chunks.remainder()) {
+        let diff = x - y;
+        tail += diff * diff;
+    }
+    (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) + tail
 }

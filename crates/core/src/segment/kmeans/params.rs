@@ -97,17 +97,69 @@ impl KMeansParams {
         Ok(())
     }
 
-    /// Fits `n_init` runs seeded from `rng` and keeps the one of lowest inertia.
+    /// Fits `n_init` runs seeded from `rng` and keeps the one of lowest inertia (the first such
+    /// run on a tie).
+    ///
+    /// Natively the runs are shared among the machine's cores; each run has its own seed and the
+    /// winner is chosen as in [`fit_with_progress`](Self::fit_with_progress), so the model is the
+    /// same bit for bit however many threads there are (and the same as in the browser, where
+    /// runs are sequential).
     pub fn fit(
         &self,
         data: ArrayView2<'_, f64>,
         rng: &mut impl Rng,
     ) -> Result<KMeansModel, SegmentError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.check(&data)?;
+            let data: CowArray<'_, f64, Ix2> = data.as_standard_layout();
+            let seeds: Vec<u64> = (0..self.n_init).map(|_| rng.next_u64()).collect();
+            let n_threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(seeds.len());
+            let view = data.view();
+            let mut runs: Vec<(usize, KMeansModel)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n_threads)
+                    .map(|thread| {
+                        let seeds = &seeds;
+                        scope.spawn(move || {
+                            (thread..seeds.len())
+                                .step_by(n_threads)
+                                .map(|run_idx| {
+                                    let mut run = KMeansRun::start(self, view, seeds[run_idx])?;
+                                    while !run.step() {}
+                                    Ok((run_idx, run.into_model()))
+                                })
+                                .collect::<Result<Vec<_>, SegmentError>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|handle| handle.join().expect("a k-means run does not panic"))
+                    .collect::<Result<Vec<Vec<_>>, SegmentError>>()
+                    .map(|runs| runs.into_iter().flatten().collect())
+            })?;
+            runs.sort_by_key(|(run_idx, _)| *run_idx);
+            let best = runs
+                .into_iter()
+                .map(|(_, model)| model)
+                .reduce(|best, model| {
+                    if model.inertia < best.inertia {
+                        model
+                    } else {
+                        best
+                    }
+                });
+            self.finish(best, &data)
+        }
+        #[cfg(target_arch = "wasm32")]
         self.fit_with_progress(data, rng, |_| ControlFlow::Continue(()))
     }
 
-    /// [`fit`](Self::fit), calling `progress` with the fraction done (0..=1) after every
-    /// iteration; `ControlFlow::Break` stops the fit with [`SegmentError::Cancelled`].
+    /// [`fit`](Self::fit) one run after another, calling `progress` with the fraction done
+    /// (0..=1) after every iteration; `ControlFlow::Break` stops the fit with
+    /// [`SegmentError::Cancelled`].
     pub fn fit_with_progress(
         &self,
         data: ArrayView2<'_, f64>,
@@ -136,6 +188,15 @@ impl KMeansParams {
                 return Err(SegmentError::Cancelled);
             }
         }
+        self.finish(best, &data)
+    }
+
+    /// The best run polished with Hartigan's moves and numbered by size.
+    fn finish(
+        &self,
+        best: Option<KMeansModel>,
+        data: &CowArray<'_, f64, Ix2>,
+    ) -> Result<KMeansModel, SegmentError> {
         let mut best = best.expect("n_init ≥ 1 was checked, so one run finished");
         let rows = data
             .as_slice()

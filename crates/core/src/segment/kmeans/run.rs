@@ -289,34 +289,41 @@ fn kmeans_plus_plus(data: &[f64], d: usize, k: usize, rng: &mut Pcg64Mcg) -> Vec
         .map(|idx| squared_distance(row(idx), row(first)))
         .collect();
     let mut cumulative = vec![0.0; n];
-    let mut candidate_dist = vec![0.0; n];
-    let mut best_dist = vec![0.0; n];
+    let mut candidates = Vec::with_capacity(n_trials);
+    let mut potentials = vec![0.0; n_trials];
     for _ in 1..k {
         let mut running = 0.0;
         for (c, &x) in cumulative.iter_mut().zip(&closest) {
             running += x;
             *c = running;
         }
-        let mut best: Option<(usize, f64)> = None;
+        // All the trials drawn first, then weighed in one pass over the rows (as scikit-learn
+        // does with one distance matrix): the rows are read once, not once per trial.
+        candidates.clear();
         for _ in 0..n_trials {
             let target = rng.random::<f64>() * running;
             // The first row whose cumulative weight reaches the target (numpy's searchsorted).
-            let candidate = cumulative.partition_point(|&c| c < target).min(n - 1);
-            let centre = row(candidate);
-            let mut candidate_potential = 0.0;
-            for (idx, slot) in candidate_dist.iter_mut().enumerate() {
-                let dist = squared_distance(row(idx), centre).min(closest[idx]);
-                *slot = dist;
-                candidate_potential += dist;
-            }
-            if best.is_none_or(|(_, pot)| candidate_potential < pot) {
-                best = Some((candidate, candidate_potential));
-                std::mem::swap(&mut best_dist, &mut candidate_dist);
+            candidates.push(cumulative.partition_point(|&c| c < target).min(n - 1));
+        }
+        potentials.iter_mut().for_each(|p| *p = 0.0);
+        for (idx, &nearest) in closest.iter().enumerate() {
+            let point = row(idx);
+            for (potential, &candidate) in potentials.iter_mut().zip(&candidates) {
+                *potential += squared_distance(point, row(candidate)).min(nearest);
             }
         }
-        let (chosen, _) = best.expect("at least two trials are drawn");
+        // The first trial of lowest potential wins, as numpy's argmin picks it.
+        let mut best = 0;
+        for (trial, &potential) in potentials.iter().enumerate() {
+            if potential < potentials[best] {
+                best = trial;
+            }
+        }
+        let chosen = candidates[best];
         centroids.extend_from_slice(row(chosen));
-        std::mem::swap(&mut closest, &mut best_dist);
+        for (idx, nearest) in closest.iter_mut().enumerate() {
+            *nearest = squared_distance(row(idx), row(chosen)).min(*nearest);
+        }
     }
     centroids
 }
@@ -368,6 +375,23 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(fit(7), fit(7));
+    }
+
+    #[test]
+    fn parallel_runs_and_stepped_runs_give_the_same_model() {
+        let mut rng = Pcg64Mcg::seed_from_u64(5);
+        let values: Vec<f64> = (0..3000).map(|_| rng.random_range(-10.0..10.0)).collect();
+        let data = Array2::from_shape_vec((1000, 3), values).unwrap();
+        let params = KMeans::params(6).n_init(7);
+        let parallel = params
+            .fit(data.view(), &mut Pcg64Mcg::seed_from_u64(11))
+            .unwrap();
+        let stepped = params
+            .fit_with_progress(data.view(), &mut Pcg64Mcg::seed_from_u64(11), |_| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(parallel, stepped);
     }
 
     #[test]
