@@ -51,3 +51,18 @@ pub(crate) fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
     }
     (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]) + tail
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_four_lane_sum_is_the_squared_distance() {
+        for d in 0..12 {
+            let a: Vec<f64> = (0..d).map(|f| f as f64 * 1.5).collect();
+            let b: Vec<f64> = (0..d).map(|f| 3.0 - f as f64).collect();
+            let expect: f64 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
+            assert!((squared_distance(&a, &b) - expect).abs() < 1e-9, "d = {d}");
+        }
+    }
+}
