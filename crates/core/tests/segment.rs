@@ -51,10 +51,8 @@ fn quintiles_equal_pandas_qcut_of_first_ranks_for_every_n_to_3000() {
 
 fn day_of(text: &str) -> i64 {
     let date = NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").unwrap();
-    i64::from(
-        date.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
-            .num_days(),
-    )
+    date.signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+        .num_days()
 }
 
 #[test]

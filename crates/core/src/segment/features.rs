@@ -34,7 +34,7 @@ impl CustomerFeatures {
         if n_features == 0 {
             return Err(SegmentError::NoFeatures);
         }
-        if values.len() % n_features != 0 {
+        if !values.len().is_multiple_of(n_features) {
             return Err(SegmentError::ShapeMismatch {
                 what: "the value list",
                 found: values.len(),

@@ -240,8 +240,12 @@ struct Tally {
 /// let mut orders = RfmBuilder::new();
 /// orders.add_order("ada", 20_000, 120.0).unwrap();
 /// orders.add_order("bo", 19_000, 15.0).unwrap();
+/// orders.add_order("ada", 19_990, 80.0).unwrap();
 /// let rfm = orders.finish(None).unwrap();
+/// // Ada ordered most recently, most often and for most: the best of two customers.
 /// assert_eq!(rfm.customers[0].recency_days, 1);
+/// assert_eq!(rfm.customers[0].segment, RfmSegment::Champions);
+/// assert_eq!(rfm.customers[1].recency_days, 1_001);
 /// assert_eq!(rfm.customers[1].segment, RfmSegment::Lost);
 /// ```
 #[derive(Debug, Clone, Default)]

@@ -119,7 +119,7 @@ impl<'a> KMeansRun<'a> {
         // Move the centres and see how far each moved.
         let mut moved = vec![0.0; k];
         let mut any_empty = false;
-        for segment in 0..k {
+        for (segment, shift_out) in moved.iter_mut().enumerate() {
             if self.counts[segment] == 0 {
                 any_empty = true;
                 continue;
@@ -132,7 +132,7 @@ impl<'a> KMeansRun<'a> {
                 shift += diff * diff;
                 self.centroids[segment * d + f] = new;
             }
-            moved[segment] = shift.sqrt();
+            *shift_out = shift.sqrt();
         }
         if any_empty {
             self.relocate_empty_segments();
@@ -204,9 +204,9 @@ impl<'a> KMeansRun<'a> {
             }
             let mut far = None;
             let mut far_dist = -1.0;
-            for idx in 0..self.labels.len() {
-                let label = self.labels[idx] as usize;
-                if taken[idx] || self.counts[label] < 2 {
+            for (idx, (&label, &is_taken)) in self.labels.iter().zip(&taken).enumerate() {
+                let label = label as usize;
+                if is_taken || self.counts[label] < 2 {
                     continue;
                 }
                 let dist = squared_distance(self.row(idx), self.centroid(label));
