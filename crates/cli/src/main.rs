@@ -30,7 +30,8 @@ USAGE:
         keeps INPUT's format and columns and appends compound, positive, neutral, negative
         and label (and with --explain the words that weighed most). The text column is
         detected unless --text names it. Delimited files and JSON Lines stream.
-    converge rfm ORDERS [--customer COL] [--date COL] [--amount COL] [--as-of YYYY-MM-DD] [-o OUT]
+    converge rfm ORDERS [--customer COL] [--date COL] [--amount COL] [--order COL]
+                 [--as-of YYYY-MM-DD] [-o OUT]
         Writes customer_id,recency_days,frequency,monetary,r,f,m,segment per customer, in order
         of first appearance. recency_days: whole days from the last order day to the as-of day
         (default: the day after the last order); frequency: orders; monetary: the sum of amounts,
@@ -38,6 +39,8 @@ USAGE:
         of first appearance (pandas' qcut(rank(method='first'), 5)); 5 = most recent, most
         frequent, highest spend. The columns are detected unless named; with no amount column
         but quantity and unit price columns, amount = quantity × unit price (said on stderr).
+        With an order id column (detected, or --order), an order's lines count as one order.
+        Text dates such as 12/1/2010 8:26 are read day or month first as the column shows.
         Orders missing a customer, date or amount are skipped and listed on stderr.
         Segments by R and FM = (F + M) / 2 rounded half up (the published R×FM chart, each
         cell given one name):
@@ -195,6 +198,7 @@ fn parse_args() -> anyhow::Result<Command> {
                 customer: None,
                 date: None,
                 amount: None,
+                order: None,
                 as_of: None,
                 output: None,
             };
@@ -204,6 +208,7 @@ fn parse_args() -> anyhow::Result<Command> {
                     Long("customer") => options.customer = Some(parser.value()?.string()?),
                     Long("date") => options.date = Some(parser.value()?.string()?),
                     Long("amount") => options.amount = Some(parser.value()?.string()?),
+                    Long("order") => options.order = Some(parser.value()?.string()?),
                     Long("as-of") => {
                         options.as_of = Some(rfm::parse_day(&parser.value()?.string()?)?)
                     }

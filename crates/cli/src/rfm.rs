@@ -4,7 +4,8 @@
 //! `customer_id`, `timestamp` and `amount` fields), by common names if it finds none, or named
 //! with `--customer`, `--date`, `--amount`. An export with no amount column but quantity and unit
 //! price columns (as the Online Retail data set has) gets `amount = quantity × unit price`, and
-//! the run says so on standard error. Orders with a missing customer, date or amount are skipped
+//! the run says so on standard error. When there is an order id column (detected, or `--order`),
+//! the rows of one order (an invoice's lines) count as one order in the frequency. Orders with a missing customer, date or amount are skipped
 //! and reported (file, line, reason), never guessed. Scores and segments are core's
 //! (`converge_core::segment::rfm`); customers are written in order of first appearance.
 
@@ -25,6 +26,8 @@ pub struct Options {
     pub customer: Option<String>,
     pub date: Option<String>,
     pub amount: Option<String>,
+    /// The order id column: lines of one order count as one order.
+    pub order: Option<String>,
     /// Days since 1970-01-01.
     pub as_of: Option<i64>,
     pub output: Option<PathBuf>,
@@ -65,13 +68,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         Some(name) => find_column(table, name)?,
         None => detect_date(table, &schema)?,
     };
-    if !matches!(date.column_type(), ColumnType::Date | ColumnType::Timestamp) {
-        bail!(
-            "column `{}` holds {} values, not dates; name the order date with --date",
-            date.name(),
-            date.column_type().label()
-        );
-    }
+    let order_days = order_days(date, &file)?;
     let amount = match &options.amount {
         Some(name) => Amount::Column(find_column(table, name)?),
         None => detect_amount(table, &schema)?,
@@ -98,10 +95,18 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             name
         }
     };
+    let order = match &options.order {
+        Some(name) => Some(find_column(table, name)?),
+        None => by_field(table, &schema, Field::OrderId, |_| true),
+    };
     eprintln!(
-        "{file}: customer `{}`, order date `{}`, amount `{amount_name}`",
+        "{file}: customer `{}`, order date `{}`, amount `{amount_name}`, {}",
         customer.name(),
-        date.name()
+        date.name(),
+        order.map_or("one order per row".to_owned(), |order| format!(
+            "orders told apart by `{}` (its lines count as one order)",
+            order.name()
+        ))
     );
 
     let lines = RowLines::new(&ingested);
@@ -109,11 +114,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let mut builder = RfmBuilder::new();
     for row in 0..table.n_rows() {
         let id = customer.display(row).filter(|id| !id.trim().is_empty());
-        let day = match date.get(row) {
-            Value::Date(days) => Some(i64::from(days)),
-            Value::Timestamp(millis) => Some(millis.div_euclid(86_400_000)),
-            _ => None,
-        };
+        let day = order_days.get(row).copied().flatten();
         let value = match &amount {
             Amount::Column(column) => numeric(column.get(row)),
             Amount::Product(quantity, price) => numeric(quantity.get(row))
@@ -139,12 +140,13 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             continue;
         }
         if let (Some(id), Some(day), Some(value)) = (id, day, value) {
-            builder.add_order(&id, day, value)?;
+            let order_id = order.and_then(|order| order.display(row));
+            builder.add_order_line(&id, order_id.as_deref(), day, value)?;
         }
     }
     skipped.report(&file, "missing customer, date or amount");
-    let n_orders = builder.n_orders();
-    if n_orders == 0 {
+    let n_lines = builder.n_lines();
+    if n_lines == 0 {
         bail!("{file}: no order has a customer, a date and an amount");
     }
     let rfm = builder
@@ -183,8 +185,9 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     writer.flush()?;
 
     eprintln!(
-        "{file}: {} customers from {n_orders} orders, recency as of {}",
+        "{file}: {} customers from {} orders ({n_lines} rows), recency as of {}",
         rfm.customers.len(),
+        rfm.customers.iter().map(|c| c.frequency).sum::<u64>(),
         format_day(rfm.as_of_day)
     );
     let sizes = rfm.segment_sizes();
@@ -309,30 +312,189 @@ fn is_number(column: &Column) -> bool {
     )
 }
 
+fn is_text(column: &Column) -> bool {
+    matches!(
+        column.column_type(),
+        ColumnType::Text | ColumnType::Category
+    )
+}
+
+/// The order date column: a date or timestamp column (detected, then by name), else a text column
+/// named like a date whose values read as dates (`12/1/2010 8:26`, as the Online Retail data set
+/// writes them, is left as text by ingestion: day and month are ambiguous there).
 fn detect_date<'t>(table: &'t Table, schema: &TableSchema) -> anyhow::Result<&'t Column> {
+    const NAMES: [&str; 7] = [
+        "orderdate",
+        "invoicedate",
+        "date",
+        "purchasedate",
+        "transactiondate",
+        "createdat",
+        "timestamp",
+    ];
     by_field(table, schema, Field::Timestamp, is_date)
-        .or_else(|| {
-            by_name(
-                table,
-                &[
-                    "orderdate",
-                    "invoicedate",
-                    "date",
-                    "purchasedate",
-                    "transactiondate",
-                    "createdat",
-                    "timestamp",
-                ],
-                is_date,
-            )
-        })
+        .or_else(|| by_name(table, &NAMES, is_date))
         .or_else(|| table.columns().iter().find(|column| is_date(column)))
+        .or_else(|| by_name(table, &NAMES, is_text).filter(|column| text_days(column).is_some()))
+        .or_else(|| {
+            table.columns().iter().find(|column| {
+                let name = column.name().to_lowercase();
+                is_text(column)
+                    && (name.contains("date") || name.contains("time"))
+                    && text_days(column).is_some()
+            })
+        })
         .with_context(|| {
             format!(
                 "no order date column found; name it with --date. The columns are: {}",
                 column_list(table)
             )
         })
+}
+
+/// Each row's order day (days since 1970-01-01), from a date, timestamp or date-like text column.
+fn order_days(column: &Column, file: &str) -> anyhow::Result<Vec<Option<i64>>> {
+    match column.column_type() {
+        ColumnType::Date | ColumnType::Timestamp => Ok((0..column.len())
+            .map(|row| match column.get(row) {
+                Value::Date(days) => Some(i64::from(days)),
+                Value::Timestamp(millis) => Some(millis.div_euclid(86_400_000)),
+                _ => None,
+            })
+            .collect()),
+        _ if is_text(column) => {
+            let (days, order) = text_days(column).with_context(|| {
+                format!(
+                    "column `{}` holds text that does not read as dates; name the order date with --date",
+                    column.name()
+                )
+            })?;
+            eprintln!("{file}: `{}` read as {order} dates", column.name());
+            Ok(days)
+        }
+        other => bail!(
+            "column `{}` holds {} values, not dates; name the order date with --date",
+            column.name(),
+            other.label()
+        ),
+    }
+}
+
+/// Reads a text column as dates, if at least 95 % of its values are one of `YYYY-MM-DD`,
+/// `YYYY/MM/DD` or `A/B/YYYY` (also with `.` or `-`), each optionally followed by a time. Whether
+/// `A/B` is day/month or month/day is decided for the whole column: a first part above 12 means
+/// day first, a second part above 12 month first; if neither occurs, `/` is read month first (as
+/// US exports write it) and `.` or `-` day first.
+fn text_days(column: &Column) -> Option<(Vec<Option<i64>>, &'static str)> {
+    let mut parts = Vec::with_capacity(column.len());
+    let (mut n_present, mut n_read) = (0usize, 0usize);
+    let (mut first_above_12, mut second_above_12, mut slash) = (false, false, false);
+    for row in 0..column.len() {
+        let Value::Text(text) = column.get(row) else {
+            let code = column.display(row);
+            parts.push(code.as_deref().and_then(date_parts));
+            n_present += usize::from(code.is_some());
+            n_read += usize::from(parts.last().is_some_and(Option::is_some));
+            continue;
+        };
+        let parsed = date_parts(text);
+        if !text.trim().is_empty() {
+            n_present += 1;
+        }
+        if let Some(DateParts::Ambiguous {
+            a, b, separator, ..
+        }) = parsed
+        {
+            first_above_12 |= a > 12;
+            second_above_12 |= b > 12;
+            slash |= separator == '/';
+        }
+        n_read += usize::from(parsed.is_some());
+        parts.push(parsed);
+    }
+    if n_present == 0 || (n_read as f64) < 0.95 * n_present as f64 {
+        return None;
+    }
+    let day_first = if first_above_12 {
+        true
+    } else if second_above_12 {
+        false
+    } else {
+        !slash
+    };
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let days = parts
+        .into_iter()
+        .map(|parsed| {
+            let (year, month, day) = match parsed? {
+                DateParts::Iso { year, month, day } => (year, month, day),
+                DateParts::Ambiguous { a, b, year, .. } => {
+                    if day_first {
+                        (year, b, a)
+                    } else {
+                        (year, a, b)
+                    }
+                }
+            };
+            NaiveDate::from_ymd_opt(year, month, day)
+                .map(|date| date.signed_duration_since(epoch).num_days())
+        })
+        .collect();
+    Some((
+        days,
+        if day_first {
+            "day/month/year"
+        } else {
+            "month/day/year"
+        },
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum DateParts {
+    Iso {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
+    Ambiguous {
+        a: u32,
+        b: u32,
+        year: i32,
+        separator: char,
+    },
+}
+
+/// The date at the start of `text` (a time after a space or `T` is ignored).
+fn date_parts(text: &str) -> Option<DateParts> {
+    let date = text.trim().split([' ', 'T']).next()?;
+    let separator = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
+    let fields: Vec<&str> = date.split(separator).collect();
+    let [x, y, z] = fields.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (x_n, y_n, z_n) = (number(x)?, number(y)?, number(z)?);
+    if x.len() == 4 {
+        return Some(DateParts::Iso {
+            year: i32::try_from(x_n).ok()?,
+            month: y_n,
+            day: z_n,
+        });
+    }
+    if z.len() == 4 && x.len() <= 2 && y.len() <= 2 {
+        return Some(DateParts::Ambiguous {
+            a: x_n,
+            b: y_n,
+            year: i32::try_from(z_n).ok()?,
+            separator,
+        });
+    }
+    None
 }
 
 fn detect_amount<'t>(table: &'t Table, schema: &TableSchema) -> anyhow::Result<Amount<'t>> {
@@ -398,6 +560,38 @@ mod tests {
         assert_eq!(money(-0.001), "0");
         assert_eq!(money(0.1 + 0.2), "0.3");
         assert_eq!(money(1234567.891), "1234567.89");
+    }
+
+    #[test]
+    fn text_dates_in_the_usual_spellings() {
+        assert_eq!(
+            date_parts("12/1/2010 8:26"),
+            Some(DateParts::Ambiguous {
+                a: 12,
+                b: 1,
+                year: 2010,
+                separator: '/'
+            })
+        );
+        assert_eq!(
+            date_parts("2010-12-01T08:26:00Z"),
+            Some(DateParts::Iso {
+                year: 2010,
+                month: 12,
+                day: 1
+            })
+        );
+        assert_eq!(
+            date_parts("01.12.2010"),
+            Some(DateParts::Ambiguous {
+                a: 1,
+                b: 12,
+                year: 2010,
+                separator: '.'
+            })
+        );
+        assert_eq!(date_parts("soon"), None);
+        assert_eq!(date_parts("1/2"), None);
     }
 
     #[test]

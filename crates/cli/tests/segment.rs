@@ -210,3 +210,26 @@ fn cluster_picks_k_by_silhouette() {
     assert!(err.contains("k = 5, inertia"), "{err}");
     assert!(err.contains("k =  8: inertia"), "{err}");
 }
+
+#[test]
+fn rfm_reads_online_retail_style_invoices() {
+    // Text dates month first (12/13/2010 tells), one row per invoice line, a cancelled invoice.
+    let lines = "\
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom
+536365,71053,WHITE METAL LANTERN,6,12/1/2010 8:26,3.39,17850,United Kingdom
+536366,22633,HAND WARMER UNION JACK,6,12/3/2010 8:28,1.85,17850,United Kingdom
+536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,12/1/2010 8:34,1.69,13047,United Kingdom
+C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom
+536370,22728,ALARM CLOCK BAKELIKE PINK,24,12/13/2010 8:45,3.75,12583,France
+";
+    let (code, out, err) = converge(&["rfm", "-"], lines);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("month/day/year"), "{err}");
+    assert!(err.contains("`InvoiceNo`"), "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    // As of 2010-12-14: 17850 last ordered on 12/3, two invoices, 6·2.55 + 6·3.39 + 6·1.85.
+    assert!(rows[1].starts_with("17850,11,2,46.74,"), "{out}");
+    assert!(rows[3].starts_with("14527,13,1,-27.5,"), "{out}");
+    assert!(rows[4].starts_with("12583,1,1,90,"), "{out}");
+}

@@ -10,7 +10,8 @@
 //! - **recency_days**: whole days from the customer's last order day to the as-of day (by default
 //!   the day after the last order in the data, so the most recent customers have 1). Times of day
 //!   are dropped first: an order at 23:59 and one at 00:01 the same day count the same.
-//! - **frequency**: the number of orders.
+//! - **frequency**: the number of orders. When orders arrive as lines (one row per product, as in
+//!   most invoice exports), [`RfmBuilder::add_order_line`] counts each distinct order id once.
 //! - **monetary**: the sum of the order amounts, as they are: returns (negative amounts) reduce it.
 //!   It is summed with Kahan's compensation, as pandas sums groups, so totals that are equal on
 //!   paper tie in the ranking as they do in pandas.
@@ -253,6 +254,8 @@ pub struct RfmBuilder {
     index: HashMap<String, usize>,
     customers: Vec<Tally>,
     n_orders: u64,
+    /// (customer, order id) pairs already counted by [`RfmBuilder::add_order_line`].
+    orders_seen: std::collections::HashSet<(usize, String)>,
 }
 
 impl RfmBuilder {
@@ -265,6 +268,19 @@ impl RfmBuilder {
     pub fn add_order(
         &mut self,
         customer_id: &str,
+        order_day: i64,
+        amount: f64,
+    ) -> Result<(), SegmentError> {
+        self.add_order_line(customer_id, None, order_day, amount)
+    }
+
+    /// Adds one line of an order: its amount counts towards monetary value, but the order counts
+    /// once towards frequency however many lines it has. A line without an order id is an order
+    /// of its own.
+    pub fn add_order_line(
+        &mut self,
+        customer_id: &str,
+        order_id: Option<&str>,
         order_day: i64,
         amount: f64,
     ) -> Result<(), SegmentError> {
@@ -291,9 +307,17 @@ impl RfmBuilder {
                 self.customers.len() - 1
             }
         };
+        let new_order = match order_id {
+            None => true,
+            Some(order_id) => {
+                // Look up before inserting so that a repeated line allocates nothing.
+                let key = (idx, order_id.to_owned());
+                !self.orders_seen.contains(&key) && self.orders_seen.insert(key)
+            }
+        };
         let tally = &mut self.customers[idx];
         tally.last_day = tally.last_day.max(order_day);
-        tally.n_orders += 1;
+        tally.n_orders += u64::from(new_order);
         let y = amount - tally.compensation;
         let t = tally.monetary + y;
         tally.compensation = (t - tally.monetary) - y;
@@ -305,7 +329,8 @@ impl RfmBuilder {
         self.customers.len()
     }
 
-    pub fn n_orders(&self) -> u64 {
+    /// Order lines added (each [`add_order`](Self::add_order) is one line).
+    pub fn n_lines(&self) -> u64 {
         self.n_orders
     }
 
@@ -484,6 +509,21 @@ mod tests {
                 monetary: 1
             }
         );
+    }
+
+    #[test]
+    fn lines_of_one_order_count_once() {
+        let mut builder = RfmBuilder::new();
+        builder.add_order_line("a", Some("o1"), 10, 2.0).unwrap();
+        builder.add_order_line("a", Some("o1"), 10, 3.0).unwrap();
+        builder.add_order_line("a", Some("o2"), 11, 4.0).unwrap();
+        builder.add_order_line("a", None, 12, 1.0).unwrap();
+        // The same order id for another customer is another order.
+        builder.add_order_line("b", Some("o1"), 12, 1.0).unwrap();
+        let rfm = builder.finish(None).unwrap();
+        assert_eq!(rfm.customers[0].frequency, 3);
+        assert_eq!(rfm.customers[0].monetary, 10.0);
+        assert_eq!(rfm.customers[1].frequency, 1);
     }
 
     #[test]
