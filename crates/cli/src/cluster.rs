@@ -2,7 +2,8 @@
 //!
 //! The features are the columns named with `--columns`, or else every numeric column that is not
 //! an identifier (a numeric customer id, order id, postcode or phone number would only add noise).
-//! Booleans count 0/1, dates as days. A row missing any feature is not guessed: it is skipped,
+//! Booleans count 0/1, dates as days; a named text column is read as numbers where its values
+//! are numbers (`1,234.50`, `12,50`, `€ 12`). A row missing any feature is not guessed: it is skipped,
 //! reported on standard error (file, line, reason) and written with an empty `cluster`. With
 //! `--k-range` every k is fitted and the best mean silhouette wins (exact up to 10,000 rows, on a
 //! seeded sample above). The output is the input's rows as CSV with a `cluster` column
@@ -29,7 +30,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 
-use crate::rows::{find_column, numeric, read_table, RowLines, Skipped};
+use crate::rows::{find_column, numbers_of, read_table, RowLines, Skipped};
 
 pub enum SegmentCount {
     Fixed(usize),
@@ -125,17 +126,43 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let mut skipped = Skipped::default();
     let mut kept_rows = Vec::with_capacity(table.n_rows());
     let mut values = Vec::with_capacity(table.n_rows() * columns.len());
+    let numbers: Vec<Vec<Option<f64>>> = columns
+        .iter()
+        .map(|column| {
+            if matches!(
+                column.column_type(),
+                ColumnType::Text | ColumnType::Category
+            ) {
+                eprintln!(
+                    "{file}: `{}` is text; its values are read as numbers where they are numbers",
+                    column.name()
+                );
+            }
+            numbers_of(column).with_context(|| {
+                format!(
+                    "column `{}` holds {} values, which k-means cannot measure",
+                    column.name(),
+                    column.column_type().label()
+                )
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
     'rows: for row in 0..table.n_rows() {
         let start = values.len();
-        for column in &columns {
-            match numeric(column.get(row)).filter(|v| v.is_finite()) {
+        for (column, numbers) in columns.iter().zip(&numbers) {
+            match numbers
+                .get(row)
+                .copied()
+                .flatten()
+                .filter(|v| v.is_finite())
+            {
                 Some(value) => values.push(value),
                 None => {
                     values.truncate(start);
                     skipped.add(
                         &file,
                         lines.describe(row),
-                        format!("`{}` is missing", column.name()),
+                        format!("`{}` is missing or not a number", column.name()),
                     );
                     continue 'rows;
                 }
@@ -170,7 +197,21 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
                 let score = silhouette_sampled(scaled.view(), &model.labels, &mut rng);
                 (model, score, Vec::new())
             }
-            SegmentCount::Range(low, high) => {
+            SegmentCount::Range(low, requested_high) => {
+                // The silhouette needs at least one segment with two customers.
+                let high = requested_high.min(kept_rows.len().saturating_sub(1));
+                if high < low {
+                    bail!(
+                        "{file}: {} rows can be clustered, too few for --k-range {low}..{requested_high}",
+                        kept_rows.len()
+                    );
+                }
+                if high < requested_high {
+                    eprintln!(
+                        "{file}: trying k up to {high} only: there are {} rows",
+                        kept_rows.len()
+                    );
+                }
                 let choice =
                     choose_n_segments(scaled.view(), low..=high, &params, &mut rng, |_| {
                         ControlFlow::Continue(())
@@ -260,18 +301,6 @@ fn choose_columns<'t>(
             .iter()
             .map(|name| find_column(table, name))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        for column in &columns {
-            if matches!(
-                column.column_type(),
-                ColumnType::Text | ColumnType::Category
-            ) {
-                bail!(
-                    "column `{}` holds {} values, which k-means cannot measure",
-                    column.name(),
-                    column.column_type().label()
-                );
-            }
-        }
         return Ok(columns);
     }
     let schema = detect(table, &Overrides::default());

@@ -19,7 +19,7 @@ use converge_core::schema::{detect, Field, Overrides, TableSchema};
 use converge_core::segment::rfm::{RfmBuilder, RfmSegment};
 use converge_core::table::{Column, ColumnType, Table, Value};
 
-use crate::rows::{find_column, numeric, read_table, RowLines, Skipped};
+use crate::rows::{find_column, numbers_of, read_table, RowLines, Skipped};
 
 pub struct Options {
     pub input: PathBuf,
@@ -55,6 +55,29 @@ enum Amount<'t> {
     Product(&'t Column, &'t Column),
 }
 
+impl Amount<'_> {
+    /// Each row's amount; `None` where it is missing or not a number.
+    fn values(&self) -> anyhow::Result<Vec<Option<f64>>> {
+        let numbers = |column: &Column| {
+            numbers_of(column).with_context(|| {
+                format!(
+                    "column `{}` holds {} values, not amounts; name the amount with --amount",
+                    column.name(),
+                    column.column_type().label()
+                )
+            })
+        };
+        Ok(match self {
+            Amount::Column(column) => numbers(column)?,
+            Amount::Product(quantity, price) => numbers(quantity)?
+                .into_iter()
+                .zip(numbers(price)?)
+                .map(|(q, p)| q.zip(p).map(|(q, p)| q * p))
+                .collect(),
+        })
+    }
+}
+
 pub fn run(options: &Options) -> anyhow::Result<()> {
     let ingested = read_table(&options.input)?;
     let file = ingested.report.file_name.clone();
@@ -73,16 +96,13 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         Some(name) => Amount::Column(find_column(table, name)?),
         None => detect_amount(table, &schema)?,
     };
+    let amounts = amount.values()?;
     let amount_name = match &amount {
         Amount::Column(column) => {
-            if !matches!(
-                column.column_type(),
-                ColumnType::Integer | ColumnType::Decimal
-            ) {
-                bail!(
-                    "column `{}` holds {} values, not amounts; name the amount with --amount",
-                    column.name(),
-                    column.column_type().label()
+            if !is_number(column) {
+                eprintln!(
+                    "{file}: `{}` is text; its values are read as numbers where they are numbers",
+                    column.name()
                 );
             }
             column.name().to_owned()
@@ -115,12 +135,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     for row in 0..table.n_rows() {
         let id = customer.display(row).filter(|id| !id.trim().is_empty());
         let day = order_days.get(row).copied().flatten();
-        let value = match &amount {
-            Amount::Column(column) => numeric(column.get(row)),
-            Amount::Product(quantity, price) => numeric(quantity.get(row))
-                .zip(numeric(price.get(row)))
-                .map(|(q, p)| q * p),
-        };
+        let value = amounts.get(row).copied().flatten();
         let reason = match (&id, day, value) {
             (None, _, _) => Some(format!("no customer (`{}` is empty)", customer.name())),
             (_, None, _) => Some(format!(
@@ -530,6 +545,24 @@ fn detect_amount<'t>(table: &'t Table, schema: &TableSchema) -> anyhow::Result<A
         .columns()
         .iter()
         .find(|column| is_number(column) && is_price(column));
+    // A money column that ingestion left as text (some values are not numbers).
+    let text_amount = by_name(
+        table,
+        &[
+            "amount",
+            "total",
+            "ordertotal",
+            "totalamount",
+            "revenue",
+            "sales",
+            "value",
+            "spend",
+        ],
+        |column| is_text(column) && numbers_of(column).is_some(),
+    );
+    if let Some(column) = text_amount {
+        return Ok(Amount::Column(column));
+    }
     match (quantity, price) {
         (Some(quantity), Some(price)) => return Ok(Amount::Product(quantity, price)),
         (None, Some(price)) => {

@@ -70,7 +70,9 @@ impl RowLines {
         let mut refused: Vec<u64> = report.rejected.iter().map(|p| p.line).collect();
         refused.sort_unstable();
         let mut refused = refused.into_iter().peekable();
-        let mut line = if report.has_header { 2 } else { 1 };
+        // JSON Lines name their fields in every record: no header line.
+        let header = report.has_header && report.format != "JSON Lines";
+        let mut line = if header { 2 } else { 1 };
         let lines = (0..ingested.table.n_rows())
             .map(|_| {
                 while refused.peek().is_some_and(|&r| r <= line) {
@@ -168,5 +170,84 @@ pub fn numeric(value: Value<'_>) -> Option<f64> {
         Value::Date(days) => Some(f64::from(days)),
         Value::Timestamp(millis) => Some(millis as f64 / 86_400_000.0),
         Value::Null | Value::Text(_) => None,
+    }
+}
+
+/// Every cell of `column` as a number. Numeric, boolean and date columns convert as [`numeric`];
+/// a text column (ingestion leaves a column as text when more than 5 % of its values are not
+/// numbers) is parsed cell by cell, leniently ([`parse_number`]), if at least half of its present
+/// cells read as numbers. `None` when the column is not numbers at all.
+pub fn numbers_of(column: &Column) -> Option<Vec<Option<f64>>> {
+    use converge_core::table::ColumnType;
+    match column.column_type() {
+        ColumnType::Text | ColumnType::Category => {
+            let values: Vec<Option<f64>> = (0..column.len())
+                .map(|row| column.display(row).as_deref().and_then(parse_number))
+                .collect();
+            let n_present = (0..column.len())
+                .filter(|&row| {
+                    column
+                        .display(row)
+                        .is_some_and(|text| !text.trim().is_empty())
+                })
+                .count();
+            let n_numbers = values.iter().filter(|value| value.is_some()).count();
+            (n_present > 0 && n_numbers * 2 >= n_present).then_some(values)
+        }
+        _ => Some(
+            (0..column.len())
+                .map(|row| numeric(column.get(row)))
+                .collect(),
+        ),
+    }
+}
+
+/// A number as exports write it: `12.5`, `-3`, `1,234.50`, `12,50` (decimal comma), `€ 12.50`,
+/// `$1,200`, `(5.00)` is not read (too ambiguous). `None` for anything else.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let trimmed = text
+        .trim()
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .trim_end_matches(['$', '€', '£', '¥'])
+        .trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let cleaned: String = match (trimmed.rfind('.'), trimmed.rfind(',')) {
+        // Both: the last one is the decimal mark, the other groups thousands.
+        (Some(dot), Some(comma)) if dot > comma => trimmed.replace(',', ""),
+        (Some(_), Some(_)) => trimmed.replace('.', "").replace(',', "."),
+        // A comma alone followed by exactly three digits groups thousands; otherwise decimals.
+        (None, Some(comma)) if trimmed.len() - comma == 4 && trimmed.matches(',').count() >= 1 => {
+            trimmed.replace(',', "")
+        }
+        (None, Some(_)) => trimmed.replace(',', "."),
+        _ => trimmed.to_owned(),
+    };
+    let value: f64 = cleaned.parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn numbers_as_exports_write_them() {
+        for (text, expect) in [
+            ("12.5", Some(12.5)),
+            (" -3 ", Some(-3.0)),
+            ("1,234.50", Some(1234.5)),
+            ("1.234,50", Some(1234.5)),
+            ("12,50", Some(12.5)),
+            ("1,200", Some(1200.0)),
+            ("€ 12.50", Some(12.5)),
+            ("$1,200", Some(1200.0)),
+            ("oops", None),
+            ("", None),
+            ("inf", None),
+        ] {
+            assert_eq!(parse_number(text), expect, "{text:?}");
+        }
     }
 }

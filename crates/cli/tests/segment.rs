@@ -233,3 +233,16 @@ C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom
     assert!(rows[3].starts_with("14527,13,1,-27.5,"), "{out}");
     assert!(rows[4].starts_with("12583,1,1,90,"), "{out}");
 }
+
+#[test]
+fn rfm_reads_json_lines_with_a_messy_amount() {
+    let lines = r#"{"customer":"a","ts":"2024-01-02T10:00:00Z","total":"12,50"}
+{"customer":"b","ts":"2024-01-05T23:59:00Z","total":3}
+{"customer":"a","ts":"2024-01-07T10:00:00Z","total":"oops"}
+"#;
+    let (code, out, err) = converge(&["rfm", "-"], lines);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("stdin: line 3: no amount"), "{err}");
+    assert!(out.contains("\na,4,1,12.5,"), "{out}");
+    assert!(out.contains("\nb,1,1,3,"), "{out}");
+}
