@@ -84,7 +84,11 @@ pub fn bench_cluster() -> anyhow::Result<()> {
         &["scikit-learn", "pandas", "numpy"],
         "import sklearn, pandas, numpy",
     )
-    .and_then(|python| sklearn_runs(&python, &file));
+    .and_then(|python| {
+        let default = sklearn_runs(&python, &file, None)?;
+        let one_thread = sklearn_runs(&python, &file, Some(1))?;
+        Ok((default, one_thread))
+    });
 
     let mut table = String::new();
     let _ = writeln!(table, "# Clustering benchmark\n");
@@ -111,7 +115,7 @@ pub fn bench_cluster() -> anyhow::Result<()> {
         "| converge cluster, fit alone (Rust) | {fit:.3} | {inertia:.4} | — |"
     );
     match peer {
-        Ok((seconds, sk_inertia, version)) => {
+        Ok(((seconds, sk_inertia, version), (one_thread, _, _))) => {
             let _ = writeln!(
                 table,
                 "| scikit-learn {version} `KMeans(n_clusters={K}, n_init={N_INIT}).fit` | {seconds:.3} | {sk_inertia:.4} | {:.1}× (fit), {:.1}× (whole process) |",
@@ -120,7 +124,18 @@ pub fn bench_cluster() -> anyhow::Result<()> {
             );
             let _ = writeln!(
                 table,
-                "\nInertia: Converge {inertia:.6}, scikit-learn {sk_inertia:.6} (Converge − scikit-learn = {:+.3e}, relative {:+.2e}).",
+                "| scikit-learn {version}, one thread (`OMP_NUM_THREADS=1`) | {one_thread:.3} | | {:.1}× (fit) |",
+                one_thread / fit
+            );
+            let _ = writeln!(
+                table,
+                "\nscikit-learn's OpenMP threads wait for each other on a loaded machine, which is why \
+                 its default can be slower than one thread here; the fair comparison depends on the \
+                 machine's load, so both are shown.\n"
+            );
+            let _ = writeln!(
+                table,
+                "Inertia: Converge {inertia:.6}, scikit-learn {sk_inertia:.6} (Converge − scikit-learn = {:+.3e}, relative {:+.2e}).",
                 inertia - sk_inertia,
                 inertia / sk_inertia - 1.0
             );
@@ -140,8 +155,13 @@ pub fn bench_cluster() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// scikit-learn's fit time (median of [`RUNS`]), its inertia and its version.
-fn sklearn_runs(python: &Path, file: &Path) -> anyhow::Result<(f64, f64, String)> {
+/// scikit-learn's fit time (median of [`RUNS`]), its inertia and its version; `threads` caps
+/// OpenMP's threads.
+fn sklearn_runs(
+    python: &Path,
+    file: &Path,
+    threads: Option<usize>,
+) -> anyhow::Result<(f64, f64, String)> {
     let script = format!(
         "import sys, time\n\
          import numpy as np, pandas as pd, sklearn\n\
@@ -157,11 +177,14 @@ fn sklearn_runs(python: &Path, file: &Path) -> anyhow::Result<(f64, f64, String)
          print('median', sorted(times)[len(times) // 2])\n\
          print('version', sklearn.__version__)\n"
     );
-    let out = Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .arg(file)
-        .output()?;
+    let mut command = Command::new(python);
+    command.arg("-c").arg(script).arg(file);
+    if let Some(threads) = threads {
+        command
+            .env("OMP_NUM_THREADS", threads.to_string())
+            .env("OPENBLAS_NUM_THREADS", threads.to_string());
+    }
+    let out = command.output()?;
     if !out.status.success() {
         bail!(
             "{}",

@@ -31,6 +31,10 @@ pub struct KMeansRun<'a> {
     counts: Vec<usize>,
     n_iterations: usize,
     converged: bool,
+    /// The total squared centre shift under which the run counts as settled (0: only a fixed
+    /// point ends it).
+    settle_below: f64,
+    settled: bool,
 }
 
 impl<'a> KMeansRun<'a> {
@@ -48,7 +52,13 @@ impl<'a> KMeansRun<'a> {
             reason: "k-means needs rows stored one after another (standard layout)",
         })?;
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let centroids = kmeans_plus_plus(data, n_features, params.n_segments, &mut rng);
+        let centroids = kmeans_plus_plus(
+            data,
+            n_features,
+            params.n_segments,
+            params.seeding_trials,
+            &mut rng,
+        );
         let n_rows = data.len() / n_features;
         let mut run = KMeansRun {
             data,
@@ -64,6 +74,8 @@ impl<'a> KMeansRun<'a> {
             counts: vec![0; params.n_segments],
             n_iterations: 0,
             converged: false,
+            settle_below: params.tolerance * mean_variance(data, n_features),
+            settled: false,
         };
         run.assign_all();
         Ok(run)
@@ -129,7 +141,7 @@ impl<'a> KMeansRun<'a> {
     /// One Lloyd iteration: move every centre to the mean of its rows, then reassign rows.
     /// Returns `true` once the run has finished (no row changed segment, or the iteration cap).
     pub fn step(&mut self) -> bool {
-        if self.converged || self.n_iterations >= self.max_iterations {
+        if self.is_finished() {
             return true;
         }
         self.n_iterations += 1;
@@ -158,7 +170,7 @@ impl<'a> KMeansRun<'a> {
             let before = self.labels.clone();
             self.assign_all();
             self.converged = before == self.labels;
-            return self.converged || self.n_iterations >= self.max_iterations;
+            return self.is_finished();
         }
         self.centroids_by_feature = transpose(&self.centroids, k, d);
         // Hamerly: the largest and second-largest moves loosen the lower bounds.
@@ -210,7 +222,9 @@ impl<'a> KMeansRun<'a> {
             }
         }
         self.converged = n_changed == 0;
-        self.converged || self.n_iterations >= self.max_iterations
+        let total_shift: f64 = moved.iter().map(|shift| shift * shift).sum();
+        self.settled = total_shift <= self.settle_below;
+        self.is_finished()
     }
 
     /// Puts each empty segment's centre on the row farthest from its own centre (as scikit-learn
@@ -248,6 +262,18 @@ impl<'a> KMeansRun<'a> {
 
     pub fn converged(&self) -> bool {
         self.converged
+    }
+
+    /// Whether stepping is over: a fixed point, the centres settled (moving less in total than
+    /// the tolerance), or the iteration cap.
+    pub fn is_finished(&self) -> bool {
+        self.converged || self.settled || self.n_iterations >= self.max_iterations
+    }
+
+    /// Goes on to a fixed point, whatever the tolerance: the winning run is finished this way.
+    pub fn until_fixed_point(&mut self) {
+        self.settle_below = 0.0;
+        self.settled = false;
     }
 
     /// Each row's current segment.
@@ -297,6 +323,23 @@ impl<'a> KMeansRun<'a> {
     }
 }
 
+/// The mean over features of their (population) variance: scikit-learn scales its tolerance by it.
+fn mean_variance(data: &[f64], d: usize) -> f64 {
+    let n = (data.len() / d.max(1)).max(1) as f64;
+    let mut sums = vec![0.0; d];
+    let mut squares = vec![0.0; d];
+    for row in data.chunks_exact(d) {
+        for f in 0..d {
+            sums[f] += row[f];
+            squares[f] += row[f] * row[f];
+        }
+    }
+    (0..d)
+        .map(|f| (squares[f] / n - (sums[f] / n).powi(2)).max(0.0))
+        .sum::<f64>()
+        / d.max(1) as f64
+}
+
 /// `rows` (row-major, `n × d`) as feature-major `d × n`.
 fn transpose(rows: &[f64], n: usize, d: usize) -> Vec<f64> {
     let mut out = vec![0.0; n * d];
@@ -338,52 +381,68 @@ fn nearest_two_fixed<const K: usize>(
     (best, best_sq, second_sq)
 }
 
-/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's `2 + ⌊ln k⌋` local trials).
-fn kmeans_plus_plus(data: &[f64], d: usize, k: usize, rng: &mut Pcg64Mcg) -> Vec<f64> {
+/// k-means++ seeding (Arthur & Vassilvitskii 2007): each new centre is a row drawn with
+/// probability proportional to its squared distance to the nearest centre so far. With
+/// `n_trials` above 1 it is the greedy variant scikit-learn uses: that many rows are drawn and the
+/// one that lowers the total squared distance most is kept.
+fn kmeans_plus_plus(
+    data: &[f64],
+    d: usize,
+    k: usize,
+    n_trials: usize,
+    rng: &mut Pcg64Mcg,
+) -> Vec<f64> {
     let n = data.len() / d;
     let row = |idx: usize| &data[idx * d..(idx + 1) * d];
-    let n_trials = 2 + (k as f64).ln() as usize;
+    let n_trials = n_trials.max(1);
     let mut centroids = Vec::with_capacity(k * d);
     let first = rng.random_range(0..n);
     centroids.extend_from_slice(row(first));
-    let mut closest: Vec<f64> = (0..n)
-        .map(|idx| squared_distance(row(idx), row(first)))
-        .collect();
-    let mut cumulative = vec![0.0; n];
+    let mut closest: Vec<f64> = Vec::with_capacity(n);
+    let mut cumulative = Vec::with_capacity(n);
+    let mut running = 0.0;
+    for idx in 0..n {
+        let dist = squared_distance(row(idx), row(first));
+        running += dist;
+        closest.push(dist);
+        cumulative.push(running);
+    }
     let mut candidates = Vec::with_capacity(n_trials);
     let mut potentials = vec![0.0; n_trials];
     for _ in 1..k {
-        let mut running = 0.0;
-        for (c, &x) in cumulative.iter_mut().zip(&closest) {
-            running += x;
-            *c = running;
-        }
-        // All the trials drawn first, then weighed in one pass over the rows (as scikit-learn
-        // does with one distance matrix): the rows are read once, not once per trial.
         candidates.clear();
         for _ in 0..n_trials {
             let target = rng.random::<f64>() * running;
             // The first row whose cumulative weight reaches the target (numpy's searchsorted).
             candidates.push(cumulative.partition_point(|&c| c < target).min(n - 1));
         }
-        potentials.iter_mut().for_each(|p| *p = 0.0);
-        for (idx, &nearest) in closest.iter().enumerate() {
-            let point = row(idx);
-            for (potential, &candidate) in potentials.iter_mut().zip(&candidates) {
-                *potential += squared_distance(point, row(candidate)).min(nearest);
+        let mut chosen = candidates[0];
+        if n_trials > 1 {
+            // All the trials weighed in one pass over the rows (as scikit-learn does with one
+            // distance matrix): the rows are read once, not once per trial.
+            potentials.iter_mut().for_each(|p| *p = 0.0);
+            for (idx, &nearest) in closest.iter().enumerate() {
+                let point = row(idx);
+                for (potential, &candidate) in potentials.iter_mut().zip(&candidates) {
+                    *potential += squared_distance(point, row(candidate)).min(nearest);
+                }
             }
-        }
-        // The first trial of lowest potential wins, as numpy's argmin picks it.
-        let mut best = 0;
-        for (trial, &potential) in potentials.iter().enumerate() {
-            if potential < potentials[best] {
-                best = trial;
+            // The first trial of lowest potential wins, as numpy's argmin picks it.
+            let mut best = 0;
+            for (trial, &potential) in potentials.iter().enumerate() {
+                if potential < potentials[best] {
+                    best = trial;
+                }
             }
+            chosen = candidates[best];
         }
-        let chosen = candidates[best];
         centroids.extend_from_slice(row(chosen));
-        for (idx, nearest) in closest.iter_mut().enumerate() {
+        // The new nearest distances and their running sum, in one pass.
+        running = 0.0;
+        for (idx, (nearest, sum)) in closest.iter_mut().zip(&mut cumulative).enumerate() {
             *nearest = squared_distance(row(idx), row(chosen)).min(*nearest);
+            running += *nearest;
+            *sum = running;
         }
     }
     centroids
@@ -424,6 +483,38 @@ mod tests {
             assert_eq!(map[blob], label);
         }
         assert!(model.converged);
+    }
+
+    #[test]
+    fn greedy_seeding_and_a_strict_tolerance_find_the_blobs_too() {
+        let (data, _) = blobs();
+        let plain = KMeans::params(3)
+            .fit(data.view(), &mut Pcg64Mcg::seed_from_u64(4))
+            .unwrap();
+        let greedy = KMeans::params(3)
+            .seeding_trials(3)
+            .tolerance(0.0)
+            .fit(data.view(), &mut Pcg64Mcg::seed_from_u64(4))
+            .unwrap();
+        assert!((plain.inertia - greedy.inertia).abs() < 1e-9);
+        assert!(matches!(
+            KMeans::params(3)
+                .seeding_trials(0)
+                .fit(data.view(), &mut Pcg64Mcg::seed_from_u64(4)),
+            Err(SegmentError::BadParameter {
+                parameter: "seeding_trials",
+                ..
+            })
+        ));
+        assert!(matches!(
+            KMeans::params(3)
+                .tolerance(f64::NAN)
+                .fit(data.view(), &mut Pcg64Mcg::seed_from_u64(4)),
+            Err(SegmentError::BadParameter {
+                parameter: "tolerance",
+                ..
+            })
+        ));
     }
 
     #[test]
