@@ -98,9 +98,10 @@ pub fn bench_cluster() -> anyhow::Result<()> {
          {N_ROWS} generated customers × {N_FEATURES} features (8 overlapping Gaussian groups), \
          standardised (z-scores), median of {RUNS} runs on this machine (2 cores shared with \
          other work: load average {} when the benchmark started). The fit is timed alone on both \
-         sides; scikit-learn runs its default (Lloyd, OpenMP on every core); Converge shares its \
-         restarts among the cores (Hamerly's bounds, then Hartigan moves on the best run; in the \
-         browser the same runs go one after another).\n",
+         sides; scikit-learn runs its default (greedy k-means++, Lloyd, tolerance 1e-4, OpenMP on \
+         every core); Converge shares its restarts among the cores (classic k-means++, Lloyd with \
+         Hamerly's bounds until the centres settle by the same tolerance, then the winning run \
+         alone to a fixed point and Hartigan moves; in the browser the runs go one after another).\n",
         today(),
         load
     );
