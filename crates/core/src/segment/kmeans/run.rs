@@ -52,14 +52,14 @@ impl<'a> KMeansRun<'a> {
             reason: "k-means needs rows stored one after another (standard layout)",
         })?;
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let centroids = kmeans_plus_plus(
+        let seeding = kmeans_plus_plus(
             data,
             n_features,
             params.n_segments,
             params.seeding_trials,
             &mut rng,
         );
-        let n_rows = data.len() / n_features;
+        let centroids = seeding.centroids;
         let mut run = KMeansRun {
             data,
             n_features,
@@ -67,9 +67,10 @@ impl<'a> KMeansRun<'a> {
             max_iterations: params.max_iterations,
             centroids_by_feature: transpose(&centroids, params.n_segments, n_features),
             centroids,
-            labels: vec![0; n_rows],
-            upper: vec![0.0; n_rows],
-            lower: vec![0.0; n_rows],
+            labels: seeding.labels,
+            // Seeding measured every row against every centre: the bounds are exact.
+            upper: seeding.nearest.into_iter().map(f64::sqrt).collect(),
+            lower: seeding.second.into_iter().map(f64::sqrt).collect(),
             sums: vec![0.0; params.n_segments * n_features],
             counts: vec![0; params.n_segments],
             n_iterations: 0,
@@ -77,8 +78,22 @@ impl<'a> KMeansRun<'a> {
             settle_below: params.tolerance * mean_variance(data, n_features),
             settled: false,
         };
-        run.assign_all();
+        run.sum_segments();
         Ok(run)
+    }
+
+    /// Recomputes each segment's sum and count from the labels.
+    fn sum_segments(&mut self) {
+        self.sums.iter_mut().for_each(|sum| *sum = 0.0);
+        self.counts.iter_mut().for_each(|count| *count = 0);
+        let d = self.n_features;
+        for (point, &label) in self.data.chunks_exact(d).zip(&self.labels) {
+            let label = label as usize;
+            self.counts[label] += 1;
+            for (s, x) in self.sums[label * d..(label + 1) * d].iter_mut().zip(point) {
+                *s += x;
+            }
+        }
     }
 
     fn row(&self, idx: usize) -> &'a [f64] {
@@ -381,6 +396,15 @@ fn nearest_two_fixed<const K: usize>(
     (best, best_sq, second_sq)
 }
 
+/// Seeding's centres, and what it learnt on the way: each row's nearest centre and its squared
+/// distance to the nearest and the second-nearest, so that the first assignment costs nothing.
+struct Seeding {
+    centroids: Vec<f64>,
+    labels: Vec<u32>,
+    nearest: Vec<f64>,
+    second: Vec<f64>,
+}
+
 /// k-means++ seeding (Arthur & Vassilvitskii 2007): each new centre is a row drawn with
 /// probability proportional to its squared distance to the nearest centre so far. With
 /// `n_trials` above 1 it is the greedy variant scikit-learn uses: that many rows are drawn and the
@@ -391,14 +415,16 @@ fn kmeans_plus_plus(
     k: usize,
     n_trials: usize,
     rng: &mut Pcg64Mcg,
-) -> Vec<f64> {
+) -> Seeding {
     let n = data.len() / d;
     let row = |idx: usize| &data[idx * d..(idx + 1) * d];
     let n_trials = n_trials.max(1);
     let mut centroids = Vec::with_capacity(k * d);
     let first = rng.random_range(0..n);
     centroids.extend_from_slice(row(first));
+    let mut labels = vec![0u32; n];
     let mut closest: Vec<f64> = Vec::with_capacity(n);
+    let mut second = vec![f64::INFINITY; n];
     let mut cumulative = Vec::with_capacity(n);
     let mut running = 0.0;
     for idx in 0..n {
@@ -409,7 +435,7 @@ fn kmeans_plus_plus(
     }
     let mut candidates = Vec::with_capacity(n_trials);
     let mut potentials = vec![0.0; n_trials];
-    for _ in 1..k {
+    for centre in 1..k {
         candidates.clear();
         for _ in 0..n_trials {
             let target = rng.random::<f64>() * running;
@@ -437,15 +463,27 @@ fn kmeans_plus_plus(
             chosen = candidates[best];
         }
         centroids.extend_from_slice(row(chosen));
-        // The new nearest distances and their running sum, in one pass.
+        // The new nearest (and second-nearest) distances and their running sum, in one pass.
         running = 0.0;
-        for (idx, (nearest, sum)) in closest.iter_mut().zip(&mut cumulative).enumerate() {
-            *nearest = squared_distance(row(idx), row(chosen)).min(*nearest);
-            running += *nearest;
-            *sum = running;
+        for idx in 0..n {
+            let dist = squared_distance(row(idx), row(chosen));
+            if dist < closest[idx] {
+                second[idx] = closest[idx];
+                closest[idx] = dist;
+                labels[idx] = centre as u32;
+            } else if dist < second[idx] {
+                second[idx] = dist;
+            }
+            running += closest[idx];
+            cumulative[idx] = running;
         }
     }
-    centroids
+    Seeding {
+        centroids,
+        labels,
+        nearest: closest,
+        second,
+    }
 }
 
 #[cfg(test)]
