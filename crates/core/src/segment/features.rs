@@ -59,6 +59,37 @@ impl CustomerFeatures {
         self.values.nrows()
     }
 
+    /// Adds a feature (engagement, sentiment…) with one value per customer, in the customers'
+    /// order.
+    pub fn push_feature(
+        &mut self,
+        name: impl Into<String>,
+        values: &[f64],
+    ) -> Result<(), SegmentError> {
+        let name = name.into();
+        if values.len() != self.n_customers() {
+            return Err(SegmentError::ShapeMismatch {
+                what: "the new feature",
+                found: values.len(),
+                expected: self.n_customers(),
+                unit: "rows",
+            });
+        }
+        if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(SegmentError::NotFinite {
+                row,
+                feature: name,
+                value,
+            });
+        }
+        let column = ndarray::ArrayView1::from(values);
+        self.values
+            .push_column(column)
+            .expect("the column has one value per row");
+        self.names.push(name);
+        Ok(())
+    }
+
     pub fn n_features(&self) -> usize {
         self.values.ncols()
     }
@@ -283,6 +314,17 @@ mod tests {
             .log_features(vec![3])
             .fit(&values)
             .is_err());
+    }
+
+    #[test]
+    fn features_grow_a_column_at_a_time() {
+        let mut features =
+            CustomerFeatures::from_rows(vec!["recency_days".into()], vec![3.0, 40.0]).unwrap();
+        features.push_feature("sentiment", &[0.5, -0.2]).unwrap();
+        assert_eq!(features.values, array![[3.0, 0.5], [40.0, -0.2]]);
+        assert_eq!(features.names, ["recency_days", "sentiment"]);
+        assert!(features.push_feature("visits", &[1.0]).is_err());
+        assert!(features.push_feature("visits", &[1.0, f64::NAN]).is_err());
     }
 
     #[test]
