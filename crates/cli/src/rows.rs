@@ -56,7 +56,8 @@ pub fn read_table(path: &Path) -> anyhow::Result<Ingested> {
 ///
 /// Ingestion keeps rows, not their line numbers. For delimited files and JSON Lines a record is a
 /// line, so a kept row's line is the next line not taken by the header or by a refused row (a
-/// quoted value spanning lines shifts the count). A JSON document's rows are numbered as records.
+/// quoted value spanning lines shifts the count, and so do refused rows past the 10,000 the
+/// import report lists). A JSON document's rows are numbered as records.
 pub struct RowLines {
     lines: Option<Vec<u64>>,
 }
