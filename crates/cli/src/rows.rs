@@ -6,16 +6,69 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use converge_core::ingest::{Ingest, IngestProgress, Ingested, ReadOptions};
+use converge_core::ingest::{
+    detect_format, detect_header, Format, Ingest, IngestProgress, Ingested, ReadOptions,
+};
 use converge_core::table::{Column, Value};
 
 /// Skipped rows printed one by one; the rest are only counted.
 const MAX_LISTED: usize = 20;
 
+/// What is looked at to decide whether a delimited file has a header row.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Whether a delimited file's first row is a header that ingestion's own test misses: its test
+/// refuses a header holding a value-like word, and `converge rfm` writes `r,f,m` (`f` reads as
+/// "false"). A first row of distinct, non-numeric names over columns that hold numbers is a
+/// header whatever the words.
+fn header_of_names(name: &str, head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head));
+    let complete = head.len() < HEAD_BYTES;
+    let Format::Delimited { delimiter } = detect_format(name, &text, complete) else {
+        return false;
+    };
+    if detect_header(&text, delimiter, complete) {
+        return false; // ingestion sees it already
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .take(21)
+        .map_while(Result::ok)
+        .map(|record| record.iter().map(|cell| cell.trim().to_owned()).collect())
+        .collect();
+    if !complete && rows.len() > 2 {
+        rows.pop(); // the last row of a cut head may be cut
+    }
+    let Some((first, rest)) = rows.split_first() else {
+        return false;
+    };
+    let mut seen = std::collections::HashSet::new();
+    let names = first.iter().all(|cell| {
+        !cell.is_empty()
+            && parse_number(cell).is_none()
+            && !cell.starts_with(|c: char| c.is_ascii_digit())
+            && seen.insert(cell.as_str())
+    });
+    let numbers_below = (0..first.len()).any(|column| {
+        !rest.is_empty()
+            && rest.iter().all(|row| {
+                row.get(column)
+                    .is_some_and(|cell| parse_number(cell).is_some())
+            })
+    });
+    names && numbers_below
+}
+
 /// Reads a whole file (or standard input, `-`) of any format ingestion supports, and reports the
 /// rows ingestion refused on standard error.
 pub fn read_table(path: &Path) -> anyhow::Result<Ingested> {
-    let (name, reader, size): (String, Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+    let (name, mut reader, size): (String, Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-"
+    {
         ("stdin".into(), Box::new(std::io::stdin()), None)
     } else {
         let file =
@@ -27,7 +80,18 @@ pub fn read_table(path: &Path) -> anyhow::Result<Ingested> {
             size,
         )
     };
-    let mut ingest = Ingest::new(&name, reader, ReadOptions::default())?;
+    // The head decides the header, then goes back in front of the rest.
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut reader)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .with_context(|| format!("reading {name}"))?;
+    let options = ReadOptions {
+        has_header: header_of_names(&name, &head).then_some(true),
+        ..ReadOptions::default()
+    };
+    let reader: Box<dyn Read> = Box::new(std::io::Cursor::new(head).chain(reader));
+    let mut ingest = Ingest::new(&name, reader, options)?;
     if let Some(size) = size {
         ingest = ingest.with_size_hint(size);
     }
@@ -231,7 +295,17 @@ pub fn parse_number(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::{header_of_names, parse_number};
+
+    #[test]
+    fn a_header_of_value_like_words_is_still_a_header() {
+        let rfm = b"customer_id,recency_days,frequency,monetary,r,f,m,segment\nC1,4,5,11.5,5,4,4,Champions\nC2,62,7,10.5,3,4,4,Loyal Customers\n";
+        assert!(header_of_names("rfm.csv", rfm));
+        // Ingestion's own test already sees this one, and a file without names has none.
+        assert!(!header_of_names("a.csv", b"name,amount\nAda,12\n"));
+        assert!(!header_of_names("a.csv", b"Ada,12\nBo,13\n"));
+        assert!(!header_of_names("a.json", b"[{\"f\": 1}]"));
+    }
 
     #[test]
     fn numbers_as_exports_write_them() {

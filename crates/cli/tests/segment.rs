@@ -246,3 +246,24 @@ fn rfm_reads_json_lines_with_a_messy_amount() {
     assert!(out.contains("\na,4,1,12.5,"), "{out}");
     assert!(out.contains("\nb,1,1,3,"), "{out}");
 }
+
+#[test]
+fn cluster_reads_what_rfm_writes() {
+    let (code, rfm, err) = converge(&["rfm", "rfm_two_thousand_customers.csv"], "");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = converge(
+        &[
+            "cluster",
+            "-",
+            "--columns",
+            "recency_days,frequency,monetary",
+            "--standardize",
+            "--k",
+            "4",
+        ],
+        &rfm,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("customer_id,recency_days,frequency,monetary,r,f,m,segment,cluster\n"));
+    assert_eq!(out.lines().count(), rfm.lines().count());
+}
