@@ -8,8 +8,8 @@
 //! `--k-range` every k is fitted and the best mean silhouette wins (exact up to 10,000 rows, on a
 //! seeded sample above). The output is the input's rows as CSV with a `cluster` column
 //! (0 the largest segment); the summary holds k, inertia (in the space clustered), silhouette,
-//! iterations, the centroids (also in original units when scaled), the elbow curve and each
-//! segment's profile.
+//! iterations, the centroids (also in original units when scaled), the elbow curve, each
+//! segment's profile and the 2-D principal-component projection of the centres.
 
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -21,6 +21,7 @@ use converge_core::export::write_csv;
 use converge_core::schema::{detect, Field, Overrides};
 use converge_core::segment::features::{CustomerFeatures, Scaler, ScalerParams, Scaling};
 use converge_core::segment::kmeans::{KMeans, KMeansModel};
+use converge_core::segment::pca::project_2d;
 use converge_core::segment::profile::{profile_segments, SegmentProfile};
 use converge_core::segment::quality::{
     choose_n_segments, silhouette_sampled, SegmentCountCandidate,
@@ -100,7 +101,17 @@ struct Summary {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     k_scan: Vec<SegmentCountCandidate>,
     profiles: Vec<SegmentProfile>,
+    /// The two principal axes of the space clustered (for a scatter plot of the segments).
+    projection: Projection2d,
     seconds_clustering: f64,
+}
+
+#[derive(Serialize)]
+struct Projection2d {
+    components: [Vec<f64>; 2],
+    explained_variance_ratio: [f64; 2],
+    /// Each segment's centre on the two axes.
+    centroids: Vec<[f64; 2]>,
 }
 
 pub fn run(options: &Options) -> anyhow::Result<()> {
@@ -256,6 +267,12 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         let profiles = profile_segments(&names, features.values.view(), &model.labels, k, revenue)?;
         let centroids: Vec<Vec<f64>> = model.centroids.outer_iter().map(|c| c.to_vec()).collect();
         let scaled_at_all = options.scaling != Scaling::None || !log_features.is_empty();
+        let pca = project_2d(scaled.view())?;
+        let projection = Projection2d {
+            centroids: centroids.iter().map(|c| pca.project(c)).collect(),
+            components: pca.components,
+            explained_variance_ratio: pca.explained_variance_ratio,
+        };
         let summary = Summary {
             file: file.clone(),
             k,
@@ -278,6 +295,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             scaler,
             k_scan,
             profiles,
+            projection,
             seconds_clustering,
         };
         let out =

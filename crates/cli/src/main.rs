@@ -60,7 +60,8 @@ USAGE:
         on a seeded sample above). Writes the rows as CSV with a `cluster` column (0 = the
         largest); rows missing a value are listed on stderr and get an empty cluster. The
         summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
-        centroids (and in original units when scaled), the elbow curve and segment profiles.
+        centroids (and in original units when scaled), the elbow curve, segment profiles
+        (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and

@@ -144,6 +144,11 @@ fn cluster_inertia_is_at_most_scikit_learns_and_missing_values_are_reported() {
         5
     );
     assert_eq!(parsed["profiles"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        parsed["projection"]["centroids"].as_array().unwrap().len(),
+        5
+    );
+    assert!(parsed["profiles"][0]["suggested_name"].is_string());
     assert!(out.starts_with("a,b,c,d,cluster\n"));
     assert_eq!(out.lines().count(), 1501);
 
