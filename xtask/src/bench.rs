@@ -29,7 +29,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         "ingest" => bench_ingest(),
         "sentiment" => bench_sentiment(),
         "influence" => bench_influence(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `cargo xtask bench sentiment` or `cargo xtask bench influence`"),
+        "cluster" => crate::bench_cluster::bench_cluster(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence` or `cluster`"),
     }
 }
 
@@ -339,7 +340,12 @@ fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// A Python virtual environment `target/<name>` holding `packages`, made and filled on first use;
 /// `check` is the import that says it is ready.
-fn python_with(root: &Path, name: &str, packages: &[&str], check: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn python_with(
+    root: &Path,
+    name: &str,
+    packages: &[&str],
+    check: &str,
+) -> anyhow::Result<PathBuf> {
     let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
@@ -473,7 +479,10 @@ fn json_median(line: &str, key: &str) -> anyhow::Result<f64> {
     values.get(values.len() / 2).copied().context("no runs")
 }
 
-fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
+pub(crate) fn median(
+    runs: usize,
+    mut measure: impl FnMut() -> anyhow::Result<f64>,
+) -> anyhow::Result<f64> {
     let mut seconds = (0..runs)
         .map(|_| measure())
         .collect::<anyhow::Result<Vec<f64>>>()?;
@@ -481,7 +490,7 @@ fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyh
     Ok(seconds[seconds.len() / 2])
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     Command::new("date")
         .arg("+%Y-%m-%d")
         .output()

@@ -3,8 +3,11 @@
 //! The app is for exploring; the CLI is for batch runs, files larger than a browser tab holds,
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
+mod cluster;
 mod influence;
 mod inspect;
+mod rfm;
+mod rows;
 mod sentiment;
 
 use std::path::PathBuf;
@@ -41,6 +44,38 @@ USAGE:
         (--source) mentions @handles in their text column (--text). --undirected counts every
         edge both ways. Writes CSV `node,pagerank,in_degree,out_degree,community` by PageRank;
         the summary (modularity, communities, iterations) and skipped rows go to standard error.
+    converge rfm ORDERS [--customer COL] [--date COL] [--amount COL] [--order COL]
+                 [--as-of YYYY-MM-DD] [-o OUT]
+        Writes customer_id,recency_days,frequency,monetary,r,f,m,segment per customer, in order
+        of first appearance. recency_days: whole days from the last order day to the as-of day
+        (default: the day after the last order); frequency: orders; monetary: the sum of amounts,
+        returns (negative amounts) included. Scores 1-5 by quintiles of the rank, ties by order
+        of first appearance (pandas' qcut(rank(method='first'), 5)); 5 = most recent, most
+        frequent, highest spend. The columns are detected unless named; with no amount column
+        but quantity and unit price columns, amount = quantity × unit price (said on stderr).
+        With an order id column (detected, or --order), an order's lines count as one order.
+        Text dates such as 12/1/2010 8:26 are read day or month first as the column shows.
+        Orders missing a customer, date or amount are skipped and listed on stderr.
+        Segments by R and FM = (F + M) / 2 rounded half up (the published R×FM chart, each
+        cell given one name):
+                 FM=1            FM=2                FM=3                FM=4             FM=5
+            R=5  New Customers   Potential Loyalists Potential Loyalists Champions        Champions
+            R=4  Promising       Potential Loyalists Loyal Customers     Champions        Champions
+            R=3  About to Sleep  Need Attention      Need Attention      Loyal Customers  Loyal Customers
+            R=2  Hibernating     Hibernating         At Risk             At Risk          Can't Lose Them
+            R=1  Lost            Lost                At Risk             Can't Lose Them  Can't Lose Them
+    converge cluster FILE [--columns a,b,...] [--k K | --k-range 2..12] [--standardize | --robust]
+                     [--log a,b] [--seed N] [--n-init N] [--max-iter N] [-o OUT] [--summary OUT.json]
+        k-means (k-means++, --n-init restarts, default 10; best inertia wins; deterministic for
+        --seed, default 0) on the named columns, or on every numeric column that is not an
+        identifier. --standardize: z-scores (population std, a constant column stays 0);
+        --robust: (x - median) / IQR; --log: sign(x)·ln(1+|x|) first, for skewed money columns.
+        --k-range (default 2..10) picks k by the best mean silhouette (exact up to 10,000 rows,
+        on a seeded sample above). Writes the rows as CSV with a `cluster` column (0 = the
+        largest); rows missing a value are listed on stderr and get an empty cluster. The
+        summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
+        centroids (and in original units when scaled), the elbow curve, segment profiles
+        (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -53,6 +88,8 @@ enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
     Sentiment(sentiment::Options),
     Influence(influence::Options),
+    Rfm(rfm::Options),
+    Cluster(cluster::Options),
     Demo { out: PathBuf, params: DemoParams },
     Version,
     Help,
@@ -96,6 +133,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Sentiment(options) => sentiment::run(&options)?,
         Command::Influence(options) => influence::run(&options)?,
+        Command::Rfm(options) => rfm::run(&options)?,
+        Command::Cluster(options) => cluster::run(&options)?,
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let company = CompanyGenerator::new(params).finish();
@@ -206,6 +245,91 @@ fn parse_args() -> anyhow::Result<Command> {
             options.input = input
                 .context("`converge influence` needs an EDGES file (or - for standard input)")?;
             Ok(Command::Influence(options))
+        }
+        Value(word) if word == "rfm" => {
+            let mut options = rfm::Options {
+                input: PathBuf::new(),
+                customer: None,
+                date: None,
+                amount: None,
+                order: None,
+                as_of: None,
+                output: None,
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("customer") => options.customer = Some(parser.value()?.string()?),
+                    Long("date") => options.date = Some(parser.value()?.string()?),
+                    Long("amount") => options.amount = Some(parser.value()?.string()?),
+                    Long("order") => options.order = Some(parser.value()?.string()?),
+                    Long("as-of") => {
+                        options.as_of = Some(rfm::parse_day(&parser.value()?.string()?)?)
+                    }
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input =
+                input.context("`converge rfm` needs an ORDERS file (or - for standard input)")?;
+            Ok(Command::Rfm(options))
+        }
+        Value(word) if word == "cluster" => {
+            let mut options = cluster::Options {
+                input: PathBuf::new(),
+                columns: None,
+                n_segments: cluster::SegmentCount::Range(2, 10),
+                scaling: converge_core::segment::features::Scaling::None,
+                log_columns: Vec::new(),
+                seed: 0,
+                n_init: 10,
+                max_iterations: 300,
+                output: None,
+                summary: None,
+            };
+            let list = |text: String| -> Vec<String> {
+                text.split(',')
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty())
+                    .collect()
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("columns") => options.columns = Some(list(parser.value()?.string()?)),
+                    Long("k") => {
+                        let k: usize = parser.value()?.parse()?;
+                        anyhow::ensure!(k >= 1, "--k must be at least 1");
+                        options.n_segments = cluster::SegmentCount::Fixed(k);
+                    }
+                    Long("k-range") => {
+                        let (low, high) = cluster::parse_range(&parser.value()?.string()?)?;
+                        options.n_segments = cluster::SegmentCount::Range(low, high);
+                    }
+                    Long("standardize") | Long("standardise") => {
+                        options.scaling = converge_core::segment::features::Scaling::ZScore
+                    }
+                    Long("robust") => {
+                        options.scaling = converge_core::segment::features::Scaling::Robust
+                    }
+                    Long("log") => options.log_columns = list(parser.value()?.string()?),
+                    Long("seed") => options.seed = parser.value()?.parse()?,
+                    Long("n-init") => options.n_init = parser.value()?.parse()?,
+                    Long("max-iter") => options.max_iterations = parser.value()?.parse()?,
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Long("summary") => options.summary = Some(PathBuf::from(parser.value()?)),
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input =
+                input.context("`converge cluster` needs a FILE (or - for standard input)")?;
+            Ok(Command::Cluster(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;

@@ -15,6 +15,7 @@ mod hashing;
 pub mod ingest;
 pub mod network;
 pub mod schema;
+pub mod segment;
 pub mod sentiment;
 pub mod table;
 pub mod terms;

@@ -110,3 +110,66 @@ fn network_analysis_matches_networkx_in_the_browser() {
         .run();
     assert!(positions.iter().flatten().all(|v| v.is_finite()));
 }
+
+/// Segmentation in the browser: RFM scores equal pandas' and k-means reaches scikit-learn's
+/// inertia, as natively (`tests/segment.rs` checks the same fixtures).
+#[wasm_bindgen_test]
+fn segmentation_matches_the_references_in_the_browser() {
+    use converge_core::segment::features::{CustomerFeatures, ScalerParams, Scaling};
+    use converge_core::segment::kmeans::KMeans;
+    use converge_core::segment::rfm::RfmBuilder;
+    use rand::SeedableRng;
+
+    let orders = include_str!("../../../tests/data/segment/rfm_seven_customers_ties.csv");
+    let expected =
+        include_str!("../../../tests/data/segment/rfm_seven_customers_ties.expected.csv");
+    let mut builder = RfmBuilder::new();
+    for line in orders.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let date = chrono::NaiveDate::parse_from_str(cells[1], "%Y-%m-%d").unwrap();
+        let day = date
+            .signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+            .num_days();
+        builder
+            .add_order(cells[0], day, cells[2].parse().unwrap())
+            .unwrap();
+    }
+    let rfm = builder.finish(None).unwrap();
+    for (customer, line) in rfm.customers.iter().zip(expected.lines().skip(1)) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(customer.customer_id, cells[0]);
+        let scores = [
+            customer.score.recency,
+            customer.score.frequency,
+            customer.score.monetary,
+        ]
+        .map(|s| s.to_string());
+        assert_eq!(scores.as_slice(), &cells[4..7]);
+    }
+
+    let text = include_str!("../../../tests/data/segment/kmeans_blobs.csv");
+    let mut lines = text.lines();
+    let names: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let values: Vec<f64> = lines
+        .flat_map(|line| line.split(',').map(|v| v.parse::<f64>().unwrap()))
+        .collect();
+    let features = CustomerFeatures::from_rows(names, values).unwrap();
+    let scaled = ScalerParams::new(Scaling::ZScore)
+        .fit(&features.values)
+        .unwrap()
+        .transform(&features.values);
+    let model = KMeans::params(5)
+        .fit(scaled.view(), &mut rand_pcg::Pcg64Mcg::seed_from_u64(0))
+        .unwrap();
+    // scikit-learn's best of 10 (tests/data/segment/kmeans_reference.csv).
+    assert!(
+        model.inertia <= 488.96022959169227 * (1.0 + 1e-9),
+        "{}",
+        model.inertia
+    );
+}
