@@ -1,0 +1,413 @@
+//! Every source record's identity values, normalised and interned, and how two of them compare.
+//!
+//! Values are interned per field (a dictionary and one `u32` per record), so an exact match is
+//! an integer comparison, term frequencies are a count per dictionary entry, and a million
+//! records cost a few bytes per field beyond their distinct values.
+
+use std::collections::HashMap;
+
+use super::fields::{IdentityColumn, IdentityField};
+use super::normalise;
+use super::params::ResolveParams;
+use super::IdentityError;
+use crate::table::Table;
+
+/// A record's value is missing.
+pub(crate) const MISSING: u32 = u32::MAX;
+/// A comparison with a missing side: neutral, weight 0.
+pub(crate) const NOT_COMPARED: u8 = u8::MAX;
+pub(crate) const N_FIELDS: usize = IdentityField::COMPARED.len();
+
+/// One source for resolution: a table, its name and the columns that identify people.
+#[derive(Debug, Clone)]
+pub struct Source<'a> {
+    /// Shown in results, e.g. the file's name.
+    pub name: String,
+    pub table: &'a Table,
+    pub columns: Vec<IdentityColumn>,
+}
+
+/// How one field is compared: its levels, best first, the last being "none of these".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Comparison {
+    /// Exact, Jaro-Winkler ≥ 0.92, else.
+    Close,
+    /// Exact, Jaro-Winkler ≥ 0.92, ≥ 0.8, else.
+    Graded,
+    /// Exact, at most one edit (Damerau-Levenshtein), else.
+    OneEdit,
+    /// Exact or not.
+    Exact,
+    /// Exact, day and month swapped, one digit differs, same year, else.
+    Date,
+}
+
+impl Comparison {
+    pub(crate) fn of(field: IdentityField) -> Comparison {
+        match field {
+            IdentityField::Email | IdentityField::Handle | IdentityField::Other => {
+                Comparison::Close
+            }
+            IdentityField::Phone | IdentityField::CustomerKey | IdentityField::Postcode => {
+                Comparison::OneEdit
+            }
+            IdentityField::StreetNumber => Comparison::Exact,
+            IdentityField::BirthDate => Comparison::Date,
+            _ => Comparison::Graded,
+        }
+    }
+
+    pub(crate) fn levels(self) -> &'static [&'static str] {
+        match self {
+            Comparison::Close => &["exact", "Jaro-Winkler ≥ 0.92", "different"],
+            Comparison::Graded => &[
+                "exact",
+                "Jaro-Winkler ≥ 0.92",
+                "Jaro-Winkler ≥ 0.8",
+                "different",
+            ],
+            Comparison::OneEdit => &["exact", "one edit apart", "different"],
+            Comparison::Exact => &["exact", "different"],
+            Comparison::Date => &[
+                "exact",
+                "day and month swapped",
+                "one digit apart",
+                "same year",
+                "different",
+            ],
+        }
+    }
+
+    pub(crate) fn n_levels(self) -> usize {
+        self.levels().len()
+    }
+}
+
+/// Whether an exact match on a field is weighed by how common the value is.
+pub(crate) fn uses_term_frequency(field: IdentityField) -> bool {
+    matches!(
+        field,
+        IdentityField::FirstName
+            | IdentityField::LastName
+            | IdentityField::Address
+            | IdentityField::AddressExtra
+            | IdentityField::Postcode
+            | IdentityField::City
+            | IdentityField::State
+            | IdentityField::StreetNumber
+    )
+}
+
+/// One field's values over all records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldValues {
+    pub dictionary: Vec<String>,
+    /// Per record, an index into `dictionary` or [`MISSING`].
+    pub ids: Vec<u32>,
+    /// Per dictionary entry, the records holding it.
+    pub counts: Vec<u32>,
+    pub n_present: u32,
+}
+
+impl FieldValues {
+    pub(crate) fn get(&self, record: usize) -> Option<&str> {
+        let id = *self.ids.get(record)?;
+        self.dictionary.get(id as usize).map(String::as_str)
+    }
+
+    /// The share of records holding this record's value (for term-frequency adjustment).
+    pub(crate) fn frequency(&self, record: usize) -> Option<f64> {
+        let id = *self.ids.get(record)?;
+        let count = *self.counts.get(id as usize)?;
+        (self.n_present > 0).then(|| f64::from(count) / f64::from(self.n_present))
+    }
+}
+
+/// All records of all sources.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Records {
+    /// Per record, `(source index, row index)`.
+    pub origins: Vec<(u32, u32)>,
+    pub fields: Vec<FieldValues>,
+    pub source_names: Vec<String>,
+}
+
+/// At most this many records (record indexes are `u32`, pairs pack two into a `u64`).
+pub const MAX_RECORDS: usize = u32::MAX as usize - 1;
+
+impl Records {
+    pub(crate) fn len(&self) -> usize {
+        self.origins.len()
+    }
+
+    pub(crate) fn field(&self, field: IdentityField) -> Option<&FieldValues> {
+        self.fields.get(field.slot()?)
+    }
+
+    pub(crate) fn build(
+        sources: &[Source<'_>],
+        params: &ResolveParams,
+    ) -> Result<Records, IdentityError> {
+        let n_records: usize = sources.iter().map(|s| s.table.n_rows()).sum();
+        if n_records > MAX_RECORDS {
+            return Err(IdentityError::TooManyRecords {
+                n_records,
+                max: MAX_RECORDS,
+            });
+        }
+        let mut records = Records {
+            origins: Vec::with_capacity(n_records),
+            fields: vec![FieldValues::default(); N_FIELDS],
+            source_names: sources.iter().map(|s| s.name.clone()).collect(),
+        };
+        let mut interners: Vec<HashMap<String, u32>> = vec![HashMap::new(); N_FIELDS];
+        for field in &mut records.fields {
+            field.ids = Vec::with_capacity(n_records);
+        }
+        for (source_idx, source) in sources.iter().enumerate() {
+            let mut columns = Vec::new();
+            for mapped in &source.columns {
+                let column = source.table.column(&mapped.column).ok_or_else(|| {
+                    IdentityError::MissingColumn {
+                        source_name: source.name.clone(),
+                        column: mapped.column.clone(),
+                    }
+                })?;
+                columns.push((mapped.field, column));
+            }
+            let has = |field: IdentityField| columns.iter().any(|(f, _)| *f == field);
+            let split_full_name = !has(IdentityField::FirstName) && !has(IdentityField::LastName);
+            for row in 0..source.table.n_rows() {
+                records.origins.push((source_idx as u32, row as u32));
+                let mut values: [Option<String>; N_FIELDS] = Default::default();
+                for (field, column) in &columns {
+                    let Some(raw) = column.display(row) else {
+                        continue;
+                    };
+                    if *field == IdentityField::FullName {
+                        if split_full_name {
+                            let (first, last) = split_name(&raw);
+                            set_once(&mut values, IdentityField::FirstName, first);
+                            set_once(&mut values, IdentityField::LastName, last);
+                        }
+                        continue;
+                    }
+                    set_once(&mut values, *field, normalise_value(*field, &raw, params));
+                }
+                for (slot, value) in values.into_iter().enumerate() {
+                    let (Some(store), Some(interner)) =
+                        (records.fields.get_mut(slot), interners.get_mut(slot))
+                    else {
+                        continue;
+                    };
+                    let id = match value {
+                        None => MISSING,
+                        Some(value) => {
+                            let next = store.dictionary.len() as u32;
+                            let id = *interner.entry(value).or_insert_with_key(|value| {
+                                store.dictionary.push(value.clone());
+                                store.counts.push(0);
+                                next
+                            });
+                            if let Some(count) = store.counts.get_mut(id as usize) {
+                                *count += 1;
+                            }
+                            store.n_present += 1;
+                            id
+                        }
+                    };
+                    store.ids.push(id);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// The comparison level of every field for records `a` and `b` ([`NOT_COMPARED`] where a
+    /// side is missing).
+    pub(crate) fn compare(&self, a: usize, b: usize) -> [u8; N_FIELDS] {
+        let mut levels = [NOT_COMPARED; N_FIELDS];
+        for (slot, field) in IdentityField::COMPARED.iter().enumerate() {
+            if let Some(store) = self.fields.get(slot) {
+                levels[slot] = compare_values(*field, store, a, b);
+            }
+        }
+        // Names written the other way round (given name in the surname column) count as exact.
+        if let (Some(first_slot), Some(last_slot)) = (
+            IdentityField::FirstName.slot(),
+            IdentityField::LastName.slot(),
+        ) {
+            if levels[first_slot] != 0 || levels[last_slot] != 0 {
+                if let (Some(first), Some(last)) = (
+                    self.fields.get(first_slot),
+                    self.fields.get(last_slot),
+                ) {
+                    let crossed = first.get(a).is_some()
+                        && first.get(a) == last.get(b)
+                        && last.get(a).is_some()
+                        && last.get(a) == first.get(b);
+                    if crossed {
+                        levels[first_slot] = 0;
+                        levels[last_slot] = 0;
+                    }
+                }
+            }
+        }
+        levels
+    }
+}
+
+fn set_once(values: &mut [Option<String>; N_FIELDS], field: IdentityField, value: Option<String>) {
+    if let Some(slot) = field.slot().and_then(|slot| values.get_mut(slot)) {
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+}
+
+/// `Ada King Lovelace` → (`ada`, `lovelace`); `Lovelace, Ada` → (`ada`, `lovelace`).
+fn split_name(raw: &str) -> (Option<String>, Option<String>) {
+    if let Some((last, first)) = raw.split_once(',') {
+        return (normalise::name(first), normalise::name(last));
+    }
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    match words.as_slice() {
+        [] => (None, None),
+        [only] => (None, normalise::name(only)),
+        [first, .., last] => (normalise::name(first), normalise::name(last)),
+    }
+}
+
+fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> Option<String> {
+    match field {
+        IdentityField::Email => normalise::email(raw, params.email_rules),
+        IdentityField::Phone => normalise::phone(raw, &params.default_country_code)
+            .map(|e164| normalise::phone_key(&e164).to_owned()),
+        IdentityField::Handle => normalise::handle(raw),
+        IdentityField::CustomerKey | IdentityField::Other => normalise::identifier(raw),
+        IdentityField::FirstName | IdentityField::LastName => normalise::name(raw),
+        IdentityField::FullName => normalise::text(raw),
+        IdentityField::StreetNumber => normalise::identifier(raw),
+        IdentityField::Postcode => normalise::postcode(raw),
+        IdentityField::BirthDate => normalise::birth_date(raw),
+        IdentityField::Address
+        | IdentityField::AddressExtra
+        | IdentityField::City
+        | IdentityField::State => normalise::text(raw),
+    }
+}
+
+fn compare_values(field: IdentityField, store: &FieldValues, a: usize, b: usize) -> u8 {
+    let (Some(&id_a), Some(&id_b)) = (store.ids.get(a), store.ids.get(b)) else {
+        return NOT_COMPARED;
+    };
+    if id_a == MISSING || id_b == MISSING {
+        return NOT_COMPARED;
+    }
+    if id_a == id_b {
+        return 0;
+    }
+    let (Some(x), Some(y)) = (
+        store.dictionary.get(id_a as usize),
+        store.dictionary.get(id_b as usize),
+    ) else {
+        return NOT_COMPARED;
+    };
+    level(Comparison::of(field), x, y)
+}
+
+/// The level of two different normalised values under `comparison` (0 is exact).
+pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
+    if x == y {
+        return 0;
+    }
+    match comparison {
+        Comparison::Close => {
+            if strsim::jaro_winkler(x, y) >= 0.92 {
+                1
+            } else {
+                2
+            }
+        }
+        Comparison::Graded => {
+            let similarity = strsim::jaro_winkler(x, y);
+            if similarity >= 0.92 {
+                1
+            } else if similarity >= 0.8 {
+                2
+            } else {
+                3
+            }
+        }
+        Comparison::OneEdit => {
+            if strsim::damerau_levenshtein(x, y) <= 1 {
+                1
+            } else {
+                2
+            }
+        }
+        Comparison::Exact => 1,
+        Comparison::Date => {
+            // Both are `yyyymmdd`.
+            let (Some(year_x), Some(year_y)) = (x.get(0..4), y.get(0..4)) else {
+                return 4;
+            };
+            let swapped = year_x == year_y
+                && x.get(4..6) == y.get(6..8)
+                && x.get(6..8) == y.get(4..6);
+            if swapped {
+                1
+            } else if strsim::damerau_levenshtein(x, y) <= 1 {
+                2
+            } else if year_x == year_y {
+                3
+            } else {
+                4
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(comparison: Comparison, x: &str, y: &str, expect: &str) {
+        let got = level(comparison, x, y);
+        assert_eq!(
+            comparison.levels().get(got as usize).copied(),
+            Some(expect),
+            "{x:?} vs {y:?}"
+        );
+    }
+
+    #[test]
+    fn comparison_levels() {
+        check(Comparison::Graded, "smith", "smith", "exact");
+        check(Comparison::Graded, "martha", "marhta", "Jaro-Winkler ≥ 0.92");
+        check(Comparison::Graded, "dwayne", "duane", "Jaro-Winkler ≥ 0.8");
+        check(Comparison::Graded, "smith", "jones", "different");
+        check(Comparison::Close, "ada@x.com", "ada@x.co", "Jaro-Winkler ≥ 0.92");
+        check(Comparison::OneEdit, "2000", "2001", "one edit apart");
+        check(Comparison::OneEdit, "2000", "2010", "one edit apart");
+        check(Comparison::OneEdit, "2000", "3011", "different");
+        check(Comparison::Exact, "12", "21", "different");
+        check(Comparison::Date, "19560807", "19560708", "day and month swapped");
+        check(Comparison::Date, "19560807", "19560809", "one digit apart");
+        check(Comparison::Date, "19560807", "19561231", "same year");
+        check(Comparison::Date, "19560807", "19710101", "different");
+    }
+
+    #[test]
+    fn full_names_split_into_first_and_last() {
+        assert_eq!(
+            split_name("Ada King Lovelace"),
+            (Some("ada".into()), Some("lovelace".into()))
+        );
+        assert_eq!(
+            split_name("Lovelace, Ada"),
+            (Some("ada".into()), Some("lovelace".into()))
+        );
+        assert_eq!(split_name("Cher"), (None, Some("cher".into())));
+    }
+}
