@@ -32,9 +32,7 @@ pub enum BlockKey {
 impl BlockKey {
     fn field(self) -> IdentityField {
         match self {
-            BlockKey::Exact(field) | BlockKey::Soundex(field) | BlockKey::Prefix(field, _) => {
-                field
-            }
+            BlockKey::Exact(field) | BlockKey::Soundex(field) | BlockKey::Prefix(field, _) => field,
             BlockKey::Year => IdentityField::BirthDate,
             BlockKey::EmailLocalPart => IdentityField::Email,
         }
@@ -89,7 +87,6 @@ impl BlockingRule {
             vec![Exact(City), Prefix(LastName, 3)],
             vec![EmailLocalPart],
             vec![Exact(LastName), Prefix(Email, 1)],
-            vec![Prefix(CustomerKey, 5)],
         ];
         candidates
             .into_iter()
@@ -121,7 +118,12 @@ pub struct BlockingReport {
 }
 
 /// The key of `record` under `rule`, `None` when a part is missing.
-fn key_of(records: &Records, rule: &BlockingRule, record: usize, scratch: &mut String) -> Option<u64> {
+fn key_of(
+    records: &Records,
+    rule: &BlockingRule,
+    record: usize,
+    scratch: &mut String,
+) -> Option<u64> {
     scratch.clear();
     for key in &rule.keys {
         let store = records.field(key.field())?;
@@ -148,6 +150,49 @@ fn key_of(records: &Records, rule: &BlockingRule, record: usize, scratch: &mut S
     Some(hash_str(scratch))
 }
 
+/// The pairs of one rule, `(a << 32) | b` with `a < b` (not yet distinct across blocks),
+/// skipping blocks larger than `max_block_records`.
+pub(crate) fn rule_pairs(
+    records: &Records,
+    rule: &BlockingRule,
+    max_block_records: usize,
+) -> (Vec<u64>, SkippedBlocks) {
+    let mut scratch = String::new();
+    let mut keyed: Vec<(u64, u32)> = (0..records.len())
+        .filter_map(|record| {
+            key_of(records, rule, record, &mut scratch).map(|key| (key, record as u32))
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut skipped = SkippedBlocks {
+        rule: rule.describe(),
+        n_blocks: 0,
+        n_records: 0,
+        largest: 0,
+    };
+    let mut pairs = Vec::new();
+    for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if block.len() > max_block_records {
+            skipped.n_blocks += 1;
+            skipped.n_records += block.len();
+            skipped.largest = skipped.largest.max(block.len());
+            continue;
+        }
+        for (idx, (_, a)) in block.iter().enumerate() {
+            for (_, b) in block.iter().skip(idx + 1) {
+                let (lo, hi) = if a < b { (*a, *b) } else { (*b, *a) };
+                pairs.push(u64::from(lo) << 32 | u64::from(hi));
+            }
+        }
+    }
+    (pairs, skipped)
+}
+
+/// The fields a rule's records all agree on (or nearly): left out of that rule's EM session.
+pub(crate) fn blocked_fields(rule: &BlockingRule) -> Vec<IdentityField> {
+    rule.keys.iter().map(|key| key.field()).collect()
+}
+
 /// Candidate pairs `(a << 32) | b` with `a < b`, sorted and distinct, from every rule; calls
 /// `tick` with the share of rules done.
 pub(crate) fn candidate_pairs(
@@ -161,34 +206,9 @@ pub(crate) fn candidate_pairs(
         rules: rules.iter().map(BlockingRule::describe).collect(),
         ..BlockingReport::default()
     };
-    let mut scratch = String::new();
     for (rule_idx, rule) in rules.iter().enumerate() {
-        let mut keyed: Vec<(u64, u32)> = (0..records.len())
-            .filter_map(|record| {
-                key_of(records, rule, record, &mut scratch).map(|key| (key, record as u32))
-            })
-            .collect();
-        keyed.sort_unstable();
-        let mut skipped = SkippedBlocks {
-            rule: rule.describe(),
-            n_blocks: 0,
-            n_records: 0,
-            largest: 0,
-        };
-        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
-            if block.len() > max_block_records {
-                skipped.n_blocks += 1;
-                skipped.n_records += block.len();
-                skipped.largest = skipped.largest.max(block.len());
-                continue;
-            }
-            for (idx, (_, a)) in block.iter().enumerate() {
-                for (_, b) in block.iter().skip(idx + 1) {
-                    let (lo, hi) = if a < b { (*a, *b) } else { (*b, *a) };
-                    pairs.push(u64::from(lo) << 32 | u64::from(hi));
-                }
-            }
-        }
+        let (mut found, skipped) = rule_pairs(records, rule, max_block_records);
+        pairs.append(&mut found);
         if skipped.n_blocks > 0 {
             report.skipped.push(skipped);
         }

@@ -95,7 +95,9 @@ pub struct IdentityColumn {
 
 /// Column names that label a row rather than a person (`rec_id`): never compared, because two
 /// systems' row numbers say nothing about who is behind them.
-const ROW_LABELS: &[&str] = &["id", "recid", "recordid", "rowid", "row", "rec", "index", "uuid"];
+const ROW_LABELS: &[&str] = &[
+    "id", "recid", "recordid", "rowid", "row", "rec", "index", "uuid",
+];
 
 /// The identity columns of `table`: resolution's own name rules for person registers first,
 /// then the schema's detected fields. A column named `ignore` (e.g. the `--id` column) is
@@ -175,8 +177,17 @@ fn by_name(name: &str) -> Option<IdentityField> {
     let any = |words: &[&str]| words.iter().any(|w| joined == *w);
     let contains = |words: &[&str]| words.iter().any(|w| joined.contains(w));
     if any(&[
-        "socsecid", "ssn", "socialsecuritynumber", "socialsecurity", "nationalid", "nino",
-        "taxid", "passport", "passportnumber", "personalnumber", "medicare",
+        "socsecid",
+        "ssn",
+        "socialsecuritynumber",
+        "socialsecurity",
+        "nationalid",
+        "nino",
+        "taxid",
+        "passport",
+        "passportnumber",
+        "personalnumber",
+        "medicare",
     ]) {
         return Some(IdentityField::CustomerKey);
     }
@@ -186,19 +197,46 @@ fn by_name(name: &str) -> Option<IdentityField> {
     {
         return Some(IdentityField::CustomerKey);
     }
-    if any(&["givenname", "given", "firstname", "forename", "fname", "first"]) {
+    if any(&[
+        "givenname",
+        "given",
+        "firstname",
+        "forename",
+        "fname",
+        "first",
+    ]) {
         return Some(IdentityField::FirstName);
     }
     if any(&["surname", "lastname", "familyname", "lname", "last"]) {
         return Some(IdentityField::LastName);
     }
-    if any(&["streetnumber", "streetno", "housenumber", "houseno", "streetnum", "number"]) {
+    if any(&[
+        "streetnumber",
+        "streetno",
+        "housenumber",
+        "houseno",
+        "streetnum",
+        "number",
+    ]) {
         return Some(IdentityField::StreetNumber);
     }
-    if any(&["address1", "addressline1", "addr1", "street", "streetaddress", "address"]) {
+    if any(&[
+        "address1",
+        "addressline1",
+        "addr1",
+        "street",
+        "streetaddress",
+        "address",
+    ]) {
         return Some(IdentityField::Address);
     }
-    if any(&["address2", "addressline2", "addr2", "address3", "addressline3"]) {
+    if any(&[
+        "address2",
+        "addressline2",
+        "addr2",
+        "address3",
+        "addressline3",
+    ]) {
         return Some(IdentityField::AddressExtra);
     }
     if any(&["suburb", "town", "city", "locality"]) {

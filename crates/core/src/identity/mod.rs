@@ -31,7 +31,7 @@ pub use error::IdentityError;
 pub use fields::{map_identity_columns, IdentityColumn, IdentityField};
 pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
-pub use records::{Source, MAX_RECORDS};
+pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
     Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkReason, PairEvidence,
     RecordAssignment, RecordRef, Resolution, Resolve,

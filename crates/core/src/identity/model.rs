@@ -93,7 +93,11 @@ pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<Fi
             let denominator = total as f64 + PSEUDO_COUNT * counts.len() as f64;
             FieldModel {
                 field: *field,
-                levels: comparison.levels().iter().map(|l| (*l).to_owned()).collect(),
+                levels: comparison
+                    .levels()
+                    .iter()
+                    .map(|l| (*l).to_owned())
+                    .collect(),
                 m: initial_m(counts.len()),
                 u: counts
                     .iter()
@@ -156,7 +160,11 @@ pub(crate) fn expectation_maximisation(
                 }
             }
             let odds = (lambda.ln() + log_m - (1.0 - *lambda).ln() - log_u).exp();
-            let p = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
+            let p = if odds.is_finite() {
+                odds / (1.0 + odds)
+            } else {
+                1.0
+            };
             total_match += p * count;
             total += count;
             for (slot, level) in pattern.iter().enumerate() {
@@ -196,6 +204,49 @@ pub(crate) fn expectation_maximisation(
     (max_iterations, false)
 }
 
+/// λ alone by expectation-maximisation, m and u fixed: the share of matches among `patterns`.
+pub(crate) fn estimate_lambda(fields: &[FieldModel], patterns: &Patterns, start: f64) -> f64 {
+    let weights: Vec<(f64, f64)> = patterns
+        .iter()
+        .map(|(pattern, count)| {
+            let bits: f64 = fields
+                .iter()
+                .zip(pattern)
+                .filter(|(_, level)| **level != NOT_COMPARED)
+                .map(|(field, level)| field.weight_bits(usize::from(*level)))
+                .sum();
+            (bits, *count as f64)
+        })
+        .collect();
+    let total: f64 = weights.iter().map(|(_, count)| count).sum();
+    if total <= 0.0 {
+        return start;
+    }
+    let mut lambda = start.clamp(1e-9, 1.0 - 1e-9);
+    for _ in 0..200 {
+        let prior = (lambda / (1.0 - lambda)).log2();
+        let expected: f64 = weights
+            .iter()
+            .map(|(bits, count)| {
+                let odds = (prior + bits).exp2();
+                let p = if odds.is_finite() {
+                    odds / (1.0 + odds)
+                } else {
+                    1.0
+                };
+                p * count
+            })
+            .sum();
+        let next = (expected / total).clamp(1e-9, 1.0 - 1e-9);
+        let change = (next - lambda).abs();
+        lambda = next;
+        if change < 1e-9 {
+            break;
+        }
+    }
+    lambda
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +274,11 @@ mod tests {
                 let is_match = rng.random_bool(true_lambda);
                 let mut pattern = [NOT_COMPARED; N_FIELDS];
                 for field in 0..3 {
-                    let probabilities = if is_match { &true_m[field] } else { &true_u[field] };
+                    let probabilities = if is_match {
+                        &true_m[field]
+                    } else {
+                        &true_u[field]
+                    };
                     pattern[field] = draw(&mut rng, probabilities);
                 }
                 pattern
@@ -242,11 +297,18 @@ mod tests {
         let mut lambda = 0.5;
         let (iterations, converged) =
             expectation_maximisation(&mut fields, &patterns, &mut lambda, 500);
-        assert!(converged, "EM ran {iterations} iterations without converging");
+        assert!(
+            converged,
+            "EM ran {iterations} iterations without converging"
+        );
         assert!((lambda - true_lambda).abs() < 0.01, "λ = {lambda}");
         for (field, expected) in fields.iter().zip(true_m) {
             for (m, want) in field.m.iter().zip(expected) {
-                assert!((m - want).abs() < 0.02, "m = {:?}, want {expected:?}", field.m);
+                assert!(
+                    (m - want).abs() < 0.02,
+                    "m = {:?}, want {expected:?}",
+                    field.m
+                );
             }
         }
     }

@@ -187,7 +187,9 @@ fn push_folded(out: &mut String, c: char) {
         'æ' | 'Æ' => "ae",
         'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => "c",
         'ď' | 'đ' | 'Ď' | 'Đ' | 'ð' | 'Ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => "e",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ę' | 'Ě' => {
+            "e"
+        }
         'ğ' | 'Ğ' => "g",
         'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'İ' => "i",
         'ł' | 'ľ' | 'Ł' | 'Ľ' => "l",
@@ -200,7 +202,9 @@ fn push_folded(out: &mut String, c: char) {
         'ß' => "ss",
         'ť' | 'ţ' | 'Ť' | 'Ţ' => "t",
         'þ' | 'Þ' => "th",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' => "u",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' => {
+            "u"
+        }
         'ý' | 'ÿ' | 'Ý' | 'Ÿ' => "y",
         'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => "z",
         _ => {
@@ -260,8 +264,16 @@ mod tests {
     fn emails_lose_case_space_tags_and_gmail_dots() {
         let rules = EmailRules::default();
         let e = |raw: &str| email(raw, rules);
-        check(e, " Ada.Lovelace@Example.COM ", Some("ada.lovelace@example.com"));
-        check(e, "ada.lovelace+promo@example.com", Some("ada.lovelace@example.com"));
+        check(
+            e,
+            " Ada.Lovelace@Example.COM ",
+            Some("ada.lovelace@example.com"),
+        );
+        check(
+            e,
+            "ada.lovelace+promo@example.com",
+            Some("ada.lovelace@example.com"),
+        );
         check(e, "A.da.Love+x@googlemail.com", Some("adalove@gmail.com"));
         check(e, "mailto:<bo@x.org>", Some("bo@x.org"));
         check(e, "+tag@x.org", Some("+tag@x.org"));
@@ -272,7 +284,11 @@ mod tests {
             strip_plus_tags: false,
             gmail_dots: false,
         };
-        check(|raw| email(raw, plain), "a.b+c@gmail.com", Some("a.b+c@gmail.com"));
+        check(
+            |raw| email(raw, plain),
+            "a.b+c@gmail.com",
+            Some("a.b+c@gmail.com"),
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub(crate) enum Comparison {
     OneEdit,
     /// Exact or not.
     Exact,
+    /// Exact, same local part at another domain, else.
+    EmailParts,
     /// Exact, day and month swapped, one digit differs, same year, else.
     Date,
 }
@@ -45,13 +47,15 @@ pub(crate) enum Comparison {
 impl Comparison {
     pub(crate) fn of(field: IdentityField) -> Comparison {
         match field {
-            IdentityField::Email | IdentityField::Handle | IdentityField::Other => {
-                Comparison::Close
+            IdentityField::Other => Comparison::Close,
+            // A near-miss on an email says little: `ada.smith506@…` and `ada.smith806@…` are
+            // usually two people with the same name.
+            IdentityField::Email => Comparison::EmailParts,
+            IdentityField::Phone | IdentityField::Postcode => Comparison::OneEdit,
+            // Ids are often sequential: one edit apart is a neighbour, not a typo.
+            IdentityField::Handle | IdentityField::CustomerKey | IdentityField::StreetNumber => {
+                Comparison::Exact
             }
-            IdentityField::Phone | IdentityField::CustomerKey | IdentityField::Postcode => {
-                Comparison::OneEdit
-            }
-            IdentityField::StreetNumber => Comparison::Exact,
             IdentityField::BirthDate => Comparison::Date,
             _ => Comparison::Graded,
         }
@@ -68,6 +72,7 @@ impl Comparison {
             ],
             Comparison::OneEdit => &["exact", "one edit apart", "different"],
             Comparison::Exact => &["exact", "different"],
+            Comparison::EmailParts => &["exact", "same name at another domain", "different"],
             Comparison::Date => &[
                 "exact",
                 "day and month swapped",
@@ -238,10 +243,9 @@ impl Records {
             IdentityField::LastName.slot(),
         ) {
             if levels[first_slot] != 0 || levels[last_slot] != 0 {
-                if let (Some(first), Some(last)) = (
-                    self.fields.get(first_slot),
-                    self.fields.get(last_slot),
-                ) {
+                if let (Some(first), Some(last)) =
+                    (self.fields.get(first_slot), self.fields.get(last_slot))
+                {
                     let crossed = first.get(a).is_some()
                         && first.get(a) == last.get(b)
                         && last.get(a).is_some()
@@ -323,14 +327,14 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
     }
     match comparison {
         Comparison::Close => {
-            if strsim::jaro_winkler(x, y) >= 0.92 {
+            if jaro_winkler(x, y) >= 0.92 {
                 1
             } else {
                 2
             }
         }
         Comparison::Graded => {
-            let similarity = strsim::jaro_winkler(x, y);
+            let similarity = jaro_winkler(x, y);
             if similarity >= 0.92 {
                 1
             } else if similarity >= 0.8 {
@@ -340,24 +344,30 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
             }
         }
         Comparison::OneEdit => {
-            if strsim::damerau_levenshtein(x, y) <= 1 {
+            if within_one_edit(x, y) {
                 1
             } else {
                 2
             }
         }
         Comparison::Exact => 1,
+        Comparison::EmailParts => {
+            if x.split('@').next() == y.split('@').next() {
+                1
+            } else {
+                2
+            }
+        }
         Comparison::Date => {
             // Both are `yyyymmdd`.
             let (Some(year_x), Some(year_y)) = (x.get(0..4), y.get(0..4)) else {
                 return 4;
             };
-            let swapped = year_x == year_y
-                && x.get(4..6) == y.get(6..8)
-                && x.get(6..8) == y.get(4..6);
+            let swapped =
+                year_x == year_y && x.get(4..6) == y.get(6..8) && x.get(6..8) == y.get(4..6);
             if swapped {
                 1
-            } else if strsim::damerau_levenshtein(x, y) <= 1 {
+            } else if within_one_edit(x, y) {
                 2
             } else if year_x == year_y {
                 3
@@ -366,6 +376,96 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
             }
         }
     }
+}
+
+/// Whether `x` becomes `y` by at most one edit: a character inserted, deleted or replaced, or
+/// two neighbours swapped (Damerau-Levenshtein distance ≤ 1), in one pass without allocating.
+pub fn within_one_edit(x: &str, y: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = if x.is_ascii() && y.is_ascii() {
+        return one_edit(x.as_bytes(), y.as_bytes());
+    } else {
+        (x.chars().collect(), y.chars().collect())
+    };
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if b.len() - a.len() > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(p, q)| p == q).count();
+    let (Some(a_rest), Some(b_rest)) = (a.get(prefix..), b.get(prefix..)) else {
+        return true;
+    };
+    if a.len() < b.len() {
+        // One insertion: the rest of `b` after its extra character is the rest of `a`.
+        return b_rest.get(1..) == Some(a_rest);
+    }
+    if a_rest.is_empty() {
+        return true;
+    }
+    // Same length: one replacement, or one swap of neighbours.
+    a_rest.get(1..) == b_rest.get(1..)
+        || (a_rest.get(0) == b_rest.get(1)
+            && a_rest.get(1) == b_rest.get(0)
+            && a_rest.get(2..) == b_rest.get(2..))
+}
+
+/// Jaro-Winkler similarity, exactly as `strsim::jaro_winkler` computes it (prefix up to 4,
+/// scale 0.1, boost above 0.7), without its allocations for ASCII values of up to 64 bytes,
+/// which are nearly all names and addresses. Others go to `strsim`.
+pub fn jaro_winkler(x: &str, y: &str) -> f64 {
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    if !x.is_ascii() || !y.is_ascii() || a.len() > 64 || b.len() > 64 {
+        return strsim::jaro_winkler(x, y);
+    }
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        let low = i.saturating_sub(range);
+        let high = (i + range + 1).min(b.len());
+        for j in low..high {
+            if b_flags & (1 << j) == 0 && b.get(j) == Some(ca) {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) == 0 {
+            continue;
+        }
+        while j < b.len() && b_flags & (1 << j) == 0 {
+            j += 1;
+        }
+        if b.get(j) != Some(ca) {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    transpositions /= 2;
+    let m = matches as f64;
+    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0;
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(p, q)| p == q).count();
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
 }
 
 #[cfg(test)]
@@ -384,18 +484,90 @@ mod tests {
     #[test]
     fn comparison_levels() {
         check(Comparison::Graded, "smith", "smith", "exact");
-        check(Comparison::Graded, "martha", "marhta", "Jaro-Winkler ≥ 0.92");
+        check(
+            Comparison::Graded,
+            "martha",
+            "marhta",
+            "Jaro-Winkler ≥ 0.92",
+        );
         check(Comparison::Graded, "dwayne", "duane", "Jaro-Winkler ≥ 0.8");
         check(Comparison::Graded, "smith", "jones", "different");
-        check(Comparison::Close, "ada@x.com", "ada@x.co", "Jaro-Winkler ≥ 0.92");
+        check(
+            Comparison::Close,
+            "ada@x.com",
+            "ada@x.co",
+            "Jaro-Winkler ≥ 0.92",
+        );
+        check(
+            Comparison::EmailParts,
+            "ada@x.com",
+            "ada@y.org",
+            "same name at another domain",
+        );
+        check(
+            Comparison::EmailParts,
+            "ada1@x.com",
+            "ada2@x.com",
+            "different",
+        );
         check(Comparison::OneEdit, "2000", "2001", "one edit apart");
         check(Comparison::OneEdit, "2000", "2010", "one edit apart");
         check(Comparison::OneEdit, "2000", "3011", "different");
         check(Comparison::Exact, "12", "21", "different");
-        check(Comparison::Date, "19560807", "19560708", "day and month swapped");
+        check(
+            Comparison::Date,
+            "19560807",
+            "19560708",
+            "day and month swapped",
+        );
         check(Comparison::Date, "19560807", "19560809", "one digit apart");
         check(Comparison::Date, "19560807", "19561231", "same year");
         check(Comparison::Date, "19560807", "19710101", "different");
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims() {
+        let words = [
+            "",
+            "a",
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "jellyfish",
+            "smellyfish",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkm",
+            "zoë",
+            "zoe",
+        ];
+        for x in words {
+            for y in words {
+                let (ours, theirs) = (jaro_winkler(x, y), strsim::jaro_winkler(x, y));
+                assert!(
+                    (ours - theirs).abs() < 1e-12,
+                    "{x:?} {y:?}: {ours} vs {theirs}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_edit_is_damerau_levenshtein_at_most_one() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "abd", "abcd", "bacd", "xbcd", "zoë", "zeo", "oze",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(
+                    within_one_edit(x, y),
+                    strsim::damerau_levenshtein(x, y) <= 1,
+                    "{x:?} {y:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,9 +3,11 @@
 
 use std::ops::ControlFlow;
 
-use super::blocking::{candidate_pairs, BlockingReport, BlockingRule};
+use super::blocking::{blocked_fields, candidate_pairs, rule_pairs, BlockingReport, BlockingRule};
 use super::fields::IdentityField;
-use super::model::{estimate_u, expectation_maximisation, patterns_of, MatchModel};
+use super::model::{
+    estimate_lambda, estimate_u, expectation_maximisation, patterns_of, MatchModel,
+};
 use super::params::ResolveParams;
 use super::records::{uses_term_frequency, Records, Source, MISSING, NOT_COMPARED, N_FIELDS};
 use super::IdentityError;
@@ -143,6 +145,9 @@ const DETERMINISTIC: [IdentityField; 4] = [
     IdentityField::CustomerKey,
 ];
 
+/// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
+const MAX_TRAINING_PAIRS: usize = 1_000_000;
+
 /// Stage boundaries of the progress reported, as shares of the whole.
 const STAGES: [f32; 7] = [0.0, 0.15, 0.2, 0.35, 0.45, 0.8, 0.9];
 
@@ -258,13 +263,65 @@ impl ResolveParams {
                 .flat_map(|(pattern, count)| std::iter::repeat_n(*pattern, *count as usize)),
         );
         report(5, 0.0)?;
-        let mut lambda = 0.1;
-        let (em_iterations, em_converged) = expectation_maximisation(
-            &mut fields,
-            &patterns,
-            &mut lambda,
-            self.max_em_iterations,
-        );
+        // As Splink trains: one EM session per blocking rule, on that rule's pairs, leaving
+        // out the fields the rule blocks on (its pairs agree on them by construction, which
+        // would make them look like evidence). A field's m is the mean over the sessions that
+        // estimated it. Then λ for all candidate pairs, m and u held.
+        let mut m_sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
+        let mut m_sessions: Vec<usize> = vec![0; fields.len()];
+        let mut em_iterations = 0;
+        let mut em_converged = true;
+        for (rule_idx, rule) in rules.iter().enumerate() {
+            let (mut training, _) = rule_pairs(&records, rule, self.max_block_records);
+            training.sort_unstable();
+            training.dedup();
+            let blocked: Vec<usize> = blocked_fields(rule)
+                .iter()
+                .filter_map(|field| field.slot())
+                .collect();
+            let step = (training.len() / MAX_TRAINING_PAIRS).max(1);
+            let session_patterns = patterns_of(training.iter().step_by(step).map(|pair| {
+                let (a, b) = unpack(*pair);
+                let mut levels = records.compare(a, b);
+                for slot in &blocked {
+                    if let Some(level) = levels.get_mut(*slot) {
+                        *level = NOT_COMPARED;
+                    }
+                }
+                levels
+            }));
+            let mut session = fields.clone();
+            let mut lambda = 0.1;
+            let (iterations, converged) = expectation_maximisation(
+                &mut session,
+                &session_patterns,
+                &mut lambda,
+                self.max_em_iterations,
+            );
+            em_iterations = em_iterations.max(iterations);
+            em_converged &= converged;
+            for (slot, field) in session.iter().enumerate() {
+                let compared = session_patterns
+                    .iter()
+                    .any(|(pattern, _)| pattern.get(slot).is_some_and(|l| *l != NOT_COMPARED));
+                if blocked.contains(&slot) || !compared {
+                    continue;
+                }
+                if let (Some(sums), Some(n)) = (m_sums.get_mut(slot), m_sessions.get_mut(slot)) {
+                    for (sum, m) in sums.iter_mut().zip(&field.m) {
+                        *sum += m;
+                    }
+                    *n += 1;
+                }
+            }
+            report(5, (rule_idx + 1) as f32 / rules.len().max(1) as f32)?;
+        }
+        for ((field, sums), n) in fields.iter_mut().zip(&m_sums).zip(&m_sessions) {
+            if *n > 0 {
+                field.m = sums.iter().map(|sum| sum / *n as f64).collect();
+            }
+        }
+        let lambda = estimate_lambda(&fields, &patterns, 0.1);
         let model = MatchModel {
             fields,
             lambda,
@@ -366,7 +423,10 @@ impl Records {
             .get(record as usize)
             .copied()
             .unwrap_or((u32::MAX, u32::MAX));
-        RecordRef { source_idx, row_idx }
+        RecordRef {
+            source_idx,
+            row_idx,
+        }
     }
 
     fn link(&self, a: u32, b: u32, probability: f64, reason: LinkReason, joined: bool) -> Link {
@@ -544,14 +604,16 @@ impl Resolution {
     /// Customers whose weakest link is below the weak-link level: to review, since one bad
     /// link may have chained two people together.
     pub fn weak_customers(&self) -> impl Iterator<Item = &Customer> {
-        self.customers
-            .iter()
-            .filter(|c| c.weakest_link.is_some_and(|weakest| weakest < self.weak_link))
+        self.customers.iter().filter(|c| {
+            c.weakest_link
+                .is_some_and(|weakest| weakest < self.weak_link)
+        })
     }
 
     /// The evidence for a link: every field's part in the match weight.
     pub fn explain(&self, link: &Link) -> PairEvidence {
-        let mut evidence = self.explain_records(link.left_record as usize, link.right_record as usize);
+        let mut evidence =
+            self.explain_records(link.left_record as usize, link.right_record as usize);
         evidence.reason = Some(link.reason);
         if let LinkReason::SameIdentifier(_) = link.reason {
             evidence.match_probability = 1.0;
