@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use super::fields::IdentityField;
-use super::records::{Comparison, Records, NOT_COMPARED, N_FIELDS};
+use super::records::{Comparison, LevelCache, Records, NOT_COMPARED, N_FIELDS};
 
 /// m and u for each level of one field.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,13 +68,14 @@ pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<Fi
     let n = records.len();
     if n >= 2 {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut cache = LevelCache::default();
         for _ in 0..n_pairs {
             let a = rng.random_range(0..n);
             let b = rng.random_range(0..n);
             if a == b {
                 continue;
             }
-            for (slot, level) in records.compare(a, b).iter().enumerate() {
+            for (slot, level) in records.compare(a, b, &mut cache).iter().enumerate() {
                 if let Some(count) = counts
                     .get_mut(slot)
                     .and_then(|levels| levels.get_mut(usize::from(*level)))

@@ -10,6 +10,7 @@ use super::fields::{IdentityColumn, IdentityField};
 use super::normalise;
 use super::params::ResolveParams;
 use super::IdentityError;
+use crate::hashing::FastMap;
 use crate::table::Table;
 
 /// A record's value is missing.
@@ -230,11 +231,18 @@ impl Records {
 
     /// The comparison level of every field for records `a` and `b` ([`NOT_COMPARED`] where a
     /// side is missing).
-    pub(crate) fn compare(&self, a: usize, b: usize) -> [u8; N_FIELDS] {
+    pub(crate) fn compare(&self, a: usize, b: usize, cache: &mut LevelCache) -> [u8; N_FIELDS] {
         let mut levels = [NOT_COMPARED; N_FIELDS];
-        for (slot, field) in IdentityField::COMPARED.iter().enumerate() {
+        if cache.maps.len() < N_FIELDS {
+            cache.maps.resize_with(N_FIELDS, FastMap::default);
+        }
+        for (slot, (field, map)) in IdentityField::COMPARED
+            .iter()
+            .zip(&mut cache.maps)
+            .enumerate()
+        {
             if let Some(store) = self.fields.get(slot) {
-                levels[slot] = compare_values(*field, store, a, b);
+                levels[slot] = compare_values(*field, store, a, b, map);
             }
         }
         // Names written the other way round (given name in the surname column) count as exact.
@@ -301,7 +309,23 @@ fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> O
     }
 }
 
-fn compare_values(field: IdentityField, store: &FieldValues, a: usize, b: usize) -> u8 {
+/// Levels of value pairs already compared with a string similarity, per field: names, places
+/// and streets repeat, and Jaro-Winkler costs more than a lookup.
+#[derive(Debug, Default)]
+pub(crate) struct LevelCache {
+    maps: Vec<FastMap<u64, u8>>,
+}
+
+/// Value pairs a field's cache holds at most.
+const MAX_CACHED_PAIRS: usize = 1 << 20;
+
+fn compare_values(
+    field: IdentityField,
+    store: &FieldValues,
+    a: usize,
+    b: usize,
+    cache: &mut FastMap<u64, u8>,
+) -> u8 {
     let (Some(&id_a), Some(&id_b)) = (store.ids.get(a), store.ids.get(b)) else {
         return NOT_COMPARED;
     };
@@ -317,7 +341,19 @@ fn compare_values(field: IdentityField, store: &FieldValues, a: usize, b: usize)
     ) else {
         return NOT_COMPARED;
     };
-    level(Comparison::of(field), x, y)
+    let comparison = Comparison::of(field);
+    if !matches!(comparison, Comparison::Graded | Comparison::Close) {
+        return level(comparison, x, y);
+    }
+    let key = u64::from(id_a.min(id_b)) << 32 | u64::from(id_a.max(id_b));
+    if let Some(level) = cache.get(&key) {
+        return *level;
+    }
+    let found = level(comparison, x, y);
+    if cache.len() < MAX_CACHED_PAIRS {
+        cache.insert(key, found);
+    }
+    found
 }
 
 /// The level of two different normalised values under `comparison` (0 is exact).

@@ -9,7 +9,9 @@ use super::model::{
     estimate_lambda, estimate_u, expectation_maximisation, patterns_of, MatchModel,
 };
 use super::params::ResolveParams;
-use super::records::{uses_term_frequency, Records, Source, MISSING, NOT_COMPARED, N_FIELDS};
+use super::records::{
+    uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
+};
 use super::IdentityError;
 
 /// A resolved customer's id, numbered from 1 in the order of its first record.
@@ -236,9 +238,10 @@ impl ResolveParams {
         let mut distinct: std::collections::HashMap<[u8; N_FIELDS], u32> =
             std::collections::HashMap::new();
         let mut pattern_list: Vec<[u8; N_FIELDS]> = Vec::new();
+        let mut cache = LevelCache::default();
         for (idx, pair) in pairs.iter().enumerate() {
             let (a, b) = unpack(*pair);
-            let levels = records.compare(a, b);
+            let levels = records.compare(a, b, &mut cache);
             let next = pattern_list.len() as u32;
             let id = *distinct.entry(levels).or_insert_with(|| {
                 pattern_list.push(levels);
@@ -279,16 +282,18 @@ impl ResolveParams {
                 .iter()
                 .filter_map(|field| field.slot())
                 .collect();
+            // The union already holds every rule's pairs with their comparison pattern.
             let step = (training.len() / MAX_TRAINING_PAIRS).max(1);
-            let session_patterns = patterns_of(training.iter().step_by(step).map(|pair| {
-                let (a, b) = unpack(*pair);
-                let mut levels = records.compare(a, b);
+            let session_patterns = patterns_of(training.iter().step_by(step).filter_map(|pair| {
+                let union_idx = pairs.binary_search(pair).ok()?;
+                let id = pattern_ids.get(union_idx)?;
+                let mut levels = *pattern_list.get(*id as usize)?;
                 for slot in &blocked {
                     if let Some(level) = levels.get_mut(*slot) {
                         *level = NOT_COMPARED;
                     }
                 }
-                levels
+                Some(levels)
             }));
             let mut session = fields.clone();
             let mut lambda = 0.1;
@@ -622,7 +627,7 @@ impl Resolution {
     }
 
     fn explain_records(&self, a: usize, b: usize) -> PairEvidence {
-        let levels = self.records.compare(a, b);
+        let levels = self.records.compare(a, b, &mut LevelCache::default());
         let prior = self.model.prior_bits();
         let mut total = prior;
         let mut fields = Vec::new();
