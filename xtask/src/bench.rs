@@ -14,6 +14,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+#[path = "bench_resolve.rs"]
+mod resolve;
+
 use crate::project_root;
 use crate::tasks::{build_app, run};
 use crate::tools::{self, Need, CHROMIUM};
@@ -25,7 +28,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
     match what {
         "ingest" => bench_ingest(),
         "sentiment" => bench_sentiment(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest` or `cargo xtask bench sentiment`"),
+        "resolve" => resolve::bench_resolve(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `cargo xtask bench sentiment` or `cargo xtask bench resolve`"),
     }
 }
 

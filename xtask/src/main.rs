@@ -26,6 +26,8 @@ TASKS:
                        docs/benchmarks/ingest.md
     bench sentiment    time Converge's VADER against vaderSentiment (Python) on 100,000 texts;
                        writes docs/benchmarks/sentiment.md
+    bench resolve      time converge resolve against recordlinkage and Splink on FEBRL, with
+                       pairwise F1; writes docs/benchmarks/resolve.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)

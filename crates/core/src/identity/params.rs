@@ -17,7 +17,8 @@ pub struct ResolveParams {
     /// Blocks (records sharing a blocking key) larger than this are skipped and reported, so
     /// candidate pairs never grow with the square of the data. Default 300.
     pub max_block_records: usize,
-    /// Random record pairs compared to estimate u probabilities. Default 50,000.
+    /// Random record pairs compared to estimate u probabilities (at most twenty per record).
+    /// Default 50,000.
     pub n_u_pairs: usize,
     /// Expectation-maximisation rounds at most. Default 50.
     pub max_em_iterations: usize,

@@ -231,7 +231,9 @@ impl ResolveParams {
             })
             .ok_or(IdentityError::Cancelled)?;
         report(3, 0.0)?;
-        let mut fields = estimate_u(&records, self.n_u_pairs, self.seed);
+        // Small inputs need fewer random pairs: twenty per record is plenty below the cap.
+        let n_u_pairs = self.n_u_pairs.min(n.saturating_mul(20).max(1_000));
+        let mut fields = estimate_u(&records, n_u_pairs, self.seed);
         report(4, 0.0)?;
         // Each candidate pair's comparison pattern, as an index into the distinct patterns.
         let mut pattern_ids: Vec<u32> = Vec::with_capacity(pairs.len());
