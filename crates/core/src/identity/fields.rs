@@ -174,7 +174,7 @@ fn by_name(name: &str) -> Option<IdentityField> {
     if ROW_LABELS.contains(&joined) {
         return None;
     }
-    let any = |words: &[&str]| words.iter().any(|w| joined == *w);
+    let any = |words: &[&str]| words.contains(&joined);
     let contains = |words: &[&str]| words.iter().any(|w| joined.contains(w));
     if any(&[
         "socsecid",

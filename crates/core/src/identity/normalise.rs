@@ -62,7 +62,7 @@ pub fn phone(raw: &str, default_country_code: &str) -> Option<String> {
     let trimmed = raw.trim();
     // Extensions are not part of the line: `… ext. 12`, `… x12`.
     let main = trimmed
-        .split(|c: char| c == 'x' || c == 'X' || c == '#' || c == ';')
+        .split(['x', 'X', '#', ';'])
         .next()
         .unwrap_or(trimmed);
     let international = main.trim_start().starts_with('+');

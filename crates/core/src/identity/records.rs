@@ -417,11 +417,11 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
 /// Whether `x` becomes `y` by at most one edit: a character inserted, deleted or replaced, or
 /// two neighbours swapped (Damerau-Levenshtein distance ≤ 1), in one pass without allocating.
 pub fn within_one_edit(x: &str, y: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = if x.is_ascii() && y.is_ascii() {
+    if x.is_ascii() && y.is_ascii() {
         return one_edit(x.as_bytes(), y.as_bytes());
-    } else {
-        (x.chars().collect(), y.chars().collect())
-    };
+    }
+    let a: Vec<char> = x.chars().collect();
+    let b: Vec<char> = y.chars().collect();
     one_edit(&a, &b)
 }
 
@@ -443,8 +443,8 @@ fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     }
     // Same length: one replacement, or one swap of neighbours.
     a_rest.get(1..) == b_rest.get(1..)
-        || (a_rest.get(0) == b_rest.get(1)
-            && a_rest.get(1) == b_rest.get(0)
+        || (a_rest.first() == b_rest.get(1)
+            && a_rest.get(1) == b_rest.first()
             && a_rest.get(2..) == b_rest.get(2..))
 }
 
