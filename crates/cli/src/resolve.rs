@@ -269,6 +269,21 @@ fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
         },
         model.em_iterations
     );
+    for common in &resolution.common_identifiers {
+        eprintln!(
+            "not linked on: {} {:?} is shared by {} records (a placeholder, not an identity)",
+            common.field.label(),
+            common.value,
+            common.n_records
+        );
+    }
+    if !resolution.held_back.is_empty() {
+        eprintln!(
+            "review: {} links above the threshold but below {} would have joined two groups of several records; held back",
+            resolution.held_back.len(),
+            resolution.weak_link
+        );
+    }
     let n_weak = resolution.weak_customers().count();
     if n_weak > 0 {
         eprintln!(

@@ -33,6 +33,6 @@ pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
-    Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkReason, PairEvidence,
-    RecordAssignment, RecordRef, Resolution, Resolve,
+    CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkReason,
+    PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, MAX_SHARED_IDENTIFIER,
 };

@@ -130,11 +130,30 @@ pub struct Resolution {
     pub model: MatchModel,
     pub blocking: BlockingReport,
     pub links: Vec<Link>,
+    /// Links at or above the threshold but below `weak_link` that would have joined two groups
+    /// of several records each: not applied, for review.
+    pub held_back: Vec<Link>,
+    /// Identifier values so common they are placeholders, not identities (never linked on).
+    pub common_identifiers: Vec<CommonIdentifier>,
     pub assignments: Vec<RecordAssignment>,
     pub customers: Vec<Customer>,
     pub threshold: f64,
     pub weak_link: f64,
 }
+
+/// An email or phone value shared by more than [`MAX_SHARED_IDENTIFIER`] records
+/// (`noreply@…`, a switchboard number): a placeholder, so not linked on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CommonIdentifier {
+    pub field: IdentityField,
+    /// The normalised value.
+    pub value: String,
+    pub n_records: u32,
+}
+
+/// Records one email or phone may identify before it counts as a placeholder.
+pub const MAX_SHARED_IDENTIFIER: u32 = 1_000;
 
 /// Identifiers a deterministic link is made on. Customer ids shorter than this are not (row
 /// numbers `1, 2, 3` of two systems would merge strangers).
@@ -176,11 +195,24 @@ impl ResolveParams {
         let mut forest = Forest::new(n);
         let mut links: Vec<Link> = Vec::new();
         report(1, 0.0)?;
+        let mut common_identifiers = Vec::new();
         if self.deterministic {
             for field in DETERMINISTIC {
                 let Some(store) = records.field(field) else {
                     continue;
                 };
+                let placeholders = matches!(field, IdentityField::Email | IdentityField::Phone);
+                if placeholders {
+                    for (value, count) in store.dictionary.iter().zip(&store.counts) {
+                        if *count > MAX_SHARED_IDENTIFIER {
+                            common_identifiers.push(CommonIdentifier {
+                                field,
+                                value: value.clone(),
+                                n_records: *count,
+                            });
+                        }
+                    }
+                }
                 let mut first_of: Vec<u32> = vec![MISSING; store.dictionary.len()];
                 for (record, id) in store.ids.iter().enumerate() {
                     if *id == MISSING {
@@ -191,6 +223,12 @@ impl ResolveParams {
                             .dictionary
                             .get(*id as usize)
                             .is_none_or(|value| value.chars().count() < MIN_KEY_CHARS);
+                    let common = placeholders
+                        && store
+                            .counts
+                            .get(*id as usize)
+                            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
+                    let short = short || common;
                     let Some(first) = first_of.get_mut(*id as usize) else {
                         continue;
                     };
@@ -371,7 +409,15 @@ impl ResolveParams {
         drop(pairs);
         drop(pattern_ids);
         scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        // The chaining guard: a link below `weak_link` may add a record to a group, but not
+        // join two groups of several records each; such links are held back for review.
+        let mut held_back = Vec::new();
         for (probability, a, b) in scored {
+            let (size_a, size_b) = forest.sizes(a as usize, b as usize);
+            if size_a >= 2 && size_b >= 2 && probability < self.weak_link {
+                held_back.push(records.link(a, b, probability, LinkReason::Scored, false));
+                continue;
+            }
             let joined = forest.union(a as usize, b as usize);
             links.push(records.link(a, b, probability, LinkReason::Scored, joined));
         }
@@ -382,6 +428,8 @@ impl ResolveParams {
             model,
             blocking,
             links,
+            held_back,
+            common_identifiers,
             assignments,
             customers,
             threshold: self.threshold,
@@ -476,6 +524,16 @@ impl Forest {
             x = grandparent as usize;
         }
         x
+    }
+
+    /// The sizes of the groups of `a` and `b` (0 and 0 when they are one group).
+    fn sizes(&mut self, a: usize, b: usize) -> (u32, u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return (0, 0);
+        }
+        let size = |r: usize| self.size.get(r).copied().unwrap_or(1);
+        (size(ra), size(rb))
     }
 
     /// Joins the groups of `a` and `b`; false if they were one already.
