@@ -323,7 +323,10 @@ fn a_placeholder_email_shared_by_many_records_links_no_one() {
     let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
     let resolution = resolve(&sources(&tables, None));
     assert_eq!(resolution.common_identifiers.len(), 1);
-    assert_eq!(resolution.common_identifiers[0].value, "noreply@example.com");
+    assert_eq!(
+        resolution.common_identifiers[0].value,
+        "noreply@example.com"
+    );
     assert_eq!(resolution.common_identifiers[0].n_records, 1_200);
     // The placeholder's records stay apart; Ada's two records are one customer.
     assert_eq!(resolution.customers.len(), 1_200 + 1);

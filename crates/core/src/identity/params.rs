@@ -18,7 +18,7 @@ pub struct ResolveParams {
     /// candidate pairs never grow with the square of the data. Default 300.
     pub max_block_records: usize,
     /// Random record pairs compared to estimate u probabilities (at most twenty per record).
-    /// Default 50,000.
+    /// Default 30,000.
     pub n_u_pairs: usize,
     /// Expectation-maximisation rounds at most. Default 50.
     pub max_em_iterations: usize,
@@ -40,7 +40,7 @@ impl Default for ResolveParams {
             threshold: 0.9,
             weak_link: 0.99,
             max_block_records: 300,
-            n_u_pairs: 50_000,
+            n_u_pairs: 30_000,
             max_em_iterations: 50,
             email_rules: EmailRules::default(),
             default_country_code: "44".to_owned(),
