@@ -150,13 +150,40 @@ fn from_schema(name: &str, field: Option<Field>) -> Option<IdentityField> {
         Field::CustomerId => IdentityField::CustomerKey,
         Field::FirstName => IdentityField::FirstName,
         Field::LastName => IdentityField::LastName,
-        Field::FullName => IdentityField::FullName,
+        // `campaign_name` or `product_name` is no person's name.
+        Field::FullName if is_person_name(&joined) => IdentityField::FullName,
+        Field::FullName => return None,
         Field::Address => IdentityField::Address,
         Field::Postcode => IdentityField::Postcode,
         Field::City => IdentityField::City,
         Field::BirthDate => IdentityField::BirthDate,
         _ => return None,
     })
+}
+
+/// A name column that names a person: `name`, `full_name`, `customer_name`, `author`…
+fn is_person_name(joined: &str) -> bool {
+    joined == "name"
+        || joined == "nom"
+        || joined == "nombre"
+        || [
+            "full",
+            "customer",
+            "contact",
+            "client",
+            "person",
+            "display",
+            "author",
+            "user",
+            "member",
+            "patient",
+            "holder",
+            "buyer",
+            "recipient",
+            "owner",
+        ]
+        .iter()
+        .any(|word| joined.contains(word))
 }
 
 /// Lower-case letters and digits only: `Given_Name` → `givenname`.
@@ -216,7 +243,6 @@ fn by_name(name: &str) -> Option<IdentityField> {
         "housenumber",
         "houseno",
         "streetnum",
-        "number",
     ]) {
         return Some(IdentityField::StreetNumber);
     }
@@ -278,5 +304,8 @@ mod tests {
         check("customer_name", None);
         check("rec_id", None);
         check("loyalty_tier", None);
+        check("number", None);
+        assert!(is_person_name("customername"));
+        assert!(!is_person_name("campaignname"));
     }
 }
