@@ -331,3 +331,48 @@ fn a_placeholder_email_shared_by_many_records_links_no_one() {
     // The placeholder's records stay apart; Ada's two records are one customer.
     assert_eq!(resolution.customers.len(), 1_200 + 1);
 }
+
+/// Term-frequency adjustment: an exact match on a common surname counts less than on a rare one.
+#[test]
+fn a_common_surname_counts_less_than_a_rare_one() {
+    let mut csv = String::from("given_name,surname,date_of_birth,postcode\n");
+    let firsts = [
+        "amy", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ivy", "jon",
+    ];
+    for idx in 0..300 {
+        let surname = if idx < 200 {
+            "smith".to_owned()
+        } else {
+            format!("rare{idx}x")
+        };
+        let first = firsts[idx % firsts.len()];
+        csv.push_str(&format!(
+            "{first},{surname},{},{}\n",
+            19500101 + idx * 7 % 28,
+            2000 + idx
+        ));
+    }
+    // Two people recorded twice, identical but for the postcode.
+    csv.push_str(
+        "amy,smith,19500101,9999\nkim,zbigniewski,19600202,2000\nkim,zbigniewski,19600202,9998\n",
+    );
+    let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
+    let resolution = resolve(&sources(&tables, None));
+    let surname_weight = |value: &str| {
+        resolution
+            .links
+            .iter()
+            .map(|link| resolution.explain(link))
+            .flat_map(|evidence| evidence.fields)
+            .find(|field| field.left_value.as_deref() == Some(value) && field.level == "exact")
+            .map(|field| (field.weight_bits, field.term_frequency_adjusted))
+            .unwrap_or_else(|| panic!("a link with surname {value}"))
+    };
+    let (smith, smith_adjusted) = surname_weight("smith");
+    let (rare, rare_adjusted) = surname_weight("zbigniewski");
+    assert!(smith_adjusted && rare_adjusted);
+    assert!(
+        rare > smith + 5.0,
+        "zbigniewski {rare} bits, smith {smith} bits"
+    );
+}
