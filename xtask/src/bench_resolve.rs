@@ -78,7 +78,8 @@ pub fn bench_resolve() -> anyhow::Result<()> {
          (default threshold 0.9, nothing tuned per data set); recordlinkage 0.16 is blocking on given name, surname \
          and birth date, string and exact comparisons and its ECM classifier, pairs closed into clusters; Splink is \
          its DuckDB backend with the FEBRL-example settings (see `tests/data/identity/*_peer.py`); both peers' time \
-         excludes interpreter start-up and imports.\n",
+         excludes interpreter start-up and imports. On a shared machine times vary by half between runs; each \
+         ratio compares runs made one after the other under the same load.\n",
         today()
     );
     let _ = writeln!(
