@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use converge_core::identity::{
-    map_identity_columns, LinkReason, RecordRef, Resolution, Resolve, Source,
+    map_identity_columns, recency_column, LinkReason, RecordRef, Resolution, Resolve, Source,
 };
 use converge_core::ingest::{ingest, Ingested, ReadOptions};
 use converge_core::schema::{detect, Overrides};
@@ -83,6 +83,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
             name: name.clone(),
             table: &ingested.table,
             columns,
+            recency: recency_column(&ingested.table, &schema),
         });
     }
     let read_seconds = started.elapsed().as_secs_f64();

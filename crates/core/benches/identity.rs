@@ -51,6 +51,7 @@ mod native {
                         &detect(table, &Overrides::default()),
                         None,
                     ),
+                    recency: None,
                 })
                 .collect();
             let n_records: usize = tables.iter().map(|(_, t)| t.n_rows()).sum();

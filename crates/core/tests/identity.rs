@@ -28,6 +28,7 @@ fn sources<'a>(tables: &'a [(String, Table)], ignore: Option<&str>) -> Vec<Sourc
             name: name.clone(),
             table,
             columns: map_identity_columns(table, &detect(table, &Overrides::default()), ignore),
+            recency: None,
         })
         .collect()
 }
@@ -375,4 +376,33 @@ fn a_common_surname_counts_less_than_a_rare_one() {
         rare > smith + 5.0,
         "zbigniewski {rare} bits, smith {smith} bits"
     );
+}
+
+/// A customer's best value is the most recent one; undated records and source order break ties.
+#[test]
+fn best_values_are_the_most_recent_with_their_lineage() {
+    use converge_core::identity::recency_column;
+    let csv = "email,phone,updated_at\n\
+               ada@example.com,+44 20 7946 0001,2021-03-01\n\
+               ADA@example.com,+44 20 7946 0999,2024-06-30\n\
+               ada@example.com,+44 20 7946 0555,\n";
+    let table = read("crm.csv", csv.as_bytes().to_vec());
+    let schema = detect(&table, &Overrides::default());
+    let recency = recency_column(&table, &schema);
+    assert_eq!(recency.as_deref(), Some("updated_at"));
+    let sources = [Source {
+        name: "crm.csv".into(),
+        table: &table,
+        columns: map_identity_columns(&table, &schema, None),
+        recency,
+    }];
+    let resolution = resolve(&sources);
+    assert_eq!(resolution.customers.len(), 1);
+    let phone = resolution.customers[0]
+        .values
+        .iter()
+        .find(|v| v.column == "phone")
+        .unwrap();
+    assert_eq!(phone.value, "+44 20 7946 0999");
+    assert_eq!(phone.record.row_idx, 1);
 }

@@ -99,6 +99,7 @@ fn identities_resolve_the_same_in_the_browser() {
         name: "crm.csv".into(),
         table: &table,
         columns,
+        recency: None,
     }];
     let resolution = Resolve::params()
         .fit(&sources, |_| std::ops::ControlFlow::Continue(()))

@@ -8,7 +8,7 @@
 //! and edit the resulting [`IdentityColumn`]s without `Field` changing.
 
 use crate::schema::{Field, TableSchema};
-use crate::table::Table;
+use crate::table::{ColumnType, Table};
 
 /// What an identity column says about the person behind a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,6 +136,25 @@ pub fn map_identity_columns(
         }
     }
     mapped
+}
+
+/// The column saying when a record was last true, for choosing a customer's most recent
+/// values: the most confidently detected timestamp column typed as a date or an instant.
+pub fn recency_column(table: &Table, schema: &TableSchema) -> Option<String> {
+    schema
+        .fields
+        .iter()
+        .filter(|guess| guess.field == Some(Field::Timestamp))
+        .filter(|guess| {
+            table.column(&guess.column).is_some_and(|column| {
+                matches!(
+                    column.column_type(),
+                    ColumnType::Date | ColumnType::Timestamp
+                )
+            })
+        })
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        .map(|guess| guess.column.clone())
 }
 
 fn from_schema(name: &str, field: Option<Field>) -> Option<IdentityField> {

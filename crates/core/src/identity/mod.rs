@@ -28,7 +28,7 @@ mod resolution;
 
 pub use blocking::{BlockKey, BlockingReport, BlockingRule, SkippedBlocks};
 pub use error::IdentityError;
-pub use fields::{map_identity_columns, IdentityColumn, IdentityField};
+pub use fields::{map_identity_columns, recency_column, IdentityColumn, IdentityField};
 pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};

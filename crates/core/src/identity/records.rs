@@ -26,6 +26,9 @@ pub struct Source<'a> {
     pub name: String,
     pub table: &'a Table,
     pub columns: Vec<IdentityColumn>,
+    /// A date or timestamp column saying when each record was last true (an update or order
+    /// date): the customer's best values come from the most recent record.
+    pub recency: Option<String>,
 }
 
 /// How one field is compared: its levels, best first, the last being "none of these".

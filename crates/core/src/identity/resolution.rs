@@ -13,6 +13,7 @@ use super::records::{
     uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
 };
 use super::IdentityError;
+use crate::table::Value;
 
 /// A resolved customer's id, numbered from 1 in the order of its first record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,9 +82,13 @@ pub struct CustomerValue {
 pub struct Customer {
     pub id: CustomerId,
     pub records: Vec<RecordRef>,
-    /// Best values: from the first source (in the order given) that has the field, its first
-    /// record there.
+    /// Best values: from the most recent record that has the field (by its source's
+    /// [`Source::recency`] column; records without one come after dated ones), ties going to
+    /// the first source in the order given, then its first record.
     pub values: Vec<CustomerValue>,
+    /// Per value, (dated, when in milliseconds) of the record it came from.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    value_ranks: Vec<(bool, i64)>,
     /// Indexes into [`Resolution::links`] of the links that joined this customer's records.
     pub links: Vec<usize>,
     /// The weakest of those links' probabilities (`None` for a single record).
@@ -557,6 +562,15 @@ impl Forest {
     }
 }
 
+/// A date or an instant as milliseconds since the Unix epoch.
+fn instant_millis(value: Value<'_>) -> Option<i64> {
+    match value {
+        Value::Timestamp(millis) => Some(millis),
+        Value::Date(days) => Some(i64::from(days) * 86_400_000),
+        _ => None,
+    }
+}
+
 fn customers_of(
     records: &Records,
     sources: &[Source<'_>],
@@ -579,6 +593,7 @@ fn customers_of(
                 id: CustomerId(customers.len() as u32 + 1),
                 records: Vec::new(),
                 values: Vec::new(),
+                value_ranks: Vec::new(),
                 links: Vec::new(),
                 weakest_link: None,
             });
@@ -587,30 +602,60 @@ fn customers_of(
         record_customer.push(customer_idx);
         if let Some(customer) = customers.get_mut(customer_idx as usize) {
             customer.records.push(records.reference(record as u32));
-            // Best values: the first record (sources in the order given) with the field.
+            // Best values: the most recent record with the field (by its source's recency
+            // column); undated records after dated ones; then sources in the order given.
+            let row = records.origins.get(record).map_or(0, |o| o.1 as usize);
             if let Some(source) = records
                 .origins
                 .get(record)
                 .and_then(|(source_idx, _)| sources.get(*source_idx as usize))
             {
+                let when = source
+                    .recency
+                    .as_deref()
+                    .and_then(|column| source.table.column(column))
+                    .and_then(|column| instant_millis(column.get(row)));
+                let rank = (when.is_some(), when.unwrap_or(i64::MIN));
                 for mapped in &source.columns {
                     let field = mapped.field;
-                    if customer.values.iter().any(|v| v.field == field) {
+                    let existing = customer.values.iter().position(|v| v.field == field);
+                    let better = existing.is_none_or(|idx| {
+                        customer
+                            .value_ranks
+                            .get(idx)
+                            .is_some_and(|held| rank > *held)
+                    });
+                    if !better {
                         continue;
                     }
-                    let row = records.origins.get(record).map_or(0, |o| o.1 as usize);
-                    if let Some(value) = source
+                    let Some(value) = source
                         .table
                         .column(&mapped.column)
                         .and_then(|column| column.display(row))
                         .filter(|value| !value.trim().is_empty())
-                    {
-                        customer.values.push(CustomerValue {
-                            field,
-                            value,
-                            column: mapped.column.clone(),
-                            record: records.reference(record as u32),
-                        });
+                    else {
+                        continue;
+                    };
+                    let chosen = CustomerValue {
+                        field,
+                        value,
+                        column: mapped.column.clone(),
+                        record: records.reference(record as u32),
+                    };
+                    match existing {
+                        Some(idx) => {
+                            if let (Some(slot), Some(held)) = (
+                                customer.values.get_mut(idx),
+                                customer.value_ranks.get_mut(idx),
+                            ) {
+                                *slot = chosen;
+                                *held = rank;
+                            }
+                        }
+                        None => {
+                            customer.values.push(chosen);
+                            customer.value_ranks.push(rank);
+                        }
                     }
                 }
             }
