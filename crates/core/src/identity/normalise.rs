@@ -215,6 +215,78 @@ fn push_folded(out: &mut String, c: char) {
     out.push_str(folded);
 }
 
+/// Common English nicknames and the given name they stand for (`bob` → `robert`), for the
+/// optional nickname rule ([`crate::identity::ResolveParams::nicknames`]).
+const NICKNAMES: &[(&str, &str)] = &[
+    ("abby", "abigail"),
+    ("al", "albert"),
+    ("alex", "alexander"),
+    ("andy", "andrew"),
+    ("bill", "william"),
+    ("billy", "william"),
+    ("bob", "robert"),
+    ("bobby", "robert"),
+    ("cathy", "catherine"),
+    ("charlie", "charles"),
+    ("chris", "christopher"),
+    ("chuck", "charles"),
+    ("dan", "daniel"),
+    ("danny", "daniel"),
+    ("dave", "david"),
+    ("debbie", "deborah"),
+    ("dick", "richard"),
+    ("ed", "edward"),
+    ("eddie", "edward"),
+    ("fred", "frederick"),
+    ("greg", "gregory"),
+    ("harry", "henry"),
+    ("jack", "john"),
+    ("jake", "jacob"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("joe", "joseph"),
+    ("johnny", "john"),
+    ("jon", "jonathan"),
+    ("kate", "katherine"),
+    ("katie", "katherine"),
+    ("ken", "kenneth"),
+    ("larry", "lawrence"),
+    ("liz", "elizabeth"),
+    ("lizzie", "elizabeth"),
+    ("beth", "elizabeth"),
+    ("maggie", "margaret"),
+    ("matt", "matthew"),
+    ("meg", "margaret"),
+    ("mike", "michael"),
+    ("mick", "michael"),
+    ("nate", "nathan"),
+    ("nick", "nicholas"),
+    ("pat", "patrick"),
+    ("peggy", "margaret"),
+    ("pete", "peter"),
+    ("phil", "philip"),
+    ("rick", "richard"),
+    ("rob", "robert"),
+    ("ron", "ronald"),
+    ("sam", "samuel"),
+    ("sandy", "sandra"),
+    ("steve", "stephen"),
+    ("sue", "susan"),
+    ("ted", "edward"),
+    ("tom", "thomas"),
+    ("tommy", "thomas"),
+    ("tony", "anthony"),
+    ("will", "william"),
+];
+
+/// The given name a nickname stands for, or the name itself.
+pub fn formal_name(name: &str) -> &str {
+    NICKNAMES
+        .iter()
+        .find(|(nickname, _)| *nickname == name)
+        .map_or(name, |(_, formal)| formal)
+}
+
 /// American Soundex (`Robert` → `R163`), as `jellyfish.soundex` computes it: the first letter,
 /// then the codes of the following consonants, equal codes separated only by `h` or `w`
 /// merged, padded with `0` to four characters. `None` when there is no ASCII letter.
@@ -343,6 +415,13 @@ mod tests {
         check(birth_date, "19561307", None);
         check(birth_date, "1956", None);
         check(birth_date, "", None);
+    }
+
+    #[test]
+    fn nicknames_stand_for_formal_names() {
+        assert_eq!(formal_name("bob"), "robert");
+        assert_eq!(formal_name("robert"), "robert");
+        assert_eq!(formal_name("zbigniew"), "zbigniew");
     }
 
     #[test]

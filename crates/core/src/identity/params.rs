@@ -25,6 +25,9 @@ pub struct ResolveParams {
     pub email_rules: EmailRules,
     /// Given to national phone numbers (a leading `0`). Default `44`.
     pub default_country_code: String,
+    /// Count a nickname as a near match of the given name it stands for (`Bob` and `Robert`).
+    /// Default on.
+    pub nicknames: bool,
     /// Link records sharing an exact normalised email, phone, handle or customer id before any
     /// scoring. Default on.
     pub deterministic: bool,
@@ -44,6 +47,7 @@ impl Default for ResolveParams {
             max_em_iterations: 50,
             email_rules: EmailRules::default(),
             default_country_code: "44".to_owned(),
+            nicknames: true,
             deterministic: true,
             blocking_rules: None,
             seed: 6,
@@ -79,6 +83,11 @@ impl ResolveParams {
 
     pub fn default_country_code(mut self, code: impl Into<String>) -> ResolveParams {
         self.default_country_code = code.into();
+        self
+    }
+
+    pub fn nicknames(mut self, nicknames: bool) -> ResolveParams {
+        self.nicknames = nicknames;
         self
     }
 

@@ -38,6 +38,8 @@ pub(crate) enum Comparison {
     Close,
     /// Exact, Jaro-Winkler ≥ 0.92, ≥ 0.8, else.
     Graded,
+    /// As `Graded`, a nickname of the other name counting as the second level.
+    GivenName,
     /// Exact, at most one edit (Damerau-Levenshtein), else.
     OneEdit,
     /// Exact or not.
@@ -61,6 +63,7 @@ impl Comparison {
                 Comparison::Exact
             }
             IdentityField::BirthDate => Comparison::Date,
+            IdentityField::FirstName => Comparison::GivenName,
             _ => Comparison::Graded,
         }
     }
@@ -71,6 +74,12 @@ impl Comparison {
             Comparison::Graded => &[
                 "exact",
                 "Jaro-Winkler ≥ 0.92",
+                "Jaro-Winkler ≥ 0.8",
+                "different",
+            ],
+            Comparison::GivenName => &[
+                "exact",
+                "Jaro-Winkler ≥ 0.92 or a nickname",
                 "Jaro-Winkler ≥ 0.8",
                 "different",
             ],
@@ -139,6 +148,8 @@ pub(crate) struct Records {
     pub origins: Vec<(u32, u32)>,
     pub fields: Vec<FieldValues>,
     pub source_names: Vec<String>,
+    /// Whether a nickname matches the name it stands for (`bob` and `robert`).
+    pub nicknames: bool,
 }
 
 /// At most this many records (record indexes are `u32`, pairs pack two into a `u64`).
@@ -168,6 +179,7 @@ impl Records {
             origins: Vec::with_capacity(n_records),
             fields: vec![FieldValues::default(); N_FIELDS],
             source_names: sources.iter().map(|s| s.name.clone()).collect(),
+            nicknames: params.nicknames,
         };
         let mut interners: Vec<HashMap<String, u32>> = vec![HashMap::new(); N_FIELDS];
         for field in &mut records.fields {
@@ -265,6 +277,16 @@ impl Records {
                         levels[first_slot] = 0;
                         levels[last_slot] = 0;
                     }
+                    if self.nicknames
+                        && levels[first_slot] > 1
+                        && levels[first_slot] != NOT_COMPARED
+                    {
+                        if let (Some(x), Some(y)) = (first.get(a), first.get(b)) {
+                            if normalise::formal_name(x) == normalise::formal_name(y) {
+                                levels[first_slot] = 1;
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -350,8 +372,10 @@ fn compare_values(
     let comparison = Comparison::of(field);
     // Only small vocabularies (states, cities, given names) repeat their pairs often enough
     // for a lookup to beat the comparison.
-    if !matches!(comparison, Comparison::Graded | Comparison::Close)
-        || store.dictionary.len() > MAX_CACHED_VOCABULARY
+    if !matches!(
+        comparison,
+        Comparison::Graded | Comparison::GivenName | Comparison::Close
+    ) || store.dictionary.len() > MAX_CACHED_VOCABULARY
     {
         return level(comparison, x, y);
     }
@@ -373,7 +397,7 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
     }
     let lowest = match comparison {
         Comparison::Close => 0.92,
-        Comparison::Graded => 0.8,
+        Comparison::Graded | Comparison::GivenName => 0.8,
         _ => 0.0,
     };
     if lowest > 0.0 && jaro_winkler_bound(x, y) < lowest {
@@ -387,7 +411,7 @@ pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
                 2
             }
         }
-        Comparison::Graded => {
+        Comparison::Graded | Comparison::GivenName => {
             let similarity = jaro_winkler(x, y);
             if similarity >= 0.92 {
                 1
@@ -671,6 +695,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_nickname_is_a_near_match_when_asked_for() {
+        use crate::identity::fields::IdentityColumn;
+        use crate::ingest::{ingest, ReadOptions};
+        let csv = "first_name,last_name\nBob,Smith\nRobert,Smith\nRob,Smith\nZed,Smith\n";
+        let table = ingest(
+            "t.csv",
+            std::io::Cursor::new(csv.as_bytes().to_vec()),
+            ReadOptions::default(),
+        )
+        .unwrap()
+        .table;
+        let columns = ["first_name", "last_name"]
+            .iter()
+            .zip([IdentityField::FirstName, IdentityField::LastName])
+            .map(|(column, field)| IdentityColumn {
+                column: (*column).to_owned(),
+                field,
+            })
+            .collect();
+        let sources = [Source {
+            name: "t.csv".into(),
+            table: &table,
+            columns,
+            recency: None,
+        }];
+        let slot = IdentityField::FirstName.slot().unwrap();
+        let level_of = |nicknames: bool, a: usize, b: usize| {
+            let params = ResolveParams::default().nicknames(nicknames);
+            let records = Records::build(&sources, &params).unwrap();
+            records.compare(a, b, &mut LevelCache::default())[slot]
+        };
+        assert_eq!(level_of(true, 0, 1), 1);
+        assert_eq!(level_of(true, 0, 2), 1);
+        assert_eq!(level_of(false, 0, 1), 3);
+        assert_eq!(level_of(true, 0, 3), 3);
     }
 
     #[test]
