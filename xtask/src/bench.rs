@@ -16,6 +16,8 @@ use anyhow::{bail, Context};
 
 #[path = "bench_influence.rs"]
 mod bench_influence;
+#[path = "bench_resolve.rs"]
+mod resolve;
 
 use crate::project_root;
 use crate::tasks::{build_app, run};
@@ -30,7 +32,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         "sentiment" => bench_sentiment(),
         "influence" => bench_influence(),
         "cluster" => crate::bench_cluster::bench_cluster(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence` or `cluster`"),
+        "resolve" => resolve::bench_resolve(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence`, `cluster` or `resolve`"),
     }
 }
 

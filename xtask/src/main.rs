@@ -32,6 +32,8 @@ TASKS:
                        writes docs/benchmarks/influence.md
     bench cluster      time Converge's k-means against scikit-learn's KMeans on the same 200,000 × 8
                        customers (k = 8, 10 restarts); writes docs/benchmarks/cluster.md
+    bench resolve      time converge resolve against recordlinkage and Splink on FEBRL, with
+                       pairwise F1; writes docs/benchmarks/resolve.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)

@@ -6,6 +6,7 @@
 mod cluster;
 mod influence;
 mod inspect;
+mod resolve;
 mod rfm;
 mod rows;
 mod sentiment;
@@ -76,6 +77,15 @@ USAGE:
         summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
         centroids (and in original units when scaled), the elbow curve, segment profiles
         (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
+    converge resolve FILE... [--id COL] [--threshold P] [--explain OUT] [--customers OUT] [-o OUT]
+        Resolves the records of every FILE (each a source, any format ingestion reads) into
+        customers: deduplicates within each file and links across files. Writes CSV
+        source,record_id,customer_id,match_probability, one row per record: source is the
+        path as given, record_id the --id column's value (else the 1-based row number),
+        match_probability that of the strongest link placing the record (1 for the same
+        email/phone/handle/id; empty when linked to none). Pairs at or above --threshold
+        (default 0.9) are linked. --explain writes each link's evidence as JSON lines;
+        --customers each customer's best values with their source.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -88,6 +98,7 @@ enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
     Sentiment(sentiment::Options),
     Influence(influence::Options),
+    Resolve(resolve::Options),
     Rfm(rfm::Options),
     Cluster(cluster::Options),
     Demo { out: PathBuf, params: DemoParams },
@@ -133,6 +144,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Sentiment(options) => sentiment::run(&options)?,
         Command::Influence(options) => influence::run(&options)?,
+        Command::Resolve(options) => resolve::run(&options)?,
         Command::Rfm(options) => rfm::run(&options)?,
         Command::Cluster(options) => cluster::run(&options)?,
         Command::Demo { out, params } => {
@@ -330,6 +342,44 @@ fn parse_args() -> anyhow::Result<Command> {
             options.input =
                 input.context("`converge cluster` needs a FILE (or - for standard input)")?;
             Ok(Command::Cluster(options))
+        }
+        Value(word) if word == "resolve" => {
+            let mut options = resolve::Options {
+                files: Vec::new(),
+                id: None,
+                threshold: None,
+                explain: None,
+                customers: None,
+                output: None,
+            };
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("id") => options.id = Some(parser.value()?.string()?),
+                    Long("threshold") => {
+                        let value = parser.value()?.string()?;
+                        let threshold: f64 = value
+                            .parse()
+                            .with_context(|| format!("--threshold {value:?} is not a number"))?;
+                        anyhow::ensure!(
+                            threshold > 0.0 && threshold < 1.0,
+                            "--threshold must be a probability between 0 and 1 (exclusive), not {value}"
+                        );
+                        options.threshold = Some(threshold);
+                    }
+                    Long("explain") => options.explain = Some(PathBuf::from(parser.value()?)),
+                    Long("customers") => options.customers = Some(PathBuf::from(parser.value()?)),
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) => options.files.push(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            anyhow::ensure!(
+                !options.files.is_empty(),
+                "`converge resolve` needs at least one FILE"
+            );
+            Ok(Command::Resolve(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;

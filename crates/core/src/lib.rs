@@ -12,6 +12,7 @@
 pub mod demo;
 pub mod export;
 mod hashing;
+pub mod identity;
 pub mod ingest;
 pub mod network;
 pub mod schema;

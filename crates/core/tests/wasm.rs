@@ -173,3 +173,42 @@ fn segmentation_matches_the_references_in_the_browser() {
         model.inertia
     );
 }
+
+/// Identity resolution in the browser links the same records as natively (the native test
+/// `tests/identity.rs` checks accuracy on the same demo).
+#[wasm_bindgen_test]
+fn identities_resolve_the_same_in_the_browser() {
+    use converge_core::identity::{map_identity_columns, Resolve, Source};
+    use converge_core::ingest::{ingest, ReadOptions};
+    use converge_core::schema::{detect, Overrides};
+    let csv = "first_name,last_name,email,phone,postcode\n\
+               Ada,Lovelace,ada@example.com,+44 20 123 4567,SW1A 1AA\n\
+               ADA,Lovelace,Ada+news@Example.com,020 123 4567,sw1a1aa\n\
+               Charles,Babbage,charles@example.com,,N1 9GU\n\
+               Charles,Babage,,,N1 9GU\n";
+    let table = ingest(
+        "crm.csv",
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        ReadOptions::default(),
+    )
+    .unwrap()
+    .table;
+    let columns = map_identity_columns(&table, &detect(&table, &Overrides::default()), None);
+    let sources = [Source {
+        name: "crm.csv".into(),
+        table: &table,
+        columns,
+        recency: None,
+    }];
+    let resolution = Resolve::params()
+        .fit(&sources, |_| std::ops::ControlFlow::Continue(()))
+        .unwrap();
+    let customers: Vec<u32> = resolution
+        .assignments
+        .iter()
+        .map(|a| a.customer.0)
+        .collect();
+    assert_eq!(customers[0], customers[1]);
+    assert_ne!(customers[0], customers[2]);
+    assert_eq!(resolution.assignments[0].match_probability, Some(1.0));
+}
