@@ -83,7 +83,7 @@ USAGE:
         source,record_id,customer_id,match_probability, one row per record: source is the
         path as given, record_id the --id column's value (else the 1-based row number),
         match_probability that of the strongest link placing the record (1 for the same
-        email/phone/handle/id; empty when linked to none). Pairs at or above --threshold
+        email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
         (default 0.9) are linked. --explain writes each link's evidence as JSON lines;
         --customers each customer's best values with their source.
     converge demo --out DIR [--customers N] [--seed N]

@@ -12,8 +12,8 @@
 //!   row labels say nothing about who is behind a row;
 //! - `customer_id` is a number from 1, shared by the records of one customer;
 //! - `match_probability` is the probability of the strongest link that placed the record in its
-//!   customer (1 for an exact identifier such as the same email), and empty for a record linked
-//!   to no other.
+//!   customer (1 for an exact identifier such as the same email), and 0 for a record linked to no
+//!   other (a number in every row, so that any CSV reader takes the column as numbers).
 //!
 //! Rows ingestion refused are listed on standard error with file, line and reason, and are not
 //! in the output.
@@ -113,10 +113,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, output));
     writer.write_record(["source", "record_id", "customer_id", "match_probability"])?;
     for assignment in &resolution.assignments {
-        let probability = assignment
-            .match_probability
-            .map(|p| format!("{p:.6}"))
-            .unwrap_or_default();
+        let probability = format!("{:.6}", assignment.match_probability.unwrap_or(0.0));
         writer.write_record([
             source_name(assignment.record),
             &record_id(assignment.record),

