@@ -4,6 +4,7 @@
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
 mod cluster;
+mod columns;
 mod influence;
 mod inspect;
 mod resolve;

@@ -13,8 +13,9 @@ use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
 use converge_core::schema::{detect, Overrides};
 use converge_core::sentiment::{Explained, LexiconEntry, SentimentLabel, SentimentScore, Vader};
-use encoding_rs::WINDOWS_1252;
 use serde_json::Value as Json;
+
+use crate::columns::{decode, find_column};
 
 pub struct Options {
     /// A file, or `-` for standard input.
@@ -176,14 +177,6 @@ fn read_lexicon(path: &PathBuf) -> anyhow::Result<Vec<LexiconEntry>> {
         });
     }
     Ok(entries)
-}
-
-/// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.
-fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
-    }
 }
 
 /// Calls `each` with every line of `input`, decoded, without its line break.
@@ -350,26 +343,6 @@ fn score_delimited(
         || format!("column {}", text_idx + 1),
         |name| format!("column `{name}`"),
     ))
-}
-
-/// A column by name (exact, then ignoring case) or, for files without a header, by 1-based number.
-fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
-    if let Some(idx) = header.iter().position(|name| name == wanted) {
-        return Ok(idx);
-    }
-    if let Some(idx) = header
-        .iter()
-        .position(|name| name.eq_ignore_ascii_case(wanted))
-    {
-        return Ok(idx);
-    }
-    if let Some(idx) = wanted.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
-        return Ok(idx);
-    }
-    bail!(
-        "no column `{wanted}`; the columns are: {}",
-        header.join(", ")
-    )
 }
 
 /// Rows scored at a time: enough to keep every core busy, few enough to stream.

@@ -1,23 +1,12 @@
 //! `converge resolve` as scripts use it: one output row per kept record, customers shared
 //! across files, refused rows on standard error, evidence as JSON lines.
 
+mod common;
+
 use std::collections::HashMap;
-use std::process::Command;
 
 fn converge(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/identity"
-        ))
-        .output()
-        .expect("the converge binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::converge_in("identity", args, "")
 }
 
 /// `(source, record_id)` → `(customer_id, match_probability)`.

@@ -1,33 +1,10 @@
 //! `converge rfm` and `converge cluster` as scripts use them, checked against the pandas and
 //! scikit-learn fixtures in `tests/data/segment/`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/segment"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the converge binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the text");
-    let out = child.wait_with_output().expect("the converge binary ends");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::converge_in("segment", args, stdin)
 }
 
 fn fixture(name: &str) -> String {

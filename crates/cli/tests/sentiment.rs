@@ -1,35 +1,9 @@
 //! `converge sentiment` as scripts use it: the input's format and columns kept, scores appended.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/ingest"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the converge binary runs");
-    // Written from another thread: a large input would otherwise fill the pipes both ways.
-    let mut input = child.stdin.take().expect("piped");
-    let text = stdin.to_owned();
-    let writer = std::thread::spawn(move || input.write_all(text.as_bytes()));
-    let out = child.wait_with_output().expect("the converge binary ends");
-    // A run that fails early stops reading: a broken pipe is its business, not the test's.
-    match writer.join().expect("the writer thread ends") {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => panic!("stdin: {err}"),
-        _ => {}
-    }
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::converge_in("ingest", args, stdin)
 }
 
 #[test]

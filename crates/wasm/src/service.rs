@@ -9,7 +9,7 @@ use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
 use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
 use converge_core::schema::{detect, Overrides, TableSchema};
-use converge_core::sentiment::{LexiconEntry, Vader};
+use converge_core::sentiment::{LexiconEntry, Tally, Vader};
 use converge_core::table::{Table, Value};
 use converge_core::terms::TermIndex;
 
@@ -332,30 +332,16 @@ fn overview(scoring: &Scoring, n_rows: usize) -> Option<SentimentOverview> {
     if scoring.compounds.len() < n_rows {
         return None;
     }
-    let mut counts = [0u64; 3];
-    let mut sum = 0.0;
+    let mut tally = Tally::default();
     for compound in scoring.compounds.iter().filter(|c| !c.is_nan()) {
-        sum += f64::from(*compound);
-        let slot = if *compound >= 0.05 {
-            0
-        } else if *compound <= -0.05 {
-            2
-        } else {
-            1
-        };
-        counts[slot] += 1;
+        tally.add(f64::from(*compound));
     }
-    let n_scored = counts.iter().sum::<u64>();
     Some(SentimentOverview {
         column: scoring.column.clone(),
-        n_positive: counts[0],
-        n_neutral: counts[1],
-        n_negative: counts[2],
-        mean_compound: if n_scored == 0 {
-            0.0
-        } else {
-            sum / n_scored as f64
-        },
+        n_positive: u64::from(tally.n_positive),
+        n_neutral: u64::from(tally.n_neutral),
+        n_negative: u64::from(tally.n_negative),
+        mean_compound: tally.mean(),
         lexicon: scoring.lexicon.clone(),
     })
 }

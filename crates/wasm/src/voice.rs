@@ -6,7 +6,7 @@
 
 use converge_core::schema::{Field, TableSchema};
 use converge_core::sentiment::{
-    Dimension, Granularity, ScoredText, SentimentLabel, SentimentRollup, SentimentScore, Vader,
+    Dimension, Granularity, ScoredText, SentimentLabel, SentimentRollup, Vader,
 };
 use converge_core::table::{Table, Value};
 use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
@@ -93,7 +93,7 @@ impl<'t> Context<'t> {
             return false;
         };
         if let Some(label) = filter.label {
-            if label_of(compound) != label {
+            if SentimentLabel::of(compound) != label {
                 return false;
             }
         }
@@ -183,7 +183,7 @@ impl<'t> Context<'t> {
                 if row_idx >= n_rows || !self.passes(row_idx, &for_terms) {
                     return None;
                 }
-                match label_of(self.compound(row_idx)?) {
+                match SentimentLabel::of(self.compound(row_idx)?) {
                     SentimentLabel::Negative => Some(true),
                     SentimentLabel::Positive => Some(false),
                     SentimentLabel::Neutral => None,
@@ -275,14 +275,4 @@ impl<'t> Context<'t> {
             verbatims,
         }
     }
-}
-
-fn label_of(compound: f64) -> SentimentLabel {
-    SentimentScore {
-        compound,
-        positive: 0.0,
-        neutral: 0.0,
-        negative: 0.0,
-    }
-    .label()
 }

@@ -208,9 +208,16 @@ pub enum SentimentLabel {
 
 impl SentimentScore {
     pub fn label(&self) -> SentimentLabel {
-        if self.compound >= 0.05 {
+        SentimentLabel::of(self.compound)
+    }
+}
+
+impl SentimentLabel {
+    /// The label of a compound score: positive at 0.05 and above, negative at -0.05 and below.
+    pub fn of(compound: f64) -> SentimentLabel {
+        if compound >= 0.05 {
             SentimentLabel::Positive
-        } else if self.compound <= -0.05 {
+        } else if compound <= -0.05 {
             SentimentLabel::Negative
         } else {
             SentimentLabel::Neutral
