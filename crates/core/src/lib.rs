@@ -14,6 +14,7 @@ pub mod export;
 mod hashing;
 pub mod identity;
 pub mod ingest;
+pub mod live;
 pub mod network;
 pub mod schema;
 pub mod segment;
