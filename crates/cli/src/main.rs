@@ -7,6 +7,7 @@ mod cluster;
 mod columns;
 mod influence;
 mod inspect;
+mod replay;
 mod resolve;
 mod rfm;
 mod rows;
@@ -87,6 +88,14 @@ USAGE:
         email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
         (default 0.9) are linked. --explain writes each link's evidence as JSON lines;
         --customers each customer's best values with their source.
+    converge replay FILE... [--rate N] [--speedup X] [--port P]
+        Serves the records of every FILE (any format ingestion reads, merged in timestamp
+        order) as a live stream on 127.0.0.1:P (default 8787): Server-Sent Events on GET
+        /events (one JSON record per data: line; Last-Event-ID resumes) and WebSocket on /ws
+        (?from=N resumes). Each client gets its own replay, at the recorded pace × --speedup
+        (gaps capped at 10 s), or at --rate records per second (100/s for files without
+        timestamps). Refused rows and rows without a timestamp are listed on standard error
+        and never sent. Runs until stopped.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -99,6 +108,7 @@ enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
     Sentiment(sentiment::Options),
     Influence(influence::Options),
+    Replay(replay::Options),
     Resolve(resolve::Options),
     Rfm(rfm::Options),
     Cluster(cluster::Options),
@@ -145,6 +155,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Sentiment(options) => sentiment::run(&options)?,
         Command::Influence(options) => influence::run(&options)?,
+        Command::Replay(options) => replay::run(&options)?,
         Command::Resolve(options) => resolve::run(&options)?,
         Command::Rfm(options) => rfm::run(&options)?,
         Command::Cluster(options) => cluster::run(&options)?,
@@ -381,6 +392,28 @@ fn parse_args() -> anyhow::Result<Command> {
                 "`converge resolve` needs at least one FILE"
             );
             Ok(Command::Resolve(options))
+        }
+        Value(word) if word == "replay" => {
+            let mut options = replay::Options {
+                files: Vec::new(),
+                rate: None,
+                port: 8787,
+                speedup: 1.0,
+            };
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("rate") => options.rate = Some(parser.value()?.parse()?),
+                    Long("port") => options.port = parser.value()?.parse()?,
+                    Long("speedup") => options.speedup = parser.value()?.parse()?,
+                    Value(path) => options.files.push(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            anyhow::ensure!(
+                !options.files.is_empty(),
+                "`converge replay` needs at least one FILE"
+            );
+            Ok(Command::Replay(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;
