@@ -45,6 +45,7 @@ const N_TEXTS: usize = 100_000;
 fn bench_sentiment() -> anyhow::Result<()> {
     tools::install(Need::Everything)?;
     let root = project_root();
+    let load = load_average();
     let reference = std::fs::read_to_string(root.join("tests/data/sentiment/vader_reference.tsv"))?;
     let sentences: Vec<String> = reference
         .lines()
@@ -113,16 +114,18 @@ fn bench_sentiment() -> anyhow::Result<()> {
     let _ = writeln!(
         table,
         "`cargo xtask bench sentiment` on {}: {N_TEXTS} texts (the differential test's sentences, repeated), \
-         median of {RUNS} runs on this machine. Converge is timed twice: the whole `converge sentiment --lines` \
+         median of {RUNS} runs on this machine ({} cores, load average {} when the run started: the ratios move with the load). Converge is timed twice: the whole `converge sentiment --lines` \
          process (start-up, reading, scoring, writing CSV), and the scoring alone as the command reports it; \
          Python's time is its scoring loop alone, lexicon loaded, which compares with the latter.\n",
-        today()
+        today(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load,
     );
     let _ = writeln!(table, "| tool | seconds | texts/s | Converge is … faster |");
     let _ = writeln!(table, "|---|---:|---:|---:|");
     let _ = writeln!(
         table,
-        "| converge sentiment, whole process (Rust, 1 thread) | {ours:.3} | {:.0} | — |",
+        "| converge sentiment, whole process (Rust, batches on every core) | {ours:.3} | {:.0} | — |",
         N_TEXTS as f64 / ours
     );
     let _ = writeln!(
@@ -480,6 +483,14 @@ fn json_median(line: &str, key: &str) -> anyhow::Result<f64> {
         .collect();
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().context("no runs")
+}
+
+/// The one-minute load average, as `/proc/loadavg` gives it: the context a timing needs.
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split(' ').next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 pub(crate) fn median(

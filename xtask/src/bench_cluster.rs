@@ -29,10 +29,7 @@ const RUNS: usize = 3;
 pub fn bench_cluster() -> anyhow::Result<()> {
     let root = project_root();
     let file = generate(&root)?;
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|text| text.split(' ').next().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".to_owned());
+    let load = crate::bench::load_average();
     run(Command::new("cargo")
         .args(["build", "--release", "-p", "converge-cli"])
         .current_dir(&root))?;
