@@ -16,6 +16,8 @@ use anyhow::{bail, Context};
 
 #[path = "bench_influence.rs"]
 mod bench_influence;
+#[path = "bench_resolve.rs"]
+mod resolve;
 
 use crate::project_root;
 use crate::tasks::{build_app, run};
@@ -29,7 +31,9 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         "ingest" => bench_ingest(),
         "sentiment" => bench_sentiment(),
         "influence" => bench_influence(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `cargo xtask bench sentiment` or `cargo xtask bench influence`"),
+        "cluster" => crate::bench_cluster::bench_cluster(),
+        "resolve" => resolve::bench_resolve(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence`, `cluster` or `resolve`"),
     }
 }
 
@@ -41,6 +45,7 @@ const N_TEXTS: usize = 100_000;
 fn bench_sentiment() -> anyhow::Result<()> {
     tools::install(Need::Everything)?;
     let root = project_root();
+    let load = load_average();
     let reference = std::fs::read_to_string(root.join("tests/data/sentiment/vader_reference.tsv"))?;
     let sentences: Vec<String> = reference
         .lines()
@@ -109,16 +114,18 @@ fn bench_sentiment() -> anyhow::Result<()> {
     let _ = writeln!(
         table,
         "`cargo xtask bench sentiment` on {}: {N_TEXTS} texts (the differential test's sentences, repeated), \
-         median of {RUNS} runs on this machine. Converge is timed twice: the whole `converge sentiment --lines` \
+         median of {RUNS} runs on this machine ({} cores, load average {} when the run started: the ratios move with the load). Converge is timed twice: the whole `converge sentiment --lines` \
          process (start-up, reading, scoring, writing CSV), and the scoring alone as the command reports it; \
          Python's time is its scoring loop alone, lexicon loaded, which compares with the latter.\n",
-        today()
+        today(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load,
     );
     let _ = writeln!(table, "| tool | seconds | texts/s | Converge is … faster |");
     let _ = writeln!(table, "|---|---:|---:|---:|");
     let _ = writeln!(
         table,
-        "| converge sentiment, whole process (Rust, 1 thread) | {ours:.3} | {:.0} | — |",
+        "| converge sentiment, whole process (Rust, batches on every core) | {ours:.3} | {:.0} | — |",
         N_TEXTS as f64 / ours
     );
     let _ = writeln!(
@@ -338,7 +345,12 @@ fn python_with_peers(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// A Python virtual environment `target/<name>` holding `packages`, made and filled on first use;
 /// `check` is the import that says it is ready.
-fn python_with(root: &Path, name: &str, packages: &[&str], check: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn python_with(
+    root: &Path,
+    name: &str,
+    packages: &[&str],
+    check: &str,
+) -> anyhow::Result<PathBuf> {
     let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
     let ready = Command::new(&python)
@@ -472,7 +484,18 @@ fn json_median(line: &str, key: &str) -> anyhow::Result<f64> {
     values.get(values.len() / 2).copied().context("no runs")
 }
 
-fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
+/// The one-minute load average, as `/proc/loadavg` gives it: the context a timing needs.
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split(' ').next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+pub(crate) fn median(
+    runs: usize,
+    mut measure: impl FnMut() -> anyhow::Result<f64>,
+) -> anyhow::Result<f64> {
     let mut seconds = (0..runs)
         .map(|_| measure())
         .collect::<anyhow::Result<Vec<f64>>>()?;
@@ -480,7 +503,7 @@ fn median(runs: usize, mut measure: impl FnMut() -> anyhow::Result<f64>) -> anyh
     Ok(seconds[seconds.len() / 2])
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     Command::new("date")
         .arg("+%Y-%m-%d")
         .output()

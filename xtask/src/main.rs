@@ -5,6 +5,7 @@
 //! install step checks before it acts, so a second run costs seconds.
 
 mod bench;
+mod bench_cluster;
 mod csp;
 mod serve;
 mod tasks;
@@ -29,6 +30,10 @@ TASKS:
                        writes docs/benchmarks/sentiment.md
     bench influence    time PageRank and Louvain against networkx on a million edges;
                        writes docs/benchmarks/influence.md
+    bench cluster      time Converge's k-means against scikit-learn's KMeans on the same 200,000 × 8
+                       customers (k = 8, 10 restarts); writes docs/benchmarks/cluster.md
+    bench resolve      time converge resolve against recordlinkage and Splink on FEBRL, with
+                       pairwise F1; writes docs/benchmarks/resolve.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)

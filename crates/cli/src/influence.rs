@@ -22,11 +22,12 @@ use converge_core::network::{
     advocates, detractors, mentions, normalise_handle, Communities, Graph, GraphBuilder, Louvain,
     PageRank, PageRankScores, SentimentInfluence,
 };
-use converge_core::schema::{detect, Field, Overrides, TableSchema};
+use converge_core::schema::{detect, name_words, Field, Overrides, TableSchema};
 use converge_core::sentiment::Vader;
 use converge_core::table::Table;
-use encoding_rs::WINDOWS_1252;
 use serde_json::Value as Json;
+
+use crate::columns::{decode, find_column};
 
 pub struct Options {
     /// A file, or `-` for standard input.
@@ -563,31 +564,6 @@ fn choose_columns(
     })
 }
 
-/// The words of a column name: `FromNodeId` → from, node, id; `source_handle` → source, handle.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// The first column whose name is one of `wanted` or has one as a word, and none of `not`.
 fn find_by_words(header: &[String], wanted: &[&str], not: &[&str]) -> Option<usize> {
     let compact = |name: &str| -> String {
@@ -601,39 +577,11 @@ fn find_by_words(header: &[String], wanted: &[&str], not: &[&str]) -> Option<usi
         .position(|name| wanted.contains(&compact(name).as_str()))
         .or_else(|| {
             header.iter().position(|name| {
-                let words = words(name);
+                let words = name_words(name);
                 words.iter().any(|w| wanted.contains(&w.as_str()))
                     && !words.iter().any(|w| not.contains(&w.as_str()))
             })
         })
-}
-
-/// A column by name (exact, then ignoring case) or by 1-based number.
-fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
-    if let Some(idx) = header.iter().position(|name| name == wanted) {
-        return Ok(idx);
-    }
-    if let Some(idx) = header
-        .iter()
-        .position(|name| name.to_lowercase() == wanted.to_lowercase())
-    {
-        return Ok(idx);
-    }
-    if let Some(idx) = wanted.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
-        return Ok(idx);
-    }
-    bail!(
-        "no column `{wanted}`; the columns are: {}",
-        header.join(", ")
-    )
-}
-
-/// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.
-fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
-    }
 }
 
 /// A cell's value, trimmed; none if blank.
@@ -1011,9 +959,9 @@ mod tests {
 
     #[test]
     fn column_words_split_case_and_punctuation() {
-        assert_eq!(words("FromNodeId"), ["from", "node", "id"]);
-        assert_eq!(words("source_handle"), ["source", "handle"]);
-        assert_eq!(words("in-reply-to"), ["in", "reply", "to"]);
+        assert_eq!(name_words("FromNodeId"), ["from", "node", "id"]);
+        assert_eq!(name_words("source_handle"), ["source", "handle"]);
+        assert_eq!(name_words("in-reply-to"), ["in", "reply", "to"]);
     }
 
     #[test]

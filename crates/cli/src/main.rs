@@ -3,8 +3,14 @@
 //! The app is for exploring; the CLI is for batch runs, files larger than a browser tab holds,
 //! and benchmarks. Both call the same `converge-core`, so they give the same answers.
 
+mod cluster;
+mod columns;
 mod influence;
 mod inspect;
+mod replay;
+mod resolve;
+mod rfm;
+mod rows;
 mod sentiment;
 
 use std::path::PathBuf;
@@ -22,12 +28,16 @@ USAGE:
         types and statistics, the detected role and field of each column, and every row that
         was not kept, with its line and the reason. Exits non-zero only if a file could not be
         read at all.
-    converge sentiment INPUT [--text COL] [--id COL] [--explain] [--lines] [-o OUT]
+    converge sentiment INPUT [--text COL] [--id COL] [--explain] [--lines] [--social]
+                       [--lexicon WORDS] [-o OUT]
         Scores the sentiment of every text (VADER) in INPUT (CSV/TSV/…, JSON, JSON Lines;
         `-` is standard input; with --lines, plain text, one document per line). The output
         keeps INPUT's format and columns and appends compound, positive, neutral, negative
         and label (and with --explain the words that weighed most). The text column is
-        detected unless --text names it. Delimited files and JSON Lines stream.
+        detected unless --text names it. Delimited files and JSON Lines stream. Scores are
+        vaderSentiment 3.3.2's; --social first sets links and @handles aside, splits
+        #hashtags into words and reads “soooo” as “so”; --lexicon adds your own words, one
+        `word,valence` per line (valence from -4 to 4; `#` starts a comment).
     converge influence EDGES [--source COL] [--target COL] [--weight COL] [--undirected]
                        [--texts [--text COL]] [--seed N] [-o OUT]
         Ranks the nodes of a graph by PageRank and finds its communities (Louvain). EDGES is an
@@ -37,6 +47,55 @@ USAGE:
         (--source) mentions @handles in their text column (--text). --undirected counts every
         edge both ways. Writes CSV `node,pagerank,in_degree,out_degree,community` by PageRank;
         the summary (modularity, communities, iterations) and skipped rows go to standard error.
+    converge rfm ORDERS [--customer COL] [--date COL] [--amount COL] [--order COL]
+                 [--as-of YYYY-MM-DD] [-o OUT]
+        Writes customer_id,recency_days,frequency,monetary,r,f,m,segment per customer, in order
+        of first appearance. recency_days: whole days from the last order day to the as-of day
+        (default: the day after the last order); frequency: orders; monetary: the sum of amounts,
+        returns (negative amounts) included. Scores 1-5 by quintiles of the rank, ties by order
+        of first appearance (pandas' qcut(rank(method='first'), 5)); 5 = most recent, most
+        frequent, highest spend. The columns are detected unless named; with no amount column
+        but quantity and unit price columns, amount = quantity × unit price (said on stderr).
+        With an order id column (detected, or --order), an order's lines count as one order.
+        Text dates such as 12/1/2010 8:26 are read day or month first as the column shows.
+        Orders missing a customer, date or amount are skipped and listed on stderr.
+        Segments by R and FM = (F + M) / 2 rounded half up (the published R×FM chart, each
+        cell given one name):
+                 FM=1            FM=2                FM=3                FM=4             FM=5
+            R=5  New Customers   Potential Loyalists Potential Loyalists Champions        Champions
+            R=4  Promising       Potential Loyalists Loyal Customers     Champions        Champions
+            R=3  About to Sleep  Need Attention      Need Attention      Loyal Customers  Loyal Customers
+            R=2  Hibernating     Hibernating         At Risk             At Risk          Can't Lose Them
+            R=1  Lost            Lost                At Risk             Can't Lose Them  Can't Lose Them
+    converge cluster FILE [--columns a,b,...] [--k K | --k-range 2..12] [--standardize | --robust]
+                     [--log a,b] [--seed N] [--n-init N] [--max-iter N] [-o OUT] [--summary OUT.json]
+        k-means (k-means++, --n-init restarts, default 10; best inertia wins; deterministic for
+        --seed, default 0) on the named columns, or on every numeric column that is not an
+        identifier. --standardize: z-scores (population std, a constant column stays 0);
+        --robust: (x - median) / IQR; --log: sign(x)·ln(1+|x|) first, for skewed money columns.
+        --k-range (default 2..10) picks k by the best mean silhouette (exact up to 10,000 rows,
+        on a seeded sample above). Writes the rows as CSV with a `cluster` column (0 = the
+        largest); rows missing a value are listed on stderr and get an empty cluster. The
+        summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
+        centroids (and in original units when scaled), the elbow curve, segment profiles
+        (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
+    converge resolve FILE... [--id COL] [--threshold P] [--explain OUT] [--customers OUT] [-o OUT]
+        Resolves the records of every FILE (each a source, any format ingestion reads) into
+        customers: deduplicates within each file and links across files. Writes CSV
+        source,record_id,customer_id,match_probability, one row per record: source is the
+        path as given, record_id the --id column's value (else the 1-based row number),
+        match_probability that of the strongest link placing the record (1 for the same
+        email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
+        (default 0.9) are linked. --explain writes each link's evidence as JSON lines;
+        --customers each customer's best values with their source.
+    converge replay FILE... [--rate N] [--speedup X] [--port P]
+        Serves the records of every FILE (any format ingestion reads, merged in timestamp
+        order) as a live stream on 127.0.0.1:P (default 8787): Server-Sent Events on GET
+        /events (one JSON record per data: line; Last-Event-ID resumes) and WebSocket on /ws
+        (?from=N resumes). Each client gets its own replay, at the recorded pace × --speedup
+        (gaps capped at 10 s), or at --rate records per second (100/s for files without
+        timestamps). Refused rows and rows without a timestamp are listed on standard error
+        and never sent. Runs until stopped.
     converge demo --out DIR [--customers N] [--seed N]
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
@@ -49,6 +108,10 @@ enum Command {
     Inspect { files: Vec<PathBuf>, json: bool },
     Sentiment(sentiment::Options),
     Influence(influence::Options),
+    Replay(replay::Options),
+    Resolve(resolve::Options),
+    Rfm(rfm::Options),
+    Cluster(cluster::Options),
     Demo { out: PathBuf, params: DemoParams },
     Version,
     Help,
@@ -92,6 +155,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect { files, json } => return inspect::run(&files, json),
         Command::Sentiment(options) => sentiment::run(&options)?,
         Command::Influence(options) => influence::run(&options)?,
+        Command::Replay(options) => replay::run(&options)?,
+        Command::Resolve(options) => resolve::run(&options)?,
+        Command::Rfm(options) => rfm::run(&options)?,
+        Command::Cluster(options) => cluster::run(&options)?,
         Command::Demo { out, params } => {
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             let company = CompanyGenerator::new(params).finish();
@@ -146,6 +213,8 @@ fn parse_args() -> anyhow::Result<Command> {
                 id: None,
                 explain: false,
                 lines: false,
+                social: false,
+                lexicon: None,
                 output: None,
             };
             let mut input = None;
@@ -155,6 +224,8 @@ fn parse_args() -> anyhow::Result<Command> {
                     Long("id") => options.id = Some(parser.value()?.string()?),
                     Long("explain") => options.explain = true,
                     Long("lines") => options.lines = true,
+                    Long("social") => options.social = true,
+                    Long("lexicon") => options.lexicon = Some(PathBuf::from(parser.value()?)),
                     Short('o') | Long("output") => {
                         options.output = Some(PathBuf::from(parser.value()?))
                     }
@@ -198,6 +269,151 @@ fn parse_args() -> anyhow::Result<Command> {
             options.input = input
                 .context("`converge influence` needs an EDGES file (or - for standard input)")?;
             Ok(Command::Influence(options))
+        }
+        Value(word) if word == "rfm" => {
+            let mut options = rfm::Options {
+                input: PathBuf::new(),
+                customer: None,
+                date: None,
+                amount: None,
+                order: None,
+                as_of: None,
+                output: None,
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("customer") => options.customer = Some(parser.value()?.string()?),
+                    Long("date") => options.date = Some(parser.value()?.string()?),
+                    Long("amount") => options.amount = Some(parser.value()?.string()?),
+                    Long("order") => options.order = Some(parser.value()?.string()?),
+                    Long("as-of") => {
+                        options.as_of = Some(rfm::parse_day(&parser.value()?.string()?)?)
+                    }
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input =
+                input.context("`converge rfm` needs an ORDERS file (or - for standard input)")?;
+            Ok(Command::Rfm(options))
+        }
+        Value(word) if word == "cluster" => {
+            let mut options = cluster::Options {
+                input: PathBuf::new(),
+                columns: None,
+                n_segments: cluster::SegmentCount::Range(2, 10),
+                scaling: converge_core::segment::features::Scaling::None,
+                log_columns: Vec::new(),
+                seed: 0,
+                n_init: 10,
+                max_iterations: 300,
+                output: None,
+                summary: None,
+            };
+            let list = |text: String| -> Vec<String> {
+                text.split(',')
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty())
+                    .collect()
+            };
+            let mut input = None;
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("columns") => options.columns = Some(list(parser.value()?.string()?)),
+                    Long("k") => {
+                        let k: usize = parser.value()?.parse()?;
+                        anyhow::ensure!(k >= 1, "--k must be at least 1");
+                        options.n_segments = cluster::SegmentCount::Fixed(k);
+                    }
+                    Long("k-range") => {
+                        let (low, high) = cluster::parse_range(&parser.value()?.string()?)?;
+                        options.n_segments = cluster::SegmentCount::Range(low, high);
+                    }
+                    Long("standardize") | Long("standardise") => {
+                        options.scaling = converge_core::segment::features::Scaling::ZScore
+                    }
+                    Long("robust") => {
+                        options.scaling = converge_core::segment::features::Scaling::Robust
+                    }
+                    Long("log") => options.log_columns = list(parser.value()?.string()?),
+                    Long("seed") => options.seed = parser.value()?.parse()?,
+                    Long("n-init") => options.n_init = parser.value()?.parse()?,
+                    Long("max-iter") => options.max_iterations = parser.value()?.parse()?,
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Long("summary") => options.summary = Some(PathBuf::from(parser.value()?)),
+                    Value(path) if input.is_none() => input = Some(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            options.input =
+                input.context("`converge cluster` needs a FILE (or - for standard input)")?;
+            Ok(Command::Cluster(options))
+        }
+        Value(word) if word == "resolve" => {
+            let mut options = resolve::Options {
+                files: Vec::new(),
+                id: None,
+                threshold: None,
+                explain: None,
+                customers: None,
+                output: None,
+            };
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("id") => options.id = Some(parser.value()?.string()?),
+                    Long("threshold") => {
+                        let value = parser.value()?.string()?;
+                        let threshold: f64 = value
+                            .parse()
+                            .with_context(|| format!("--threshold {value:?} is not a number"))?;
+                        anyhow::ensure!(
+                            threshold > 0.0 && threshold < 1.0,
+                            "--threshold must be a probability between 0 and 1 (exclusive), not {value}"
+                        );
+                        options.threshold = Some(threshold);
+                    }
+                    Long("explain") => options.explain = Some(PathBuf::from(parser.value()?)),
+                    Long("customers") => options.customers = Some(PathBuf::from(parser.value()?)),
+                    Short('o') | Long("output") => {
+                        options.output = Some(PathBuf::from(parser.value()?))
+                    }
+                    Value(path) => options.files.push(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            anyhow::ensure!(
+                !options.files.is_empty(),
+                "`converge resolve` needs at least one FILE"
+            );
+            Ok(Command::Resolve(options))
+        }
+        Value(word) if word == "replay" => {
+            let mut options = replay::Options {
+                files: Vec::new(),
+                rate: None,
+                port: 8787,
+                speedup: 1.0,
+            };
+            while let Some(arg) = parser.next()? {
+                match arg {
+                    Long("rate") => options.rate = Some(parser.value()?.parse()?),
+                    Long("port") => options.port = parser.value()?.parse()?,
+                    Long("speedup") => options.speedup = parser.value()?.parse()?,
+                    Value(path) => options.files.push(PathBuf::from(path)),
+                    other => return Err(other.unexpected().into()),
+                }
+            }
+            anyhow::ensure!(
+                !options.files.is_empty(),
+                "`converge replay` needs at least one FILE"
+            );
+            Ok(Command::Replay(options))
         }
         Value(word) if word == "demo" => {
             let mut out = None;

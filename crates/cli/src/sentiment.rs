@@ -12,9 +12,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
 use converge_core::schema::{detect, Overrides};
-use converge_core::sentiment::{Explained, SentimentLabel, SentimentScore, Vader};
-use encoding_rs::WINDOWS_1252;
+use converge_core::sentiment::{Explained, LexiconEntry, SentimentLabel, SentimentScore, Vader};
 use serde_json::Value as Json;
+
+use crate::columns::{decode, find_column};
 
 pub struct Options {
     /// A file, or `-` for standard input.
@@ -26,6 +27,10 @@ pub struct Options {
     pub explain: bool,
     /// Plain text, one document per line.
     pub lines: bool,
+    /// Read links, handles, hashtags and elongated words first.
+    pub social: bool,
+    /// A file of the project's own words: `word,valence` per line.
+    pub lexicon: Option<PathBuf>,
     pub output: Option<PathBuf>,
 }
 
@@ -63,7 +68,26 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    let vader = Vader::shared();
+    let custom;
+    let vader = if options.social || options.lexicon.is_some() {
+        let entries = match &options.lexicon {
+            Some(path) => read_lexicon(path)?,
+            None => Vec::new(),
+        };
+        custom = Vader::shared()
+            .clone()
+            .with_social_reading(options.social)
+            .with_words(&entries)
+            .with_context(|| {
+                options
+                    .lexicon
+                    .as_ref()
+                    .map_or(String::new(), |path| path.display().to_string())
+            })?;
+        &custom
+    } else {
+        Vader::shared()
+    };
     let mut tally = Tally::default();
     let column = if options.lines {
         score_lines(input, &mut output, vader, options.explain, &mut tally)?;
@@ -123,12 +147,36 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.
-fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+/// A project's own words: `word,valence` (or tab-separated) per line; `#` starts a comment.
+fn read_lexicon(path: &PathBuf) -> anyhow::Result<Vec<LexiconEntry>> {
+    let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut entries = Vec::new();
+    for (line_idx, line) in decode(&text).lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (word, valence) = line.rsplit_once([',', '\t']).with_context(|| {
+            format!(
+                "{}:{}: expected `word,valence`",
+                path.display(),
+                line_idx + 1
+            )
+        })?;
+        let valence: f64 = valence.trim().parse().with_context(|| {
+            format!(
+                "{}:{}: the valence {:?} is not a number",
+                path.display(),
+                line_idx + 1,
+                valence.trim()
+            )
+        })?;
+        entries.push(LexiconEntry {
+            word: word.trim().to_owned(),
+            valence,
+        });
     }
+    Ok(entries)
 }
 
 /// Calls `each` with every line of `input`, decoded, without its line break.
@@ -295,26 +343,6 @@ fn score_delimited(
         || format!("column {}", text_idx + 1),
         |name| format!("column `{name}`"),
     ))
-}
-
-/// A column by name (exact, then ignoring case) or, for files without a header, by 1-based number.
-fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
-    if let Some(idx) = header.iter().position(|name| name == wanted) {
-        return Ok(idx);
-    }
-    if let Some(idx) = header
-        .iter()
-        .position(|name| name.eq_ignore_ascii_case(wanted))
-    {
-        return Ok(idx);
-    }
-    if let Some(idx) = wanted.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
-        return Ok(idx);
-    }
-    bail!(
-        "no column `{wanted}`; the columns are: {}",
-        header.join(", ")
-    )
 }
 
 /// Rows scored at a time: enough to keep every core busy, few enough to stream.

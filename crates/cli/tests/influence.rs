@@ -1,34 +1,12 @@
 //! `converge influence` as scripts use it: a clean CSV on standard output, the summary and the
 //! skipped rows on standard error.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/network"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the converge binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the text");
-    let out = child.wait_with_output().expect("the converge binary ends");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::converge_in("network", args, stdin)
 }
 
 fn rows(csv_text: &str) -> Vec<Vec<String>> {

@@ -1,22 +1,11 @@
 //! `converge inspect` as scripts use it: JSON on stdout, and the exit code.
 
-use std::process::Command;
+mod common;
 
 fn converge(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/ingest"
-        ))
-        .output()
-        .expect("the converge binary runs");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        json,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let (code, stdout, _) = common::converge_in("ingest", args, "");
+    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    (code, json, stdout)
 }
 
 #[test]

@@ -1,34 +1,9 @@
 //! `converge sentiment` as scripts use it: the input's format and columns kept, scores appended.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 fn converge(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_converge"))
-        .args(args)
-        .current_dir(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/data/ingest"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the converge binary runs");
-    // Written from another thread: a large input would otherwise fill the pipes both ways.
-    let mut input = child.stdin.take().expect("piped");
-    let text = stdin.to_owned();
-    let writer = std::thread::spawn(move || input.write_all(text.as_bytes()));
-    let out = child.wait_with_output().expect("the converge binary ends");
-    writer
-        .join()
-        .expect("the writer thread ends")
-        .expect("stdin takes the text");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::converge_in("ingest", args, stdin)
 }
 
 #[test]
@@ -198,4 +173,55 @@ fn batches_keep_every_row_in_order() {
         assert_eq!(value["label"], expected[row % 4]);
     }
     assert!(err.contains("1 rows could not be read"), "{err}");
+}
+
+/// A skate brand's "sick" is praise, and social reading drops handles and reads elongations.
+#[test]
+fn project_words_and_social_reading() {
+    let posts = "@LoveBakery that trick was sick\nsoooo goooood\n";
+    let (code, out, err) = converge(&["sentiment", "--lines", "-"], posts);
+    assert_eq!(code, 0, "{err}");
+    let plain: Vec<&str> = out.lines().collect();
+    assert!(plain[1].ends_with("negative"), "{out}");
+    assert!(plain[2].ends_with("neutral"), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("converge-lexicon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let words = dir.join("words.csv");
+    std::fs::write(&words, "# our audience\nsick,2.5\n").unwrap();
+    let words_arg = words.to_str().unwrap();
+    let (code, out, err) = converge(
+        &[
+            "sentiment",
+            "--lines",
+            "--social",
+            "--lexicon",
+            words_arg,
+            "-",
+        ],
+        posts,
+    );
+    assert_eq!(code, 0, "{err}");
+    let read: Vec<&str> = out.lines().collect();
+    assert!(read[1].ends_with("positive"), "{out}");
+    assert!(read[2].ends_with("positive"), "{out}");
+
+    std::fs::write(&words, "sick,lots\n").unwrap();
+    let (code, _, err) = converge(
+        &["sentiment", "--lines", "--lexicon", words_arg, "-"],
+        posts,
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("words.csv:1: the valence \"lots\" is not a number"),
+        "{err}"
+    );
+    std::fs::write(&words, "sick,9\n").unwrap();
+    let (code, _, err) = converge(
+        &["sentiment", "--lines", "--lexicon", words_arg, "-"],
+        posts,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("outside VADER's scale"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -12,9 +12,12 @@
 pub mod demo;
 pub mod export;
 mod hashing;
+pub mod identity;
 pub mod ingest;
+pub mod live;
 pub mod network;
 pub mod schema;
+pub mod segment;
 pub mod sentiment;
 pub mod table;
 pub mod terms;

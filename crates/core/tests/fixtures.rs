@@ -236,3 +236,33 @@ fn us_dates_and_dollar_amounts_in_a_pipe_delimited_file() {
         ]
     );
 }
+
+/// The UCI Online Retail export: month-first dates with a time of day, `12/1/2010 8:26`.
+#[test]
+fn spreadsheet_date_times_become_instants_in_the_order_the_values_show() {
+    let ingested = read("retail_invoices.csv");
+    assert_eq!(ingested.report.rows_kept, 5);
+    let types = column_types(&ingested);
+    assert!(
+        types.contains(&("InvoiceDate", ColumnType::Timestamp)),
+        "{types:?}"
+    );
+    // "12/13/2010" can only be month first, so "12/1/2010" is the 1st of December.
+    assert_eq!(
+        cell(&ingested, 0, "InvoiceDate").as_deref(),
+        Some("2010-12-01T08:26:00Z")
+    );
+    assert_eq!(
+        cell(&ingested, 2, "InvoiceDate").as_deref(),
+        Some("2010-12-13T14:28:00Z")
+    );
+    let schema = detect(&ingested.table, &Overrides::default());
+    let field_of = |name: &str| {
+        schema
+            .fields
+            .iter()
+            .find(|guess| guess.column == name)
+            .and_then(|guess| guess.field)
+    };
+    assert_eq!(field_of("InvoiceDate"), Some(Field::Timestamp));
+}

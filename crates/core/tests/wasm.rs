@@ -110,3 +110,105 @@ fn network_analysis_matches_networkx_in_the_browser() {
         .run();
     assert!(positions.iter().flatten().all(|v| v.is_finite()));
 }
+
+/// Segmentation in the browser: RFM scores equal pandas' and k-means reaches scikit-learn's
+/// inertia, as natively (`tests/segment.rs` checks the same fixtures).
+#[wasm_bindgen_test]
+fn segmentation_matches_the_references_in_the_browser() {
+    use converge_core::segment::features::{CustomerFeatures, ScalerParams, Scaling};
+    use converge_core::segment::kmeans::KMeans;
+    use converge_core::segment::rfm::RfmBuilder;
+    use rand::SeedableRng;
+
+    let orders = include_str!("../../../tests/data/segment/rfm_seven_customers_ties.csv");
+    let expected =
+        include_str!("../../../tests/data/segment/rfm_seven_customers_ties.expected.csv");
+    let mut builder = RfmBuilder::new();
+    for line in orders.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let date = chrono::NaiveDate::parse_from_str(cells[1], "%Y-%m-%d").unwrap();
+        let day = date
+            .signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+            .num_days();
+        builder
+            .add_order(cells[0], day, cells[2].parse().unwrap())
+            .unwrap();
+    }
+    let rfm = builder.finish(None).unwrap();
+    for (customer, line) in rfm.customers.iter().zip(expected.lines().skip(1)) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(customer.customer_id, cells[0]);
+        let scores = [
+            customer.score.recency,
+            customer.score.frequency,
+            customer.score.monetary,
+        ]
+        .map(|s| s.to_string());
+        assert_eq!(scores.as_slice(), &cells[4..7]);
+    }
+
+    let text = include_str!("../../../tests/data/segment/kmeans_blobs.csv");
+    let mut lines = text.lines();
+    let names: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let values: Vec<f64> = lines
+        .flat_map(|line| line.split(',').map(|v| v.parse::<f64>().unwrap()))
+        .collect();
+    let features = CustomerFeatures::from_rows(names, values).unwrap();
+    let scaled = ScalerParams::new(Scaling::ZScore)
+        .fit(&features.values)
+        .unwrap()
+        .transform(&features.values);
+    let model = KMeans::params(5)
+        .fit(scaled.view(), &mut rand_pcg::Pcg64Mcg::seed_from_u64(0))
+        .unwrap();
+    // scikit-learn's best of 10 (tests/data/segment/kmeans_reference.csv).
+    assert!(
+        model.inertia <= 488.96022959169227 * (1.0 + 1e-9),
+        "{}",
+        model.inertia
+    );
+}
+
+/// Identity resolution in the browser links the same records as natively (the native test
+/// `tests/identity.rs` checks accuracy on the same demo).
+#[wasm_bindgen_test]
+fn identities_resolve_the_same_in_the_browser() {
+    use converge_core::identity::{map_identity_columns, Resolve, Source};
+    use converge_core::ingest::{ingest, ReadOptions};
+    use converge_core::schema::{detect, Overrides};
+    let csv = "first_name,last_name,email,phone,postcode\n\
+               Ada,Lovelace,ada@example.com,+44 20 123 4567,SW1A 1AA\n\
+               ADA,Lovelace,Ada+news@Example.com,020 123 4567,sw1a1aa\n\
+               Charles,Babbage,charles@example.com,,N1 9GU\n\
+               Charles,Babage,,,N1 9GU\n";
+    let table = ingest(
+        "crm.csv",
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        ReadOptions::default(),
+    )
+    .unwrap()
+    .table;
+    let columns = map_identity_columns(&table, &detect(&table, &Overrides::default()), None);
+    let sources = [Source {
+        name: "crm.csv".into(),
+        table: &table,
+        columns,
+        recency: None,
+    }];
+    let resolution = Resolve::params()
+        .fit(&sources, |_| std::ops::ControlFlow::Continue(()))
+        .unwrap();
+    let customers: Vec<u32> = resolution
+        .assignments
+        .iter()
+        .map(|a| a.customer.0)
+        .collect();
+    assert_eq!(customers[0], customers[1]);
+    assert_ne!(customers[0], customers[2]);
+    assert_eq!(resolution.assignments[0].match_probability, Some(1.0));
+}

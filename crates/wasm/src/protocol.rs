@@ -16,7 +16,8 @@
 use converge_core::ingest::IngestReport;
 use converge_core::schema::{Overrides, TableSchema};
 use converge_core::sentiment::{
-    GroupSentiment, LexiconEntry, Mover, SentimentLabel, SentimentScore, Tally, TextPiece,
+    CustomerSentiment, GroupSentiment, LexiconEntry, Mover, SentimentLabel, SentimentScore, Tally,
+    TextPiece,
 };
 use converge_core::terms::DistinctiveTerm;
 use serde::{Deserialize, Serialize};
@@ -362,6 +363,8 @@ pub struct VoiceReport {
     /// Channels and products whose net sentiment moved most in the last 30 days against the
     /// 30 before.
     pub movers: Vec<Mover>,
+    /// Customers whose texts turned most negative (newer half against older half), worst first.
+    pub customers_to_watch: Vec<CustomerSentiment>,
     /// Terms most typical of negative texts against positive ones, and the reverse.
     pub negative_terms: Vec<DistinctiveTerm>,
     pub positive_terms: Vec<DistinctiveTerm>,

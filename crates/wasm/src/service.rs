@@ -9,7 +9,7 @@ use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
 use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
 use converge_core::schema::{detect, Overrides, TableSchema};
-use converge_core::sentiment::{LexiconEntry, Vader};
+use converge_core::sentiment::{LexiconEntry, Tally, Vader};
 use converge_core::table::{Table, Value};
 use converge_core::terms::TermIndex;
 
@@ -356,30 +356,16 @@ fn overview(scoring: &Scoring, n_rows: usize) -> Option<SentimentOverview> {
     if scoring.compounds.len() < n_rows {
         return None;
     }
-    let mut counts = [0u64; 3];
-    let mut sum = 0.0;
+    let mut tally = Tally::default();
     for compound in scoring.compounds.iter().filter(|c| !c.is_nan()) {
-        sum += f64::from(*compound);
-        let slot = if *compound >= 0.05 {
-            0
-        } else if *compound <= -0.05 {
-            2
-        } else {
-            1
-        };
-        counts[slot] += 1;
+        tally.add(f64::from(*compound));
     }
-    let n_scored = counts.iter().sum::<u64>();
     Some(SentimentOverview {
         column: scoring.column.clone(),
-        n_positive: counts[0],
-        n_neutral: counts[1],
-        n_negative: counts[2],
-        mean_compound: if n_scored == 0 {
-            0.0
-        } else {
-            sum / n_scored as f64
-        },
+        n_positive: u64::from(tally.n_positive),
+        n_neutral: u64::from(tally.n_neutral),
+        n_negative: u64::from(tally.n_negative),
+        mean_compound: tally.mean(),
         lexicon: scoring.lexicon.clone(),
     })
 }
@@ -782,6 +768,13 @@ mod tests {
             .any(|t| t.term == "great coffee"));
         assert_eq!(report.movers[0].name, "web", "{:?}", report.movers);
         assert!(report.movers[0].change_in_net < 0.0);
+        // Each customer's last text ("that board is sick") reads negative after a happy one.
+        let watch = &report.customers_to_watch;
+        assert_eq!(watch.len(), 10);
+        assert!(watch
+            .iter()
+            .all(|c| c.latest < 0.0 && c.trend.unwrap() < 0.0));
+        assert!(watch.windows(2).all(|pair| pair[0].trend <= pair[1].trend));
 
         // Filters narrow everything; the channel list ignores only the channel filter.
         let web = VoiceFilter {

@@ -6,7 +6,7 @@
 
 use converge_core::schema::{Field, TableSchema};
 use converge_core::sentiment::{
-    Dimension, Granularity, ScoredText, SentimentLabel, SentimentRollup, SentimentScore, Vader,
+    Dimension, Granularity, ScoredText, SentimentLabel, SentimentRollup, Vader,
 };
 use converge_core::table::{Table, Value};
 use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
@@ -21,6 +21,8 @@ const DAILY_SPAN_DAYS: i32 = 120;
 const MOVER_WINDOW_DAYS: i32 = 30;
 /// A group needs this many texts in each window to count as a mover.
 const MOVER_MIN_TEXTS: u32 = 5;
+/// Customers listed as the ones to watch.
+const CUSTOMERS_TO_WATCH: usize = 10;
 /// The most verbatims one page carries.
 pub const MAX_VERBATIMS: u64 = 200;
 
@@ -91,7 +93,7 @@ impl<'t> Context<'t> {
             return false;
         };
         if let Some(label) = filter.label {
-            if label_of(compound) != label {
+            if SentimentLabel::of(compound) != label {
                 return false;
             }
         }
@@ -150,12 +152,13 @@ impl<'t> Context<'t> {
             }
             if self.passes(row_idx, filter) {
                 let product = self.text_of(self.product, row_idx);
+                let customer = self.text_of(self.customer, row_idx);
                 rollup.add(ScoredText {
                     compound,
                     day,
                     channel: channel.as_deref(),
                     product: product.as_deref(),
-                    customer: None,
+                    customer: customer.as_deref(),
                 });
             }
         }
@@ -180,7 +183,7 @@ impl<'t> Context<'t> {
                 if row_idx >= n_rows || !self.passes(row_idx, &for_terms) {
                     return None;
                 }
-                match label_of(self.compound(row_idx)?) {
+                match SentimentLabel::of(self.compound(row_idx)?) {
                     SentimentLabel::Negative => Some(true),
                     SentimentLabel::Positive => Some(false),
                     SentimentLabel::Neutral => None,
@@ -189,8 +192,23 @@ impl<'t> Context<'t> {
             TERMS_LISTED,
             DEFAULT_MIN_COUNT,
         );
+        let mut customers_to_watch: Vec<_> = rollup
+            .customers()
+            .into_iter()
+            .filter(|customer| {
+                customer.trend.is_some_and(|trend| trend < 0.0) && customer.latest < 0.0
+            })
+            .collect();
+        customers_to_watch.sort_by(|a, b| {
+            a.trend
+                .unwrap_or(0.0)
+                .total_cmp(&b.trend.unwrap_or(0.0))
+                .then_with(|| a.customer.cmp(&b.customer))
+        });
+        customers_to_watch.truncate(CUSTOMERS_TO_WATCH);
         VoiceReport {
             dataset,
+            customers_to_watch,
             filter: filter.clone(),
             text_column: self.text_column.to_owned(),
             date_column: self.date.map(str::to_owned),
@@ -257,14 +275,4 @@ impl<'t> Context<'t> {
             verbatims,
         }
     }
-}
-
-fn label_of(compound: f64) -> SentimentLabel {
-    SentimentScore {
-        compound,
-        positive: 0.0,
-        neutral: 0.0,
-        negative: 0.0,
-    }
-    .label()
 }

@@ -122,6 +122,6 @@ mod tests {
         use converge_core::sentiment::Vader;
         let explained = Vader::shared().explain_text("not good");
         let good = explained.pieces.iter().find(|p| p.text == "good").unwrap();
-        assert_eq!(explain(good), "“good” -1.40: negated by “not”");
+        assert_eq!(explain(good), "“good” -1.41: negated by “not”");
     }
 }

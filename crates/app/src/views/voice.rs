@@ -169,6 +169,22 @@ pub fn voice_view() -> Html {
                         { movers(report) }
                     </div>
                 </div>
+                if !report.products.is_empty() || !report.customers_to_watch.is_empty() {
+                    <div class="two-columns">
+                        if !report.products.is_empty() {
+                            <div class="card">
+                                <h2>{ "By product" }</h2>
+                                { products(report) }
+                            </div>
+                        }
+                        if !report.customers_to_watch.is_empty() {
+                            <div class="card">
+                                <h2>{ "Customers to watch" }</h2>
+                                { customers_to_watch(report) }
+                            </div>
+                        }
+                    </div>
+                }
                 <div class="two-columns">
                     <div class="card">
                         <h2>{ "What unhappy customers talk about" }</h2>
@@ -406,6 +422,51 @@ fn channels(
                 }
             }) }
         </ul>
+    }
+}
+
+/// Products by how customers feel about them, most talked about first.
+fn products(report: &VoiceReport) -> Html {
+    const SHOWN: usize = 12;
+    html! {
+        <>
+            <ul class="channel-list" data-testid="products">
+                { for report.products.iter().take(SHOWN).map(|group| {
+                    let tally = &group.tally;
+                    let label = format!("{}: {} texts, net sentiment {:+.0}", group.name, tally.n_texts(), tally.net());
+                    html! {
+                        <li class="channel-row static">
+                            <span class="channel-name">{ &group.name }</span>
+                            <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
+                                      n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
+                            <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
+                            <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if report.products.len() > SHOWN {
+                <p class="muted small">{ format!("and {} more products.", report.products.len() - SHOWN) }</p>
+            }
+        </>
+    }
+}
+
+/// Customers whose words turned sour: their newer texts against their older ones.
+fn customers_to_watch(report: &VoiceReport) -> Html {
+    html! {
+        <>
+            <p class="muted small">{ "Their latest text is negative and their newer texts read worse than their older ones (mean score, newer half against older half)." }</p>
+            <ul class="movers" data-testid="customers-to-watch">
+                { for report.customers_to_watch.iter().map(|customer| html! {
+                    <li>
+                        <span class="mover-name mono">{ &customer.customer }</span>
+                        <span class="muted">{ format!("{} texts, latest {:+.2}", customer.tally.n_texts(), customer.latest) }</span>
+                        <span class="mover-change bad">{ format!("▼ {:.2}", customer.trend.unwrap_or(0.0).abs()) }</span>
+                    </li>
+                }) }
+            </ul>
+        </>
     }
 }
 

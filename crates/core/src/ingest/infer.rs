@@ -9,7 +9,7 @@
 use super::sketch::DistinctSketch;
 use super::values::{
     date_shape, is_null_token, parse_boolean, parse_decimal, parse_integer, parse_timestamp,
-    unix_millis, DateOrder, DateShape, DecimalMark,
+    split_date_time, unix_millis, DateOrder, DateShape, DecimalMark,
 };
 use crate::table::ColumnType;
 
@@ -62,16 +62,16 @@ impl ColumnProfile {
         if first.is_ascii_digit() {
             if let Some(shape) = date_shape(text) {
                 self.n_date += 1;
-                match shape {
-                    DateShape::YearFirst => {}
-                    DateShape::Ambiguous => self.n_ambiguous_date += 1,
-                    DateShape::DayFirstOnly => self.n_day_first_only += 1,
-                    DateShape::MonthFirstOnly => self.n_month_first_only += 1,
-                }
+                self.observe_date_order(shape);
                 return true;
             }
             if parse_timestamp(text).is_some() {
                 self.n_timestamp += 1;
+                return true;
+            }
+            if let Some(shape) = split_date_time(text).and_then(|(date, _)| date_shape(date)) {
+                self.n_timestamp += 1;
+                self.observe_date_order(shape);
                 return true;
             }
         }
@@ -95,6 +95,42 @@ impl ColumnProfile {
             self.n_boolean += 1;
         }
         true
+    }
+
+    fn observe_date_order(&mut self, shape: DateShape) {
+        match shape {
+            DateShape::YearFirst => {}
+            DateShape::Ambiguous => self.n_ambiguous_date += 1,
+            DateShape::DayFirstOnly => self.n_day_first_only += 1,
+            DateShape::MonthFirstOnly => self.n_month_first_only += 1,
+        }
+    }
+
+    /// Day or month first, as the dates' values show (day first when nothing tells).
+    fn decide_date_order(&self, decision: &mut TypeDecision) {
+        let day_first = self.n_day_first_only;
+        let month_first = self.n_month_first_only;
+        if month_first > 0 && day_first == 0 {
+            decision.date_order = DateOrder::MonthDayYear;
+            decision
+                .notes
+                .push("Dates read as month/day/year, as the values show.".into());
+        } else if month_first > 0 {
+            decision.notes.push(format!(
+                "Dates disagree on order: {day_first} can only be day/month/year and \
+                     {month_first} only month/day/year; read as day/month/year."
+            ));
+        } else if day_first > 0 {
+            decision
+                .notes
+                .push("Dates read as day/month/year, as the values show.".into());
+        } else if self.n_ambiguous_date > 0 {
+            decision.notes.push(
+                "Every date fits both day/month/year and month/day/year; read as \
+                     day/month/year. Override the column if that is wrong."
+                    .into(),
+            );
+        }
     }
 
     /// The column's type, decided once every value has been seen.
@@ -128,31 +164,10 @@ impl ColumnProfile {
             }
         } else if fits(self.n_date) {
             decision.column_type = ColumnType::Date;
-            let day_first = self.n_day_first_only;
-            let month_first = self.n_month_first_only;
-            if month_first > 0 && day_first == 0 {
-                decision.date_order = DateOrder::MonthDayYear;
-                decision
-                    .notes
-                    .push("Dates read as month/day/year, as the values show.".into());
-            } else if month_first > 0 {
-                decision.notes.push(format!(
-                    "Dates disagree on order: {day_first} can only be day/month/year and \
-                     {month_first} only month/day/year; read as day/month/year."
-                ));
-            } else if day_first > 0 {
-                decision
-                    .notes
-                    .push("Dates read as day/month/year, as the values show.".into());
-            } else if self.n_ambiguous_date > 0 {
-                decision.notes.push(
-                    "Every date fits both day/month/year and month/day/year; read as \
-                     day/month/year. Override the column if that is wrong."
-                        .into(),
-                );
-            }
+            self.decide_date_order(&mut decision);
         } else if fits(self.n_timestamp + self.n_date) && self.n_timestamp > 0 {
             decision.column_type = ColumnType::Timestamp;
+            self.decide_date_order(&mut decision);
         } else if is_categorical(self.distinct.estimate(), n, self.total_chars) {
             decision.column_type = ColumnType::Category;
         }

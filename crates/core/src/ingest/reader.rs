@@ -21,7 +21,7 @@ use super::sketch::{Histogram, TopValues};
 use super::sniff::{detect_format, looks_like_header, Format};
 use super::utf16::Utf16Reader;
 use super::values::{
-    parse_boolean, parse_date, parse_decimal, parse_integer, parse_timestamp, unix_millis,
+    parse_boolean, parse_date, parse_date_time, parse_decimal, parse_integer, unix_millis,
 };
 use crate::table::{Column, ColumnBuilder, ColumnType, ColumnValues, Table, Value};
 
@@ -1045,11 +1045,9 @@ impl Conversion {
             ColumnType::Timestamp if decision.unix_time => parse_integer(text)
                 .and_then(unix_millis)
                 .map(Value::Timestamp),
-            ColumnType::Timestamp => parse_timestamp(text)
-                .or_else(|| {
-                    parse_date(text, decision.date_order).map(|days| i64::from(days) * 86_400_000)
-                })
-                .map(Value::Timestamp),
+            ColumnType::Timestamp => {
+                parse_date_time(text, decision.date_order).map(Value::Timestamp)
+            }
             ColumnType::Text | ColumnType::Category => Some(Value::Text(text)),
         };
         value.unwrap_or(Value::Null)

@@ -2,7 +2,7 @@
 
 use super::values::{
     date_shape, is_null_token, parse_boolean, parse_decimal, parse_integer, parse_timestamp,
-    DecimalMark,
+    split_date_time, DecimalMark,
 };
 
 /// How a file's rows are written.
@@ -143,7 +143,17 @@ pub fn looks_like_header(first: &[String], rest: &[Vec<String>]) -> bool {
     if first.iter().all(|cell| cell.trim().is_empty()) {
         return false;
     }
-    if first.iter().any(|cell| is_typed_value(cell)) {
+    let below = |column_idx: usize| rest.iter().filter_map(move |row| row.get(column_idx));
+    // A header names its columns. A word that reads as a boolean ("f", "yes") names one unless
+    // the column below holds booleans too: `r,f,m` over numbers is a header.
+    let typed_first = first.iter().enumerate().any(|(column_idx, cell)| {
+        if is_word_boolean(cell) {
+            below(column_idx).any(|cell| is_word_boolean(cell))
+        } else {
+            is_typed_value(cell)
+        }
+    });
+    if typed_first {
         return false;
     }
     let typed_below = (0..first.len()).any(|column_idx| {
@@ -166,18 +176,45 @@ pub fn looks_like_header(first: &[String], rest: &[Vec<String>]) -> bool {
     distinct && !recurs
 }
 
+/// A boolean spelled as a word (`t`, `false`, `yes`), not as a digit.
+fn is_word_boolean(cell: &str) -> bool {
+    parse_boolean(cell).is_some() && parse_integer(cell).is_none()
+}
+
 fn is_typed_value(cell: &str) -> bool {
     !is_null_token(cell)
         && (parse_integer(cell).is_some()
             || parse_decimal(cell, DecimalMark::Point).is_some()
             || date_shape(cell).is_some()
             || parse_timestamp(cell).is_some()
+            || split_date_time(cell).is_some_and(|(date, _)| date_shape(date).is_some())
             || parse_boolean(cell).is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_may_name_a_column_with_a_boolean_word() {
+        let rows = |cells: &[&[&str]]| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .map(|row| row.iter().map(|c| (*c).to_owned()).collect())
+                .collect()
+        };
+        let first = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        // `converge rfm`'s own output read back in.
+        assert!(looks_like_header(
+            &first(&["customer_id", "r", "f", "m"]),
+            &rows(&[&["C1", "5", "4", "3"], &["C2", "1", "2", "5"]])
+        ));
+        // A row of booleans over booleans is data.
+        assert!(!looks_like_header(
+            &first(&["C0", "t", "f"]),
+            &rows(&[&["C1", "f", "t"], &["C2", "t", "t"]])
+        ));
+    }
 
     #[test]
     fn formats_from_names_and_content() {

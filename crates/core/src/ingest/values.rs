@@ -317,6 +317,67 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     None
 }
 
+/// A date in day/month or month/day order followed by a time of day, as spreadsheets export them:
+/// `12/1/2010 8:26`, `01.12.2010 08:26:00`, `3/14/2025 2:05 PM`. Returns the date part (for
+/// [`date_shape`] and [`parse_date`]) and the milliseconds into that day.
+pub fn split_date_time(text: &str) -> Option<(&str, i64)> {
+    let text = text.trim();
+    let (date, time) = text.split_once([' ', 'T'])?;
+    if date.len() < 8
+        || date.len() > 10
+        || date.as_bytes().first().is_none_or(|b| !b.is_ascii_digit())
+    {
+        return None;
+    }
+    let time = time.trim();
+    let (clock, meridiem) = match time.rsplit_once(' ') {
+        Some((clock, marker)) => (clock, Some(marker.to_ascii_uppercase())),
+        None => (time, None),
+    };
+    let mut parts = clock.split(':');
+    let hours = num(parts.next()?)?;
+    let minutes = num(parts.next()?)?;
+    let (seconds, millis) = match parts.next() {
+        None => (0, 0),
+        Some(seconds) => {
+            let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+            let whole = num(whole)?;
+            let digits: String = fraction.chars().take(3).collect();
+            let millis = if digits.is_empty() {
+                0
+            } else {
+                num(&digits)? * 10_i32.pow(3 - digits.len() as u32)
+            };
+            (whole, millis)
+        }
+    };
+    if parts.next().is_some() || minutes > 59 || seconds > 60 {
+        return None;
+    }
+    let hours = match meridiem.as_deref() {
+        None if hours <= 23 => hours,
+        Some("AM") if (1..=12).contains(&hours) => hours % 12,
+        Some("PM") if (1..=12).contains(&hours) => hours % 12 + 12,
+        _ => return None,
+    };
+    let millis_of_day = ((i64::from(hours) * 60 + i64::from(minutes)) * 60 + i64::from(seconds))
+        * 1_000
+        + i64::from(millis);
+    Some((date, millis_of_day))
+}
+
+/// An instant in any spelling ingestion reads: ISO 8601 ([`parse_timestamp`]), a date and a time
+/// of day in `order` ([`split_date_time`]), or a date alone (midnight, UTC).
+pub fn parse_date_time(text: &str, order: DateOrder) -> Option<i64> {
+    if let Some(instant) = parse_timestamp(text) {
+        return Some(instant);
+    }
+    if let Some((date, millis)) = split_date_time(text) {
+        return parse_date(date, order).map(|days| i64::from(days) * 86_400_000 + millis);
+    }
+    parse_date(text, order).map(|days| i64::from(days) * 86_400_000)
+}
+
 /// Unix time in seconds or milliseconds, read from an integer: only values between 2000-01-01
 /// and 2100-01-01 qualify, so ids and amounts are not mistaken for instants.
 pub fn unix_millis(value: i64) -> Option<i64> {
@@ -415,6 +476,45 @@ mod tests {
             Some(19_782)
         );
         assert_eq!(parse_date("31/02/2024", DateOrder::DayMonthYear), None);
+    }
+
+    #[test]
+    fn spreadsheet_date_times_in_either_order() {
+        assert_eq!(
+            split_date_time("12/1/2010 8:26"),
+            Some(("12/1/2010", (8 * 60 + 26) * 60_000))
+        );
+        assert_eq!(
+            split_date_time("01.12.2010 08:26:30.5").map(|(_, ms)| ms),
+            Some(30_390_500)
+        );
+        assert_eq!(
+            split_date_time("3/14/2025 2:05 PM").map(|(_, ms)| ms),
+            Some((14 * 60 + 5) * 60_000)
+        );
+        assert_eq!(
+            split_date_time("3/14/2025 12:05 AM").map(|(_, ms)| ms),
+            Some(5 * 60_000)
+        );
+        assert_eq!(split_date_time("3/14/2025 25:05"), None);
+        assert_eq!(split_date_time("order 3/14/2025"), None);
+        // 2010-12-01 08:26 UTC, month first; 2010-01-12 read day first.
+        assert_eq!(
+            parse_date_time("12/1/2010 8:26", DateOrder::MonthDayYear),
+            Some(1_291_191_960_000)
+        );
+        assert_eq!(
+            parse_date_time("12/1/2010 8:26", DateOrder::DayMonthYear),
+            Some(1_263_284_760_000)
+        );
+        assert_eq!(
+            parse_date_time("2010-12-01T08:26:00Z", DateOrder::DayMonthYear),
+            Some(1_291_191_960_000)
+        );
+        assert_eq!(
+            parse_date_time("2010-12-01", DateOrder::DayMonthYear),
+            Some(1_291_161_600_000)
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Systems of engagement say who addressed whom: a post that @mentions a handle, a reply, a
 //! review that cites another, an order referred by a customer. Converge turns those into one
 //! directed, weighted [`Graph`] (a node per handle, an edge per "source addressed target"; see
-//! [`mentions`] for @handles in text and [`Replies`] for rows that answer other rows) and asks
+//! [`mentions()`] for @handles in text and [`Replies`] for rows that answer other rows) and asks
 //! three questions of it:
 //!
 //! - **Who is listened to?** [`PageRank`] (damping 0.85, dangling nodes spread uniformly, the same

@@ -117,7 +117,7 @@ pub struct FieldGuess {
 const SAMPLE_VALUES: usize = 500;
 
 pub fn detect_field(column: &Column) -> FieldGuess {
-    let words = words(column.name());
+    let words = name_words(column.name());
     let sample = Sample::of(column);
     let by_name = by_name(&words, column.column_type());
     let by_values = by_values(&sample, column.column_type());
@@ -187,7 +187,7 @@ fn article(field: Field) -> String {
 }
 
 /// Lower-case words of a column name: `contactEmail` → `contact email`, `first_name` → `first name`.
-fn words(name: &str) -> Vec<String> {
+pub fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
@@ -743,9 +743,9 @@ mod tests {
 
     #[test]
     fn names_are_read_in_their_many_spellings() {
-        assert_eq!(words("contactEmail"), ["contact", "email"]);
-        assert_eq!(words("First_Name"), ["first", "name"]);
-        assert_eq!(words("in-reply-to"), ["in", "reply", "to"]);
+        assert_eq!(name_words("contactEmail"), ["contact", "email"]);
+        assert_eq!(name_words("First_Name"), ["first", "name"]);
+        assert_eq!(name_words("in-reply-to"), ["in", "reply", "to"]);
         let t = ColumnType::Text;
         check("E-mail", t, &texts(&["a@b.co"]), Some(Field::Email));
         check("cust_id", t, &texts(&["C1"]), Some(Field::CustomerId));

@@ -9,7 +9,7 @@
 mod fields;
 mod roles;
 
-pub use fields::{detect_field, Field, FieldGuess};
+pub use fields::{detect_field, name_words, Field, FieldGuess};
 pub use roles::{detect_role, Role, RoleGuess};
 
 use crate::table::Table;

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::vader::{SentimentLabel, SentimentScore};
+use super::vader::SentimentLabel;
 use crate::hashing::FastMap;
 
 /// Texts counted by label, and their summed compound score.
@@ -28,14 +28,7 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, compound: f64) {
-        match (SentimentScore {
-            compound,
-            positive: 0.0,
-            neutral: 0.0,
-            negative: 0.0,
-        })
-        .label()
-        {
+        match SentimentLabel::of(compound) {
             SentimentLabel::Positive => self.n_positive += 1,
             SentimentLabel::Neutral => self.n_neutral += 1,
             SentimentLabel::Negative => self.n_negative += 1,

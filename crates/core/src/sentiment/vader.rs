@@ -208,9 +208,16 @@ pub enum SentimentLabel {
 
 impl SentimentScore {
     pub fn label(&self) -> SentimentLabel {
-        if self.compound >= 0.05 {
+        SentimentLabel::of(self.compound)
+    }
+}
+
+impl SentimentLabel {
+    /// The label of a compound score: positive at 0.05 and above, negative at -0.05 and below.
+    pub fn of(compound: f64) -> SentimentLabel {
+        if compound >= 0.05 {
             SentimentLabel::Positive
-        } else if self.compound <= -0.05 {
+        } else if compound <= -0.05 {
             SentimentLabel::Negative
         } else {
             SentimentLabel::Neutral
@@ -292,7 +299,49 @@ struct WordInfo {
     negation: bool,
     /// Whether this occurrence is in ALL CAPS (set per token, not in the lexicon map).
     upper: bool,
+    /// Which of the words the rules name it is, so the rules compare a byte, not a string.
+    marker: Marker,
+    /// Whether it is a word of an idiom or multi-word booster (`PHRASE_WORDS`).
+    phrase: bool,
 }
+
+/// The words VADER's rules look for by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Marker {
+    #[default]
+    Other,
+    Kind,
+    Of,
+    No,
+    Or,
+    Nor,
+    Least,
+    At,
+    Very,
+    Never,
+    So,
+    This,
+    Without,
+    Doubt,
+    But,
+}
+
+const MARKERS: [(&str, Marker); 14] = [
+    ("kind", Marker::Kind),
+    ("of", Marker::Of),
+    ("no", Marker::No),
+    ("or", Marker::Or),
+    ("nor", Marker::Nor),
+    ("least", Marker::Least),
+    ("at", Marker::At),
+    ("very", Marker::Very),
+    ("never", Marker::Never),
+    ("so", Marker::So),
+    ("this", Marker::This),
+    ("without", Marker::Without),
+    ("doubt", Marker::Doubt),
+    ("but", Marker::But),
+];
 
 /// A written word with its part in the score: what a verbatim is drawn from, word by word.
 #[derive(Debug, Clone, PartialEq)]
@@ -371,6 +420,12 @@ impl Default for Vader {
         }
         for word in NEGATE {
             words.entry((*word).to_owned()).or_default().negation = true;
+        }
+        for (word, marker) in MARKERS {
+            words.entry(word.to_owned()).or_default().marker = marker;
+        }
+        for word in PHRASE_WORDS {
+            words.entry((*word).to_owned()).or_default().phrase = true;
         }
         let phrase_boosters = DAMPENERS
             .iter()
@@ -485,7 +540,9 @@ impl Vader {
                 .get(word_lower.as_ref())
                 .copied()
                 .unwrap_or_default();
-            word_info.negation |= word_lower.contains("n't");
+            // Most words have no apostrophe: one byte scan before the substring search.
+            word_info.negation |=
+                word_lower.as_bytes().contains(&b'\'') && word_lower.contains("n't");
             word_info.upper = is_python_upper(word);
             lower.push(word_lower);
             info.push(word_info);
@@ -498,8 +555,8 @@ impl Vader {
         let mut rules: Vec<Rule> = Vec::new();
         for word_idx in 0..words.len() {
             let kind_of = word_idx + 1 < words.len()
-                && lower[word_idx] == "kind"
-                && lower[word_idx + 1] == "of";
+                && info[word_idx].marker == Marker::Kind
+                && info[word_idx + 1].marker == Marker::Of;
             let valence = if info[word_idx].boost.is_some() || kind_of {
                 0.0
             } else {
@@ -518,7 +575,7 @@ impl Vader {
             }
         }
         let before_but = tracing.then(|| sentiments.clone());
-        but_check(&lower, &mut sentiments);
+        but_check(&info, &mut sentiments);
         if let (Some(trace), Some(before_but)) = (trace, before_but) {
             for ((rules, before), after) in trace.iter_mut().zip(before_but).zip(&sentiments) {
                 if before != 0.0 && *after == before * 0.5 {
@@ -654,19 +711,19 @@ impl Vader {
             }
         };
         let mut valence = own;
-        let at = |offset: usize| -> Option<&str> {
-            word_idx.checked_sub(offset).map(|idx| lower[idx].as_ref())
+        let at = |offset: usize| -> Option<Marker> {
+            word_idx.checked_sub(offset).map(|idx| info[idx].marker)
         };
         // "no" before a rated word negates it rather than counting on its own.
-        if lower[word_idx] == "no"
+        if info[word_idx].marker == Marker::No
             && word_idx + 1 < words.len()
             && info[word_idx + 1].valence.is_some()
         {
             valence = 0.0;
         }
-        if at(1) == Some("no")
-            || at(2) == Some("no")
-            || (at(3) == Some("no") && matches!(at(1), Some("or" | "nor")))
+        if at(1) == Some(Marker::No)
+            || at(2) == Some(Marker::No)
+            || (at(3) == Some(Marker::No) && matches!(at(1), Some(Marker::Or | Marker::Nor)))
         {
             valence = own * N_SCALAR;
             note(Rule::NegatedBy("no".to_owned()));
@@ -706,7 +763,7 @@ impl Vader {
             }
             valence += scalar;
             let before = valence;
-            valence = negation_check(valence, lower, info, start_idx, word_idx);
+            valence = negation_check(valence, info, start_idx, word_idx);
             if valence != before {
                 if valence == before * N_SCALAR {
                     note(Rule::NegatedBy(lower[before_idx].to_string()));
@@ -719,7 +776,7 @@ impl Vader {
                     note(Rule::IntensifiedBy(by));
                 }
             }
-            if start_idx == 2 && Self::near_phrase_word(lower, word_idx) {
+            if start_idx == 2 && Self::near_phrase_word(info, word_idx) {
                 let before = valence;
                 valence = Self::idiom_valence(valence, lower, word_idx);
                 if valence != before {
@@ -732,7 +789,7 @@ impl Vader {
             }
         }
         let before = valence;
-        let valence = least_check(valence, lower, info, word_idx);
+        let valence = least_check(valence, info, word_idx);
         if valence != before {
             note(Rule::Least);
         }
@@ -755,13 +812,13 @@ fn scalar_inc_dec(word: &WordInfo, valence: f64, is_cap_diff: bool) -> f64 {
     scalar
 }
 
-fn least_check(valence: f64, lower: &[Cow<'_, str>], info: &[WordInfo], word_idx: usize) -> f64 {
-    if word_idx > 1 && info[word_idx - 1].valence.is_none() && lower[word_idx - 1] == "least" {
-        if lower[word_idx - 2] != "at" && lower[word_idx - 2] != "very" {
+fn least_check(valence: f64, info: &[WordInfo], word_idx: usize) -> f64 {
+    let least = |idx: usize| info[idx].valence.is_none() && info[idx].marker == Marker::Least;
+    if word_idx > 1 && least(word_idx - 1) {
+        if !matches!(info[word_idx - 2].marker, Marker::At | Marker::Very) {
             return valence * N_SCALAR;
         }
-    } else if word_idx > 0 && info[word_idx - 1].valence.is_none() && lower[word_idx - 1] == "least"
-    {
+    } else if word_idx > 0 && least(word_idx - 1) {
         return valence * N_SCALAR;
     }
     valence
@@ -771,11 +828,9 @@ impl Vader {
     /// Called with `word_idx >= 3`.
     /// Whether any word of an idiom or multi-word booster is near `word_idx` (`>= 3`): if not,
     /// nothing in `idiom_valence` or `phrase_boosts` can match.
-    fn near_phrase_word(lower: &[Cow<'_, str>], word_idx: usize) -> bool {
-        let last = (word_idx + 2).min(lower.len() - 1);
-        lower[word_idx - 3..=last]
-            .iter()
-            .any(|word| PHRASE_WORDS.contains(&word.as_ref()))
+    fn near_phrase_word(info: &[WordInfo], word_idx: usize) -> bool {
+        let last = (word_idx + 2).min(info.len() - 1);
+        info[word_idx - 3..=last].iter().any(|word| word.phrase)
     }
 
     /// Upstream's special cases: an idiom around the word replaces its valence. Called with
@@ -859,28 +914,19 @@ fn special_case(words: &[Cow<'_, str>]) -> Option<f64> {
         .map(|(_, valence)| *valence)
 }
 
-fn negation_check(
-    valence: f64,
-    lower: &[Cow<'_, str>],
-    info: &[WordInfo],
-    start_idx: usize,
-    word_idx: usize,
-) -> f64 {
-    let w = |offset: usize| lower[word_idx - offset].as_ref();
+fn negation_check(valence: f64, info: &[WordInfo], start_idx: usize, word_idx: usize) -> f64 {
+    let w = |offset: usize| info[word_idx - offset].marker;
+    let so_or_this = |offset: usize| matches!(w(offset), Marker::So | Marker::This);
     let negated = |offset: usize| info[word_idx - offset].negation;
     match start_idx {
         0 if negated(1) => valence * N_SCALAR,
-        1 if w(2) == "never" && (w(1) == "so" || w(1) == "this") => valence * 1.25,
-        1 if w(2) == "without" && w(1) == "doubt" => valence,
+        1 if w(2) == Marker::Never && so_or_this(1) => valence * 1.25,
+        1 if w(2) == Marker::Without && w(1) == Marker::Doubt => valence,
         1 if negated(2) => valence * N_SCALAR,
         // Upstream's operator precedence: "so" or "this" just before the word boosts it even
         // without "never" three words back. Kept for fidelity.
-        2 if (w(3) == "never" && (w(2) == "so" || w(2) == "this"))
-            || (w(1) == "so" || w(1) == "this") =>
-        {
-            valence * 1.25
-        }
-        2 if w(3) == "without" && (w(2) == "doubt" || w(1) == "doubt") => valence,
+        2 if (w(3) == Marker::Never && so_or_this(2)) || so_or_this(1) => valence * 1.25,
+        2 if w(3) == Marker::Without && (w(2) == Marker::Doubt || w(1) == Marker::Doubt) => valence,
         2 if negated(3) => valence * N_SCALAR,
         _ => valence,
     }
@@ -891,8 +937,8 @@ fn negation_check(
 ///
 /// Upstream finds each word's position with `list.index(value)`, the first position holding an
 /// equal value, so two words of equal valence can be scaled at the wrong place. Kept for fidelity.
-fn but_check(lower: &[Cow<'_, str>], sentiments: &mut [f64]) {
-    let Some(but_idx) = lower.iter().position(|word| word == "but") else {
+fn but_check(info: &[WordInfo], sentiments: &mut [f64]) {
+    let Some(but_idx) = info.iter().position(|word| word.marker == Marker::But) else {
         return;
     };
     for idx in 0..sentiments.len() {

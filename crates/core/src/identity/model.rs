@@ -1,0 +1,330 @@
+//! The Fellegi–Sunter model: for every field and comparison level, how likely that level is
+//! between two records of the same person (m) and of different people (u).
+//!
+//! As Splink does it: u is counted on random record pairs (almost all of which are different
+//! people), then m and the share of matches among candidate pairs (λ) are estimated by
+//! expectation-maximisation over the candidate pairs' comparison patterns, u held fixed. A
+//! field level's Bayes factor is m/u; its match weight is log₂(m/u) bits.
+
+use std::collections::HashMap;
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use super::fields::IdentityField;
+use super::records::{Comparison, LevelCache, Records, NOT_COMPARED, N_FIELDS};
+
+/// m and u for each level of one field.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FieldModel {
+    pub field: IdentityField,
+    /// Level names, best first ("exact", "Jaro-Winkler ≥ 0.92", …, "different").
+    pub levels: Vec<String>,
+    pub m: Vec<f64>,
+    pub u: Vec<f64>,
+    /// Pairs of the random sample in which both sides had this field.
+    pub n_u_compared: u64,
+}
+
+impl FieldModel {
+    /// The match weight of `level` in bits, log₂(m/u).
+    pub fn weight_bits(&self, level: usize) -> f64 {
+        match (self.m.get(level), self.u.get(level)) {
+            (Some(m), Some(u)) => (m / u).log2(),
+            _ => 0.0,
+        }
+    }
+}
+
+/// The fitted model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MatchModel {
+    /// One per compared field, in [`IdentityField::COMPARED`] order.
+    pub fields: Vec<FieldModel>,
+    /// The share of candidate pairs that are matches (the prior before any field is looked at).
+    pub lambda: f64,
+    pub em_iterations: usize,
+    pub em_converged: bool,
+}
+
+impl MatchModel {
+    /// The prior's match weight, log₂(λ / (1 − λ)).
+    pub fn prior_bits(&self) -> f64 {
+        (self.lambda / (1.0 - self.lambda)).log2()
+    }
+}
+
+/// Smoothing added to every level's count, so no level is impossible.
+const PSEUDO_COUNT: f64 = 1.0;
+
+/// u per field and level, from `n_pairs` random record pairs.
+pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<FieldModel> {
+    let mut counts: Vec<Vec<u64>> = IdentityField::COMPARED
+        .iter()
+        .map(|field| vec![0; Comparison::of(*field).n_levels()])
+        .collect();
+    let n = records.len();
+    if n >= 2 {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut cache = LevelCache::default();
+        for _ in 0..n_pairs {
+            let a = rng.random_range(0..n);
+            let b = rng.random_range(0..n);
+            if a == b {
+                continue;
+            }
+            for (slot, level) in records.compare(a, b, &mut cache).iter().enumerate() {
+                if let Some(count) = counts
+                    .get_mut(slot)
+                    .and_then(|levels| levels.get_mut(usize::from(*level)))
+                {
+                    *count += 1;
+                }
+            }
+        }
+    }
+    IdentityField::COMPARED
+        .iter()
+        .zip(counts)
+        .map(|(field, counts)| {
+            let comparison = Comparison::of(*field);
+            let total: u64 = counts.iter().sum();
+            let denominator = total as f64 + PSEUDO_COUNT * counts.len() as f64;
+            FieldModel {
+                field: *field,
+                levels: comparison
+                    .levels()
+                    .iter()
+                    .map(|l| (*l).to_owned())
+                    .collect(),
+                m: initial_m(counts.len()),
+                u: counts
+                    .iter()
+                    .map(|count| (*count as f64 + PSEUDO_COUNT) / denominator)
+                    .collect(),
+                n_u_compared: total,
+            }
+        })
+        .collect()
+}
+
+/// The starting point of EM: agreement is likely among matches.
+fn initial_m(n_levels: usize) -> Vec<f64> {
+    let rest = n_levels.saturating_sub(1).max(1) as f64;
+    (0..n_levels)
+        .map(|level| if level == 0 { 0.9 } else { 0.1 / rest })
+        .collect()
+}
+
+/// Candidate pairs grouped by their comparison pattern, with how many share it.
+pub(crate) type Patterns = Vec<([u8; N_FIELDS], u64)>;
+
+pub(crate) fn patterns_of(levels: impl Iterator<Item = [u8; N_FIELDS]>) -> Patterns {
+    let mut counted: HashMap<[u8; N_FIELDS], u64> = HashMap::new();
+    for pattern in levels {
+        *counted.entry(pattern).or_insert(0) += 1;
+    }
+    let mut patterns: Patterns = counted.into_iter().collect();
+    patterns.sort_unstable();
+    patterns
+}
+
+/// Estimates m (per field and level) and λ by expectation-maximisation, u fixed. Returns the
+/// iterations run and whether the largest change fell below `1e-6`.
+pub(crate) fn expectation_maximisation(
+    fields: &mut [FieldModel],
+    patterns: &Patterns,
+    lambda: &mut f64,
+    max_iterations: usize,
+) -> (usize, bool) {
+    if patterns.is_empty() {
+        return (0, true);
+    }
+    for iteration in 1..=max_iterations {
+        let mut match_counts: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
+        let mut total_match = 0.0;
+        let mut total = 0.0;
+        for (pattern, count) in patterns {
+            let count = *count as f64;
+            let mut log_m = 0.0;
+            let mut log_u = 0.0;
+            for (field, level) in fields.iter().zip(pattern) {
+                if *level == NOT_COMPARED {
+                    continue;
+                }
+                let level = usize::from(*level);
+                if let (Some(m), Some(u)) = (field.m.get(level), field.u.get(level)) {
+                    log_m += m.ln();
+                    log_u += u.ln();
+                }
+            }
+            let odds = (lambda.ln() + log_m - (1.0 - *lambda).ln() - log_u).exp();
+            let p = if odds.is_finite() {
+                odds / (1.0 + odds)
+            } else {
+                1.0
+            };
+            total_match += p * count;
+            total += count;
+            for (slot, level) in pattern.iter().enumerate() {
+                if *level == NOT_COMPARED {
+                    continue;
+                }
+                if let Some(cell) = match_counts
+                    .get_mut(slot)
+                    .and_then(|levels| levels.get_mut(usize::from(*level)))
+                {
+                    *cell += p * count;
+                }
+            }
+        }
+        let mut largest_change: f64 = 0.0;
+        for (field, counts) in fields.iter_mut().zip(&match_counts) {
+            let sum: f64 = counts.iter().sum();
+            if sum <= 0.0 {
+                continue;
+            }
+            // A tiny pseudo-count keeps every level possible among matches.
+            let smoothing = 1e-3;
+            let denominator = sum + smoothing * counts.len() as f64;
+            for (m, count) in field.m.iter_mut().zip(counts) {
+                let next = (count + smoothing) / denominator;
+                largest_change = largest_change.max((next - *m).abs());
+                *m = next;
+            }
+        }
+        let next_lambda = (total_match / total).clamp(1e-9, 1.0 - 1e-9);
+        largest_change = largest_change.max((next_lambda - *lambda).abs());
+        *lambda = next_lambda;
+        if largest_change < 1e-6 {
+            return (iteration, true);
+        }
+    }
+    (max_iterations, false)
+}
+
+/// λ alone by expectation-maximisation, m and u fixed: the share of matches among `patterns`.
+pub(crate) fn estimate_lambda(fields: &[FieldModel], patterns: &Patterns, start: f64) -> f64 {
+    let weights: Vec<(f64, f64)> = patterns
+        .iter()
+        .map(|(pattern, count)| {
+            let bits: f64 = fields
+                .iter()
+                .zip(pattern)
+                .filter(|(_, level)| **level != NOT_COMPARED)
+                .map(|(field, level)| field.weight_bits(usize::from(*level)))
+                .sum();
+            (bits, *count as f64)
+        })
+        .collect();
+    let total: f64 = weights.iter().map(|(_, count)| count).sum();
+    if total <= 0.0 {
+        return start;
+    }
+    let mut lambda = start.clamp(1e-9, 1.0 - 1e-9);
+    for _ in 0..200 {
+        let prior = (lambda / (1.0 - lambda)).log2();
+        let expected: f64 = weights
+            .iter()
+            .map(|(bits, count)| {
+                let odds = (prior + bits).exp2();
+                let p = if odds.is_finite() {
+                    odds / (1.0 + odds)
+                } else {
+                    1.0
+                };
+                p * count
+            })
+            .sum();
+        let next = (expected / total).clamp(1e-9, 1.0 - 1e-9);
+        let change = (next - lambda).abs();
+        lambda = next;
+        if change < 1e-9 {
+            break;
+        }
+    }
+    lambda
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pairs drawn from a model with known m, u and λ: EM must find them again.
+    #[test]
+    fn em_recovers_known_m_and_lambda() {
+        let true_m = [[0.85, 0.1, 0.05], [0.7, 0.2, 0.1], [0.95, 0.04, 0.01]];
+        let true_u = [[0.01, 0.04, 0.95], [0.05, 0.15, 0.8], [0.002, 0.01, 0.988]];
+        let true_lambda = 0.2;
+        let mut rng = Pcg64Mcg::seed_from_u64(7);
+        let draw = |rng: &mut Pcg64Mcg, probabilities: &[f64; 3]| -> u8 {
+            let x: f64 = rng.random();
+            let mut cumulative = 0.0;
+            for (level, p) in probabilities.iter().enumerate() {
+                cumulative += p;
+                if x < cumulative {
+                    return level as u8;
+                }
+            }
+            2
+        };
+        let pairs: Vec<[u8; N_FIELDS]> = (0..200_000)
+            .map(|_| {
+                let is_match = rng.random_bool(true_lambda);
+                let mut pattern = [NOT_COMPARED; N_FIELDS];
+                for field in 0..3 {
+                    let probabilities = if is_match {
+                        &true_m[field]
+                    } else {
+                        &true_u[field]
+                    };
+                    pattern[field] = draw(&mut rng, probabilities);
+                }
+                pattern
+            })
+            .collect();
+        let patterns = patterns_of(pairs.into_iter());
+        let mut fields: Vec<FieldModel> = (0..3)
+            .map(|field| FieldModel {
+                field: IdentityField::COMPARED[field],
+                levels: vec!["exact".into(), "close".into(), "different".into()],
+                m: initial_m(3),
+                u: true_u[field].to_vec(),
+                n_u_compared: 0,
+            })
+            .collect();
+        let mut lambda = 0.5;
+        let (iterations, converged) =
+            expectation_maximisation(&mut fields, &patterns, &mut lambda, 500);
+        assert!(
+            converged,
+            "EM ran {iterations} iterations without converging"
+        );
+        assert!((lambda - true_lambda).abs() < 0.01, "λ = {lambda}");
+        for (field, expected) in fields.iter().zip(true_m) {
+            for (m, want) in field.m.iter().zip(expected) {
+                assert!(
+                    (m - want).abs() < 0.02,
+                    "m = {:?}, want {expected:?}",
+                    field.m
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn weights_are_log2_of_m_over_u() {
+        let field = FieldModel {
+            field: IdentityField::Email,
+            levels: vec!["exact".into(), "different".into()],
+            m: vec![0.8, 0.2],
+            u: vec![0.01, 0.99],
+            n_u_compared: 10,
+        };
+        assert!((field.weight_bits(0) - 80f64.log2()).abs() < 1e-12);
+        assert!(field.weight_bits(1) < 0.0);
+        assert_eq!(field.weight_bits(9), 0.0);
+    }
+}

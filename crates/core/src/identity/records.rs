@@ -1,0 +1,750 @@
+//! Every source record's identity values, normalised and interned, and how two of them compare.
+//!
+//! Values are interned per field (a dictionary and one `u32` per record), so an exact match is
+//! an integer comparison, term frequencies are a count per dictionary entry, and a million
+//! records cost a few bytes per field beyond their distinct values.
+
+use std::collections::HashMap;
+
+use super::fields::{IdentityColumn, IdentityField};
+use super::normalise;
+use super::params::ResolveParams;
+use super::IdentityError;
+use crate::hashing::FastMap;
+use crate::table::Table;
+
+/// A record's value is missing.
+pub(crate) const MISSING: u32 = u32::MAX;
+/// A comparison with a missing side: neutral, weight 0.
+pub(crate) const NOT_COMPARED: u8 = u8::MAX;
+pub(crate) const N_FIELDS: usize = IdentityField::COMPARED.len();
+
+/// One source for resolution: a table, its name and the columns that identify people.
+#[derive(Debug, Clone)]
+pub struct Source<'a> {
+    /// Shown in results, e.g. the file's name.
+    pub name: String,
+    pub table: &'a Table,
+    pub columns: Vec<IdentityColumn>,
+    /// A date or timestamp column saying when each record was last true (an update or order
+    /// date): the customer's best values come from the most recent record.
+    pub recency: Option<String>,
+}
+
+/// How one field is compared: its levels, best first, the last being "none of these".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Comparison {
+    /// Exact, Jaro-Winkler ≥ 0.92, else.
+    Close,
+    /// Exact, Jaro-Winkler ≥ 0.92, ≥ 0.8, else.
+    Graded,
+    /// As `Graded`, a nickname of the other name counting as the second level.
+    GivenName,
+    /// Exact, at most one edit (Damerau-Levenshtein), else.
+    OneEdit,
+    /// Exact or not.
+    Exact,
+    /// Exact, same local part at another domain, else.
+    EmailParts,
+    /// Exact, day and month swapped, one digit differs, same year, else.
+    Date,
+}
+
+impl Comparison {
+    pub(crate) fn of(field: IdentityField) -> Comparison {
+        match field {
+            IdentityField::Other => Comparison::Close,
+            // A near-miss on an email says little: `ada.smith506@…` and `ada.smith806@…` are
+            // usually two people with the same name.
+            IdentityField::Email => Comparison::EmailParts,
+            IdentityField::Phone | IdentityField::Postcode => Comparison::OneEdit,
+            // Ids are often sequential: one edit apart is a neighbour, not a typo.
+            IdentityField::Handle | IdentityField::CustomerKey | IdentityField::StreetNumber => {
+                Comparison::Exact
+            }
+            IdentityField::BirthDate => Comparison::Date,
+            IdentityField::FirstName => Comparison::GivenName,
+            _ => Comparison::Graded,
+        }
+    }
+
+    pub(crate) fn levels(self) -> &'static [&'static str] {
+        match self {
+            Comparison::Close => &["exact", "Jaro-Winkler ≥ 0.92", "different"],
+            Comparison::Graded => &[
+                "exact",
+                "Jaro-Winkler ≥ 0.92",
+                "Jaro-Winkler ≥ 0.8",
+                "different",
+            ],
+            Comparison::GivenName => &[
+                "exact",
+                "Jaro-Winkler ≥ 0.92 or a nickname",
+                "Jaro-Winkler ≥ 0.8",
+                "different",
+            ],
+            Comparison::OneEdit => &["exact", "one edit apart", "different"],
+            Comparison::Exact => &["exact", "different"],
+            Comparison::EmailParts => &["exact", "same name at another domain", "different"],
+            Comparison::Date => &[
+                "exact",
+                "day and month swapped",
+                "one digit apart",
+                "same year",
+                "different",
+            ],
+        }
+    }
+
+    pub(crate) fn n_levels(self) -> usize {
+        self.levels().len()
+    }
+}
+
+/// Whether an exact match on a field is weighed by how common the value is.
+pub(crate) fn uses_term_frequency(field: IdentityField) -> bool {
+    matches!(
+        field,
+        IdentityField::FirstName
+            | IdentityField::LastName
+            | IdentityField::Address
+            | IdentityField::AddressExtra
+            | IdentityField::Postcode
+            | IdentityField::City
+            | IdentityField::State
+            | IdentityField::StreetNumber
+    )
+}
+
+/// One field's values over all records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldValues {
+    pub dictionary: Vec<String>,
+    /// Per record, an index into `dictionary` or [`MISSING`].
+    pub ids: Vec<u32>,
+    /// Per dictionary entry, the records holding it.
+    pub counts: Vec<u32>,
+    pub n_present: u32,
+}
+
+impl FieldValues {
+    pub(crate) fn get(&self, record: usize) -> Option<&str> {
+        let id = *self.ids.get(record)?;
+        self.dictionary.get(id as usize).map(String::as_str)
+    }
+
+    /// The share of records holding this record's value (for term-frequency adjustment).
+    pub(crate) fn frequency(&self, record: usize) -> Option<f64> {
+        let id = *self.ids.get(record)?;
+        let count = *self.counts.get(id as usize)?;
+        (self.n_present > 0).then(|| f64::from(count) / f64::from(self.n_present))
+    }
+}
+
+/// All records of all sources.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Records {
+    /// Per record, `(source index, row index)`.
+    pub origins: Vec<(u32, u32)>,
+    pub fields: Vec<FieldValues>,
+    pub source_names: Vec<String>,
+    /// Whether a nickname matches the name it stands for (`bob` and `robert`).
+    pub nicknames: bool,
+}
+
+/// At most this many records (record indexes are `u32`, pairs pack two into a `u64`).
+pub const MAX_RECORDS: usize = u32::MAX as usize - 1;
+
+impl Records {
+    pub(crate) fn len(&self) -> usize {
+        self.origins.len()
+    }
+
+    pub(crate) fn field(&self, field: IdentityField) -> Option<&FieldValues> {
+        self.fields.get(field.slot()?)
+    }
+
+    pub(crate) fn build(
+        sources: &[Source<'_>],
+        params: &ResolveParams,
+    ) -> Result<Records, IdentityError> {
+        let n_records: usize = sources.iter().map(|s| s.table.n_rows()).sum();
+        if n_records > MAX_RECORDS {
+            return Err(IdentityError::TooManyRecords {
+                n_records,
+                max: MAX_RECORDS,
+            });
+        }
+        let mut records = Records {
+            origins: Vec::with_capacity(n_records),
+            fields: vec![FieldValues::default(); N_FIELDS],
+            source_names: sources.iter().map(|s| s.name.clone()).collect(),
+            nicknames: params.nicknames,
+        };
+        let mut interners: Vec<HashMap<String, u32>> = vec![HashMap::new(); N_FIELDS];
+        for field in &mut records.fields {
+            field.ids = Vec::with_capacity(n_records);
+        }
+        for (source_idx, source) in sources.iter().enumerate() {
+            let mut columns = Vec::new();
+            for mapped in &source.columns {
+                let column = source.table.column(&mapped.column).ok_or_else(|| {
+                    IdentityError::MissingColumn {
+                        source_name: source.name.clone(),
+                        column: mapped.column.clone(),
+                    }
+                })?;
+                columns.push((mapped.field, column));
+            }
+            let has = |field: IdentityField| columns.iter().any(|(f, _)| *f == field);
+            let split_full_name = !has(IdentityField::FirstName) && !has(IdentityField::LastName);
+            for row in 0..source.table.n_rows() {
+                records.origins.push((source_idx as u32, row as u32));
+                let mut values: [Option<String>; N_FIELDS] = Default::default();
+                for (field, column) in &columns {
+                    let Some(raw) = column.display(row) else {
+                        continue;
+                    };
+                    if *field == IdentityField::FullName {
+                        if split_full_name {
+                            let (first, last) = split_name(&raw);
+                            set_once(&mut values, IdentityField::FirstName, first);
+                            set_once(&mut values, IdentityField::LastName, last);
+                        }
+                        continue;
+                    }
+                    set_once(&mut values, *field, normalise_value(*field, &raw, params));
+                }
+                for (slot, value) in values.into_iter().enumerate() {
+                    let (Some(store), Some(interner)) =
+                        (records.fields.get_mut(slot), interners.get_mut(slot))
+                    else {
+                        continue;
+                    };
+                    let id = match value {
+                        None => MISSING,
+                        Some(value) => {
+                            let next = store.dictionary.len() as u32;
+                            let id = *interner.entry(value).or_insert_with_key(|value| {
+                                store.dictionary.push(value.clone());
+                                store.counts.push(0);
+                                next
+                            });
+                            if let Some(count) = store.counts.get_mut(id as usize) {
+                                *count += 1;
+                            }
+                            store.n_present += 1;
+                            id
+                        }
+                    };
+                    store.ids.push(id);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// The comparison level of every field for records `a` and `b` ([`NOT_COMPARED`] where a
+    /// side is missing).
+    pub(crate) fn compare(&self, a: usize, b: usize, cache: &mut LevelCache) -> [u8; N_FIELDS] {
+        let mut levels = [NOT_COMPARED; N_FIELDS];
+        if cache.maps.len() < N_FIELDS {
+            cache.maps.resize_with(N_FIELDS, FastMap::default);
+        }
+        for (slot, (field, map)) in IdentityField::COMPARED
+            .iter()
+            .zip(&mut cache.maps)
+            .enumerate()
+        {
+            if let Some(store) = self.fields.get(slot) {
+                levels[slot] = compare_values(*field, store, a, b, map);
+            }
+        }
+        // Names written the other way round (given name in the surname column) count as exact.
+        if let (Some(first_slot), Some(last_slot)) = (
+            IdentityField::FirstName.slot(),
+            IdentityField::LastName.slot(),
+        ) {
+            if levels[first_slot] != 0 || levels[last_slot] != 0 {
+                if let (Some(first), Some(last)) =
+                    (self.fields.get(first_slot), self.fields.get(last_slot))
+                {
+                    let crossed = first.get(a).is_some()
+                        && first.get(a) == last.get(b)
+                        && last.get(a).is_some()
+                        && last.get(a) == first.get(b);
+                    if crossed {
+                        levels[first_slot] = 0;
+                        levels[last_slot] = 0;
+                    }
+                    if self.nicknames
+                        && levels[first_slot] > 1
+                        && levels[first_slot] != NOT_COMPARED
+                    {
+                        if let (Some(x), Some(y)) = (first.get(a), first.get(b)) {
+                            if normalise::formal_name(x) == normalise::formal_name(y) {
+                                levels[first_slot] = 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        levels
+    }
+}
+
+fn set_once(values: &mut [Option<String>; N_FIELDS], field: IdentityField, value: Option<String>) {
+    if let Some(slot) = field.slot().and_then(|slot| values.get_mut(slot)) {
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+}
+
+/// `Ada King Lovelace` → (`ada`, `lovelace`); `Lovelace, Ada` → (`ada`, `lovelace`).
+fn split_name(raw: &str) -> (Option<String>, Option<String>) {
+    if let Some((last, first)) = raw.split_once(',') {
+        return (normalise::name(first), normalise::name(last));
+    }
+    let words: Vec<&str> = raw.split_whitespace().collect();
+    match words.as_slice() {
+        [] => (None, None),
+        [only] => (None, normalise::name(only)),
+        [first, .., last] => (normalise::name(first), normalise::name(last)),
+    }
+}
+
+fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> Option<String> {
+    match field {
+        IdentityField::Email => normalise::email(raw, params.email_rules),
+        IdentityField::Phone => normalise::phone(raw, &params.default_country_code)
+            .map(|e164| normalise::phone_key(&e164).to_owned()),
+        IdentityField::Handle => normalise::handle(raw),
+        IdentityField::CustomerKey | IdentityField::Other => normalise::identifier(raw),
+        IdentityField::FirstName | IdentityField::LastName => normalise::name(raw),
+        IdentityField::FullName => normalise::text(raw),
+        IdentityField::StreetNumber => normalise::identifier(raw),
+        IdentityField::Postcode => normalise::postcode(raw),
+        IdentityField::BirthDate => normalise::birth_date(raw),
+        IdentityField::Address
+        | IdentityField::AddressExtra
+        | IdentityField::City
+        | IdentityField::State => normalise::text(raw),
+    }
+}
+
+/// Levels of value pairs already compared with a string similarity, per field: names, places
+/// and streets repeat, and Jaro-Winkler costs more than a lookup.
+#[derive(Debug, Default)]
+pub(crate) struct LevelCache {
+    maps: Vec<FastMap<u64, u8>>,
+}
+
+/// Distinct values above which a field's comparisons are not cached.
+const MAX_CACHED_VOCABULARY: usize = 512;
+
+/// Value pairs a field's cache holds at most.
+const MAX_CACHED_PAIRS: usize = 1 << 20;
+
+fn compare_values(
+    field: IdentityField,
+    store: &FieldValues,
+    a: usize,
+    b: usize,
+    cache: &mut FastMap<u64, u8>,
+) -> u8 {
+    let (Some(&id_a), Some(&id_b)) = (store.ids.get(a), store.ids.get(b)) else {
+        return NOT_COMPARED;
+    };
+    if id_a == MISSING || id_b == MISSING {
+        return NOT_COMPARED;
+    }
+    if id_a == id_b {
+        return 0;
+    }
+    let (Some(x), Some(y)) = (
+        store.dictionary.get(id_a as usize),
+        store.dictionary.get(id_b as usize),
+    ) else {
+        return NOT_COMPARED;
+    };
+    let comparison = Comparison::of(field);
+    // Only small vocabularies (states, cities, given names) repeat their pairs often enough
+    // for a lookup to beat the comparison.
+    if !matches!(
+        comparison,
+        Comparison::Graded | Comparison::GivenName | Comparison::Close
+    ) || store.dictionary.len() > MAX_CACHED_VOCABULARY
+    {
+        return level(comparison, x, y);
+    }
+    let key = u64::from(id_a.min(id_b)) << 32 | u64::from(id_a.max(id_b));
+    if let Some(level) = cache.get(&key) {
+        return *level;
+    }
+    let found = level(comparison, x, y);
+    if cache.len() < MAX_CACHED_PAIRS {
+        cache.insert(key, found);
+    }
+    found
+}
+
+/// The level of two different normalised values under `comparison` (0 is exact).
+pub(crate) fn level(comparison: Comparison, x: &str, y: &str) -> u8 {
+    if x == y {
+        return 0;
+    }
+    let lowest = match comparison {
+        Comparison::Close => 0.92,
+        Comparison::Graded | Comparison::GivenName => 0.8,
+        _ => 0.0,
+    };
+    if lowest > 0.0 && jaro_winkler_bound(x, y) < lowest {
+        return comparison.n_levels() as u8 - 1;
+    }
+    match comparison {
+        Comparison::Close => {
+            if jaro_winkler(x, y) >= 0.92 {
+                1
+            } else {
+                2
+            }
+        }
+        Comparison::Graded | Comparison::GivenName => {
+            let similarity = jaro_winkler(x, y);
+            if similarity >= 0.92 {
+                1
+            } else if similarity >= 0.8 {
+                2
+            } else {
+                3
+            }
+        }
+        Comparison::OneEdit => {
+            if within_one_edit(x, y) {
+                1
+            } else {
+                2
+            }
+        }
+        Comparison::Exact => 1,
+        Comparison::EmailParts => {
+            if x.split('@').next() == y.split('@').next() {
+                1
+            } else {
+                2
+            }
+        }
+        Comparison::Date => {
+            // Both are `yyyymmdd`.
+            let (Some(year_x), Some(year_y)) = (x.get(0..4), y.get(0..4)) else {
+                return 4;
+            };
+            let swapped =
+                year_x == year_y && x.get(4..6) == y.get(6..8) && x.get(6..8) == y.get(4..6);
+            if swapped {
+                1
+            } else if within_one_edit(x, y) {
+                2
+            } else if year_x == year_y {
+                3
+            } else {
+                4
+            }
+        }
+    }
+}
+
+/// An upper bound of [`jaro_winkler`] from the characters the two values share at all (as if
+/// every shared character matched, untransposed, with the largest prefix boost): most pairs of
+/// unrelated names fall below the lowest level without running Jaro-Winkler.
+fn jaro_winkler_bound(x: &str, y: &str) -> f64 {
+    if !x.is_ascii() || !y.is_ascii() || x.is_empty() || y.is_empty() {
+        return 1.0;
+    }
+    let mask = |s: &str| s.bytes().fold(0u128, |mask, b| mask | 1u128 << (b & 127));
+    let (mask_x, mask_y) = (mask(x), mask(y));
+    let shared = |s: &str, other: u128| {
+        s.bytes()
+            .filter(|b| other & 1u128 << (b & 127) != 0)
+            .count()
+    };
+    let matches = shared(x, mask_y).min(shared(y, mask_x)) as f64;
+    let jaro = (matches / x.len() as f64 + matches / y.len() as f64 + 1.0) / 3.0;
+    jaro + 0.4 * (1.0 - jaro)
+}
+
+/// Whether `x` becomes `y` by at most one edit: a character inserted, deleted or replaced, or
+/// two neighbours swapped (Damerau-Levenshtein distance ≤ 1), in one pass without allocating.
+pub fn within_one_edit(x: &str, y: &str) -> bool {
+    if x.is_ascii() && y.is_ascii() {
+        return one_edit(x.as_bytes(), y.as_bytes());
+    }
+    let a: Vec<char> = x.chars().collect();
+    let b: Vec<char> = y.chars().collect();
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if b.len() - a.len() > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(p, q)| p == q).count();
+    let (Some(a_rest), Some(b_rest)) = (a.get(prefix..), b.get(prefix..)) else {
+        return true;
+    };
+    if a.len() < b.len() {
+        // One insertion: the rest of `b` after its extra character is the rest of `a`.
+        return b_rest.get(1..) == Some(a_rest);
+    }
+    if a_rest.is_empty() {
+        return true;
+    }
+    // Same length: one replacement, or one swap of neighbours.
+    a_rest.get(1..) == b_rest.get(1..)
+        || (a_rest.first() == b_rest.get(1)
+            && a_rest.get(1) == b_rest.first()
+            && a_rest.get(2..) == b_rest.get(2..))
+}
+
+/// Jaro-Winkler similarity, exactly as `strsim::jaro_winkler` computes it (prefix up to 4,
+/// scale 0.1, boost above 0.7), without its allocations for ASCII values of up to 64 bytes,
+/// which are nearly all names and addresses. Others go to `strsim`.
+pub fn jaro_winkler(x: &str, y: &str) -> f64 {
+    let (a, b) = (x.as_bytes(), y.as_bytes());
+    if !x.is_ascii() || !y.is_ascii() || a.len() > 64 || b.len() > 64 {
+        return strsim::jaro_winkler(x, y);
+    }
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        let low = i.saturating_sub(range);
+        let high = (i + range + 1).min(b.len());
+        for j in low..high {
+            if b_flags & (1 << j) == 0 && b.get(j) == Some(ca) {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) == 0 {
+            continue;
+        }
+        while j < b.len() && b_flags & (1 << j) == 0 {
+            j += 1;
+        }
+        if b.get(j) != Some(ca) {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    transpositions /= 2;
+    let m = matches as f64;
+    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0;
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(p, q)| p == q).count();
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(comparison: Comparison, x: &str, y: &str, expect: &str) {
+        let got = level(comparison, x, y);
+        assert_eq!(
+            comparison.levels().get(got as usize).copied(),
+            Some(expect),
+            "{x:?} vs {y:?}"
+        );
+    }
+
+    #[test]
+    fn comparison_levels() {
+        check(Comparison::Graded, "smith", "smith", "exact");
+        check(
+            Comparison::Graded,
+            "martha",
+            "marhta",
+            "Jaro-Winkler ≥ 0.92",
+        );
+        check(Comparison::Graded, "dwayne", "duane", "Jaro-Winkler ≥ 0.8");
+        check(Comparison::Graded, "smith", "jones", "different");
+        check(
+            Comparison::Close,
+            "ada@x.com",
+            "ada@x.co",
+            "Jaro-Winkler ≥ 0.92",
+        );
+        check(
+            Comparison::EmailParts,
+            "ada@x.com",
+            "ada@y.org",
+            "same name at another domain",
+        );
+        check(
+            Comparison::EmailParts,
+            "ada1@x.com",
+            "ada2@x.com",
+            "different",
+        );
+        check(Comparison::OneEdit, "2000", "2001", "one edit apart");
+        check(Comparison::OneEdit, "2000", "2010", "one edit apart");
+        check(Comparison::OneEdit, "2000", "3011", "different");
+        check(Comparison::Exact, "12", "21", "different");
+        check(
+            Comparison::Date,
+            "19560807",
+            "19560708",
+            "day and month swapped",
+        );
+        check(Comparison::Date, "19560807", "19560809", "one digit apart");
+        check(Comparison::Date, "19560807", "19561231", "same year");
+        check(Comparison::Date, "19560807", "19710101", "different");
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims() {
+        let words = [
+            "",
+            "a",
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "jellyfish",
+            "smellyfish",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkm",
+            "zoë",
+            "zoe",
+        ];
+        for x in words {
+            for y in words {
+                let (ours, theirs) = (jaro_winkler(x, y), strsim::jaro_winkler(x, y));
+                assert!(
+                    (ours - theirs).abs() < 1e-12,
+                    "{x:?} {y:?}: {ours} vs {theirs}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_jaro_winkler_bound_is_never_below_the_similarity() {
+        let words = [
+            "a",
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "jellyfish",
+            "smellyfish",
+            "ab",
+            "ba",
+            "aaaa",
+            "aaab",
+            "stanley street",
+            "stanely st",
+            "zoë",
+        ];
+        for x in words {
+            for y in words {
+                assert!(
+                    jaro_winkler_bound(x, y) + 1e-12 >= jaro_winkler(x, y),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_edit_is_damerau_levenshtein_at_most_one() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "abd", "abcd", "bacd", "xbcd", "zoë", "zeo", "oze",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(
+                    within_one_edit(x, y),
+                    strsim::damerau_levenshtein(x, y) <= 1,
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_nickname_is_a_near_match_when_asked_for() {
+        use crate::identity::fields::IdentityColumn;
+        use crate::ingest::{ingest, ReadOptions};
+        let csv = "first_name,last_name\nBob,Smith\nRobert,Smith\nRob,Smith\nZed,Smith\n";
+        let table = ingest(
+            "t.csv",
+            std::io::Cursor::new(csv.as_bytes().to_vec()),
+            ReadOptions::default(),
+        )
+        .unwrap()
+        .table;
+        let columns = ["first_name", "last_name"]
+            .iter()
+            .zip([IdentityField::FirstName, IdentityField::LastName])
+            .map(|(column, field)| IdentityColumn {
+                column: (*column).to_owned(),
+                field,
+            })
+            .collect();
+        let sources = [Source {
+            name: "t.csv".into(),
+            table: &table,
+            columns,
+            recency: None,
+        }];
+        let slot = IdentityField::FirstName.slot().unwrap();
+        let level_of = |nicknames: bool, a: usize, b: usize| {
+            let params = ResolveParams::default().nicknames(nicknames);
+            let records = Records::build(&sources, &params).unwrap();
+            records.compare(a, b, &mut LevelCache::default())[slot]
+        };
+        assert_eq!(level_of(true, 0, 1), 1);
+        assert_eq!(level_of(true, 0, 2), 1);
+        assert_eq!(level_of(false, 0, 1), 3);
+        assert_eq!(level_of(true, 0, 3), 3);
+    }
+
+    #[test]
+    fn full_names_split_into_first_and_last() {
+        assert_eq!(
+            split_name("Ada King Lovelace"),
+            (Some("ada".into()), Some("lovelace".into()))
+        );
+        assert_eq!(
+            split_name("Lovelace, Ada"),
+            (Some("ada".into()), Some("lovelace".into()))
+        );
+        assert_eq!(split_name("Cher"), (None, Some("cher".into())));
+    }
+}

@@ -1,0 +1,784 @@
+//! The whole resolution: deterministic links, blocking, the model, scoring, customers, and the
+//! evidence behind every link.
+
+use std::ops::ControlFlow;
+
+use super::blocking::{blocked_fields, candidate_pairs, rule_pairs, BlockingReport, BlockingRule};
+use super::fields::IdentityField;
+use super::model::{
+    estimate_lambda, estimate_u, expectation_maximisation, patterns_of, MatchModel,
+};
+use super::params::ResolveParams;
+use super::records::{
+    uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
+};
+use super::IdentityError;
+use crate::table::Value;
+
+/// A resolved customer's id, numbered from 1 in the order of its first record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerId(pub u32);
+
+/// A source record: the source's index (in the order given) and the row in its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RecordRef {
+    pub source_idx: u32,
+    pub row_idx: u32,
+}
+
+/// Why two records were linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum LinkReason {
+    /// The same normalised value of an exact identifier (email, phone, handle, customer id).
+    SameIdentifier(IdentityField),
+    /// The model's match probability reached the threshold.
+    Scored,
+}
+
+/// Two records of one customer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Link {
+    pub left: RecordRef,
+    pub right: RecordRef,
+    /// 1 for a deterministic link.
+    pub match_probability: f64,
+    pub reason: LinkReason,
+    /// Whether the link joined two groups (false: the records were already one customer).
+    pub joined: bool,
+    left_record: u32,
+    right_record: u32,
+}
+
+/// Where a source record ended up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RecordAssignment {
+    pub record: RecordRef,
+    pub customer: CustomerId,
+    /// The probability of the strongest link that placed the record in its customer; `None`
+    /// for a record linked to no other.
+    pub match_probability: Option<f64>,
+}
+
+/// A customer's best value for one field, and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerValue {
+    pub field: IdentityField,
+    pub value: String,
+    /// The source column and record the value was taken from (lineage).
+    pub column: String,
+    pub record: RecordRef,
+}
+
+/// One resolved customer.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Customer {
+    pub id: CustomerId,
+    pub records: Vec<RecordRef>,
+    /// Best values: from the most recent record that has the field (by its source's
+    /// [`Source::recency`] column; records without one come after dated ones), ties going to
+    /// the first source in the order given, then its first record.
+    pub values: Vec<CustomerValue>,
+    /// Per value, (dated, when in milliseconds) of the record it came from.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    value_ranks: Vec<(bool, i64)>,
+    /// Indexes into [`Resolution::links`] of the links that joined this customer's records.
+    pub links: Vec<usize>,
+    /// The weakest of those links' probabilities (`None` for a single record).
+    pub weakest_link: Option<f64>,
+}
+
+/// One field's part in a pair's match weight: a bar of the waterfall.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FieldEvidence {
+    pub field: IdentityField,
+    pub left_value: Option<String>,
+    pub right_value: Option<String>,
+    /// "exact", "Jaro-Winkler ≥ 0.92"…; "missing" when a side has no value.
+    pub level: String,
+    /// m/u (term-frequency adjusted where it applies); 1 when missing.
+    pub bayes_factor: f64,
+    /// log₂ of the Bayes factor.
+    pub weight_bits: f64,
+    /// Whether the value's frequency replaced u (a common value counts less).
+    pub term_frequency_adjusted: bool,
+}
+
+/// Why two records are (or are not) the same customer: prior + each field = final.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PairEvidence {
+    pub left: RecordRef,
+    pub right: RecordRef,
+    pub reason: Option<LinkReason>,
+    /// log₂ of the prior odds λ / (1 − λ).
+    pub prior_weight_bits: f64,
+    pub fields: Vec<FieldEvidence>,
+    /// Prior plus every field's weight.
+    pub total_weight_bits: f64,
+    /// 2^w / (1 + 2^w) of the total weight (1 for a deterministic link).
+    pub match_probability: f64,
+}
+
+/// The outcome: customers, every record's customer, the links and the model.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    records: Records,
+    pub model: MatchModel,
+    pub blocking: BlockingReport,
+    pub links: Vec<Link>,
+    /// Links at or above the threshold but below `weak_link` that would have joined two groups
+    /// of several records each: not applied, for review.
+    pub held_back: Vec<Link>,
+    /// Identifier values so common they are placeholders, not identities (never linked on).
+    pub common_identifiers: Vec<CommonIdentifier>,
+    pub assignments: Vec<RecordAssignment>,
+    pub customers: Vec<Customer>,
+    pub threshold: f64,
+    pub weak_link: f64,
+}
+
+/// An email or phone value shared by more than [`MAX_SHARED_IDENTIFIER`] records
+/// (`noreply@…`, a switchboard number): a placeholder, so not linked on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CommonIdentifier {
+    pub field: IdentityField,
+    /// The normalised value.
+    pub value: String,
+    pub n_records: u32,
+}
+
+/// Records one email or phone may identify before it counts as a placeholder.
+pub const MAX_SHARED_IDENTIFIER: u32 = 1_000;
+
+/// Identifiers a deterministic link is made on. Customer ids shorter than this are not (row
+/// numbers `1, 2, 3` of two systems would merge strangers).
+const MIN_KEY_CHARS: usize = 5;
+
+const DETERMINISTIC: [IdentityField; 4] = [
+    IdentityField::Email,
+    IdentityField::Phone,
+    IdentityField::Handle,
+    IdentityField::CustomerKey,
+];
+
+/// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
+const MAX_TRAINING_PAIRS: usize = 1_000_000;
+
+/// Stage boundaries of the progress reported, as shares of the whole.
+const STAGES: [f32; 7] = [0.0, 0.15, 0.2, 0.35, 0.45, 0.8, 0.9];
+
+impl ResolveParams {
+    /// Resolves the records of `sources` into customers. `progress` is called with the share
+    /// done (0 to 1) between steps; returning `ControlFlow::Break` cancels.
+    pub fn fit(
+        &self,
+        sources: &[Source<'_>],
+        mut progress: impl FnMut(f32) -> ControlFlow<()>,
+    ) -> Result<Resolution, IdentityError> {
+        self.check()?;
+        let mut report = |stage: usize, within: f32| -> Result<(), IdentityError> {
+            let start = STAGES.get(stage).copied().unwrap_or(1.0);
+            let end = STAGES.get(stage + 1).copied().unwrap_or(1.0);
+            match progress(start + (end - start) * within.clamp(0.0, 1.0)) {
+                ControlFlow::Continue(()) => Ok(()),
+                ControlFlow::Break(()) => Err(IdentityError::Cancelled),
+            }
+        };
+        report(0, 0.0)?;
+        let records = Records::build(sources, self)?;
+        let n = records.len();
+        let mut forest = Forest::new(n);
+        let mut links: Vec<Link> = Vec::new();
+        report(1, 0.0)?;
+        let mut common_identifiers = Vec::new();
+        if self.deterministic {
+            for field in DETERMINISTIC {
+                let Some(store) = records.field(field) else {
+                    continue;
+                };
+                let placeholders = matches!(field, IdentityField::Email | IdentityField::Phone);
+                if placeholders {
+                    for (value, count) in store.dictionary.iter().zip(&store.counts) {
+                        if *count > MAX_SHARED_IDENTIFIER {
+                            common_identifiers.push(CommonIdentifier {
+                                field,
+                                value: value.clone(),
+                                n_records: *count,
+                            });
+                        }
+                    }
+                }
+                let mut first_of: Vec<u32> = vec![MISSING; store.dictionary.len()];
+                for (record, id) in store.ids.iter().enumerate() {
+                    if *id == MISSING {
+                        continue;
+                    }
+                    let short = field == IdentityField::CustomerKey
+                        && store
+                            .dictionary
+                            .get(*id as usize)
+                            .is_none_or(|value| value.chars().count() < MIN_KEY_CHARS);
+                    let common = placeholders
+                        && store
+                            .counts
+                            .get(*id as usize)
+                            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
+                    let short = short || common;
+                    let Some(first) = first_of.get_mut(*id as usize) else {
+                        continue;
+                    };
+                    if short {
+                        continue;
+                    }
+                    if *first == MISSING {
+                        *first = record as u32;
+                    } else if forest.union(*first as usize, record) {
+                        links.push(records.link(
+                            *first,
+                            record as u32,
+                            1.0,
+                            LinkReason::SameIdentifier(field),
+                            true,
+                        ));
+                    }
+                }
+            }
+        }
+        report(2, 0.0)?;
+        let mapped: Vec<IdentityField> = IdentityField::COMPARED
+            .iter()
+            .copied()
+            .filter(|field| records.field(*field).is_some_and(|f| f.n_present > 0))
+            .collect();
+        let rules = self
+            .blocking_rules
+            .clone()
+            .unwrap_or_else(|| BlockingRule::automatic(&mapped));
+        let (pairs, blocking) =
+            candidate_pairs(&records, &rules, self.max_block_records, |share| {
+                if report(2, share).is_err() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .ok_or(IdentityError::Cancelled)?;
+        report(3, 0.0)?;
+        // Small inputs need fewer random pairs: twenty per record is plenty below the cap.
+        let n_u_pairs = self.n_u_pairs.min(n.saturating_mul(20).max(1_000));
+        let mut fields = estimate_u(&records, n_u_pairs, self.seed);
+        report(4, 0.0)?;
+        // Each candidate pair's comparison pattern, as an index into the distinct patterns.
+        let mut pattern_ids: Vec<u32> = Vec::with_capacity(pairs.len());
+        let mut distinct: std::collections::HashMap<[u8; N_FIELDS], u32> =
+            std::collections::HashMap::new();
+        let mut pattern_list: Vec<[u8; N_FIELDS]> = Vec::new();
+        let mut cache = LevelCache::default();
+        for (idx, pair) in pairs.iter().enumerate() {
+            let (a, b) = unpack(*pair);
+            let levels = records.compare(a, b, &mut cache);
+            let next = pattern_list.len() as u32;
+            let id = *distinct.entry(levels).or_insert_with(|| {
+                pattern_list.push(levels);
+                next
+            });
+            pattern_ids.push(id);
+            if idx % 65_536 == 65_535 {
+                report(4, idx as f32 / pairs.len() as f32)?;
+            }
+        }
+        drop(distinct);
+        let mut pattern_counts = vec![0u64; pattern_list.len()];
+        for id in &pattern_ids {
+            if let Some(count) = pattern_counts.get_mut(*id as usize) {
+                *count += 1;
+            }
+        }
+        let patterns = patterns_of(
+            pattern_list
+                .iter()
+                .zip(&pattern_counts)
+                .flat_map(|(pattern, count)| std::iter::repeat_n(*pattern, *count as usize)),
+        );
+        report(5, 0.0)?;
+        // As Splink trains: one EM session per blocking rule, on that rule's pairs, leaving
+        // out the fields the rule blocks on (its pairs agree on them by construction, which
+        // would make them look like evidence). A field's m is the mean over the sessions that
+        // estimated it. Then λ for all candidate pairs, m and u held.
+        let mut m_sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
+        let mut m_sessions: Vec<usize> = vec![0; fields.len()];
+        let mut em_iterations = 0;
+        let mut em_converged = true;
+        for (rule_idx, rule) in rules.iter().enumerate() {
+            let (mut training, _) = rule_pairs(&records, rule, self.max_block_records);
+            training.sort_unstable();
+            training.dedup();
+            let blocked: Vec<usize> = blocked_fields(rule)
+                .iter()
+                .filter_map(|field| field.slot())
+                .collect();
+            // The union already holds every rule's pairs with their comparison pattern.
+            let step = (training.len() / MAX_TRAINING_PAIRS).max(1);
+            let session_patterns = patterns_of(training.iter().step_by(step).filter_map(|pair| {
+                let union_idx = pairs.binary_search(pair).ok()?;
+                let id = pattern_ids.get(union_idx)?;
+                let mut levels = *pattern_list.get(*id as usize)?;
+                for slot in &blocked {
+                    if let Some(level) = levels.get_mut(*slot) {
+                        *level = NOT_COMPARED;
+                    }
+                }
+                Some(levels)
+            }));
+            let mut session = fields.clone();
+            let mut lambda = 0.1;
+            let (iterations, converged) = expectation_maximisation(
+                &mut session,
+                &session_patterns,
+                &mut lambda,
+                self.max_em_iterations,
+            );
+            em_iterations = em_iterations.max(iterations);
+            em_converged &= converged;
+            for (slot, field) in session.iter().enumerate() {
+                let compared = session_patterns
+                    .iter()
+                    .any(|(pattern, _)| pattern.get(slot).is_some_and(|l| *l != NOT_COMPARED));
+                if blocked.contains(&slot) || !compared {
+                    continue;
+                }
+                if let (Some(sums), Some(n)) = (m_sums.get_mut(slot), m_sessions.get_mut(slot)) {
+                    for (sum, m) in sums.iter_mut().zip(&field.m) {
+                        *sum += m;
+                    }
+                    *n += 1;
+                }
+            }
+            report(5, (rule_idx + 1) as f32 / rules.len().max(1) as f32)?;
+        }
+        for ((field, sums), n) in fields.iter_mut().zip(&m_sums).zip(&m_sessions) {
+            if *n > 0 {
+                field.m = sums.iter().map(|sum| sum / *n as f64).collect();
+            }
+        }
+        let lambda = estimate_lambda(&fields, &patterns, 0.1);
+        let model = MatchModel {
+            fields,
+            lambda,
+            em_iterations,
+            em_converged,
+        };
+        report(6, 0.0)?;
+        // Each pattern's weight, then each pair's with its term-frequency adjustments.
+        let prior = model.prior_bits();
+        let base: Vec<f64> = pattern_list
+            .iter()
+            .map(|pattern| {
+                prior
+                    + model
+                        .fields
+                        .iter()
+                        .zip(pattern)
+                        .filter(|(_, level)| **level != NOT_COMPARED)
+                        .map(|(field, level)| field.weight_bits(usize::from(*level)))
+                        .sum::<f64>()
+            })
+            .collect();
+        let mut scored: Vec<(f64, u32, u32)> = Vec::new();
+        for (pair, id) in pairs.iter().zip(&pattern_ids) {
+            let (a, b) = unpack(*pair);
+            let Some(pattern) = pattern_list.get(*id as usize) else {
+                continue;
+            };
+            let mut weight = base.get(*id as usize).copied().unwrap_or(f64::NEG_INFINITY);
+            for (slot, field_model) in model.fields.iter().enumerate() {
+                if pattern.get(slot) == Some(&0) && uses_term_frequency(field_model.field) {
+                    weight += tf_adjustment_bits(&records, &model, slot, a);
+                }
+            }
+            let probability = probability_of(weight);
+            if probability >= self.threshold {
+                scored.push((probability, a as u32, b as u32));
+            }
+        }
+        drop(pairs);
+        drop(pattern_ids);
+        scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        // The chaining guard: a link below `weak_link` may add a record to a group, but not
+        // join two groups of several records each; such links are held back for review.
+        let mut held_back = Vec::new();
+        for (probability, a, b) in scored {
+            let (size_a, size_b) = forest.sizes(a as usize, b as usize);
+            if size_a >= 2 && size_b >= 2 && probability < self.weak_link {
+                held_back.push(records.link(a, b, probability, LinkReason::Scored, false));
+                continue;
+            }
+            let joined = forest.union(a as usize, b as usize);
+            links.push(records.link(a, b, probability, LinkReason::Scored, joined));
+        }
+        let (assignments, customers) = customers_of(&records, sources, &mut forest, &links);
+        report(6, 1.0)?;
+        Ok(Resolution {
+            records,
+            model,
+            blocking,
+            links,
+            held_back,
+            common_identifiers,
+            assignments,
+            customers,
+            threshold: self.threshold,
+            weak_link: self.weak_link,
+        })
+    }
+}
+
+/// Entry point: `Resolve::params().threshold(0.95).fit(&sources, |_| ControlFlow::Continue(()))`.
+pub struct Resolve;
+
+impl Resolve {
+    pub fn params() -> ResolveParams {
+        ResolveParams::default()
+    }
+}
+
+fn unpack(pair: u64) -> (usize, usize) {
+    ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize)
+}
+
+fn probability_of(weight_bits: f64) -> f64 {
+    let odds = weight_bits.exp2();
+    if odds.is_infinite() {
+        1.0
+    } else {
+        odds / (1.0 + odds)
+    }
+}
+
+/// log₂(u / tf): an exact match on a common value counts less than u says, on a rare one more.
+fn tf_adjustment_bits(records: &Records, model: &MatchModel, slot: usize, record: usize) -> f64 {
+    let (Some(store), Some(field)) = (records.fields.get(slot), model.fields.get(slot)) else {
+        return 0.0;
+    };
+    match (store.frequency(record), field.u.first()) {
+        (Some(tf), Some(u)) if tf > 0.0 => (u / tf).log2(),
+        _ => 0.0,
+    }
+}
+
+impl Records {
+    fn reference(&self, record: u32) -> RecordRef {
+        let (source_idx, row_idx) = self
+            .origins
+            .get(record as usize)
+            .copied()
+            .unwrap_or((u32::MAX, u32::MAX));
+        RecordRef {
+            source_idx,
+            row_idx,
+        }
+    }
+
+    fn link(&self, a: u32, b: u32, probability: f64, reason: LinkReason, joined: bool) -> Link {
+        Link {
+            left: self.reference(a),
+            right: self.reference(b),
+            match_probability: probability,
+            reason,
+            joined,
+            left_record: a,
+            right_record: b,
+        }
+    }
+}
+
+/// Union-find with path halving and union by size.
+struct Forest {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl Forest {
+    fn new(n: usize) -> Forest {
+        Forest {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while let Some(&parent) = self.parent.get(x) {
+            let parent = parent as usize;
+            if parent == x {
+                break;
+            }
+            let grandparent = self.parent.get(parent).copied().unwrap_or(parent as u32);
+            if let Some(slot) = self.parent.get_mut(x) {
+                *slot = grandparent;
+            }
+            x = grandparent as usize;
+        }
+        x
+    }
+
+    /// The sizes of the groups of `a` and `b` (0 and 0 when they are one group).
+    fn sizes(&mut self, a: usize, b: usize) -> (u32, u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return (0, 0);
+        }
+        let size = |r: usize| self.size.get(r).copied().unwrap_or(1);
+        (size(ra), size(rb))
+    }
+
+    /// Joins the groups of `a` and `b`; false if they were one already.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (mut ra, mut rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        let size = |forest: &Forest, r: usize| forest.size.get(r).copied().unwrap_or(1);
+        if size(self, ra) < size(self, rb) {
+            std::mem::swap(&mut ra, &mut rb);
+        }
+        let joined = size(self, ra) + size(self, rb);
+        if let Some(slot) = self.parent.get_mut(rb) {
+            *slot = ra as u32;
+        }
+        if let Some(slot) = self.size.get_mut(ra) {
+            *slot = joined;
+        }
+        true
+    }
+}
+
+/// A date or an instant as milliseconds since the Unix epoch.
+fn instant_millis(value: Value<'_>) -> Option<i64> {
+    match value {
+        Value::Timestamp(millis) => Some(millis),
+        Value::Date(days) => Some(i64::from(days) * 86_400_000),
+        _ => None,
+    }
+}
+
+fn customers_of(
+    records: &Records,
+    sources: &[Source<'_>],
+    forest: &mut Forest,
+    links: &[Link],
+) -> (Vec<RecordAssignment>, Vec<Customer>) {
+    let n = records.len();
+    let mut customer_of_root: Vec<u32> = vec![u32::MAX; n];
+    let mut record_customer: Vec<u32> = Vec::with_capacity(n);
+    let mut customers: Vec<Customer> = Vec::new();
+    for record in 0..n {
+        let root = forest.find(record);
+        let Some(slot) = customer_of_root.get_mut(root) else {
+            record_customer.push(0);
+            continue;
+        };
+        if *slot == u32::MAX {
+            *slot = customers.len() as u32;
+            customers.push(Customer {
+                id: CustomerId(customers.len() as u32 + 1),
+                records: Vec::new(),
+                values: Vec::new(),
+                value_ranks: Vec::new(),
+                links: Vec::new(),
+                weakest_link: None,
+            });
+        }
+        let customer_idx = *slot;
+        record_customer.push(customer_idx);
+        if let Some(customer) = customers.get_mut(customer_idx as usize) {
+            customer.records.push(records.reference(record as u32));
+            // Best values: the most recent record with the field (by its source's recency
+            // column); undated records after dated ones; then sources in the order given.
+            let row = records.origins.get(record).map_or(0, |o| o.1 as usize);
+            if let Some(source) = records
+                .origins
+                .get(record)
+                .and_then(|(source_idx, _)| sources.get(*source_idx as usize))
+            {
+                let when = source
+                    .recency
+                    .as_deref()
+                    .and_then(|column| source.table.column(column))
+                    .and_then(|column| instant_millis(column.get(row)));
+                let rank = (when.is_some(), when.unwrap_or(i64::MIN));
+                for mapped in &source.columns {
+                    let field = mapped.field;
+                    let existing = customer.values.iter().position(|v| v.field == field);
+                    let better = existing.is_none_or(|idx| {
+                        customer
+                            .value_ranks
+                            .get(idx)
+                            .is_some_and(|held| rank > *held)
+                    });
+                    if !better {
+                        continue;
+                    }
+                    let Some(value) = source
+                        .table
+                        .column(&mapped.column)
+                        .and_then(|column| column.display(row))
+                        .filter(|value| !value.trim().is_empty())
+                    else {
+                        continue;
+                    };
+                    let chosen = CustomerValue {
+                        field,
+                        value,
+                        column: mapped.column.clone(),
+                        record: records.reference(record as u32),
+                    };
+                    match existing {
+                        Some(idx) => {
+                            if let (Some(slot), Some(held)) = (
+                                customer.values.get_mut(idx),
+                                customer.value_ranks.get_mut(idx),
+                            ) {
+                                *slot = chosen;
+                                *held = rank;
+                            }
+                        }
+                        None => {
+                            customer.values.push(chosen);
+                            customer.value_ranks.push(rank);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut strongest: Vec<Option<f64>> = vec![None; n];
+    for (link_idx, link) in links.iter().enumerate() {
+        if !link.joined {
+            continue;
+        }
+        for record in [link.left_record, link.right_record] {
+            if let Some(best) = strongest.get_mut(record as usize) {
+                *best = Some(best.map_or(link.match_probability, |b: f64| {
+                    b.max(link.match_probability)
+                }));
+            }
+        }
+        if let Some(customer) = record_customer
+            .get(link.left_record as usize)
+            .and_then(|idx| customers.get_mut(*idx as usize))
+        {
+            customer.links.push(link_idx);
+            customer.weakest_link = Some(
+                customer
+                    .weakest_link
+                    .map_or(link.match_probability, |w| w.min(link.match_probability)),
+            );
+        }
+    }
+    let assignments = (0..n)
+        .map(|record| RecordAssignment {
+            record: records.reference(record as u32),
+            customer: record_customer
+                .get(record)
+                .and_then(|idx| customers.get(*idx as usize))
+                .map_or(CustomerId(0), |c| c.id),
+            match_probability: strongest.get(record).copied().flatten(),
+        })
+        .collect();
+    (assignments, customers)
+}
+
+impl Resolution {
+    /// The name of source `source_idx`.
+    pub fn source_name(&self, source_idx: u32) -> Option<&str> {
+        self.records
+            .source_names
+            .get(source_idx as usize)
+            .map(String::as_str)
+    }
+
+    pub fn n_records(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Customers whose weakest link is below the weak-link level: to review, since one bad
+    /// link may have chained two people together.
+    pub fn weak_customers(&self) -> impl Iterator<Item = &Customer> {
+        self.customers.iter().filter(|c| {
+            c.weakest_link
+                .is_some_and(|weakest| weakest < self.weak_link)
+        })
+    }
+
+    /// The evidence for a link: every field's part in the match weight.
+    pub fn explain(&self, link: &Link) -> PairEvidence {
+        let mut evidence =
+            self.explain_records(link.left_record as usize, link.right_record as usize);
+        evidence.reason = Some(link.reason);
+        if let LinkReason::SameIdentifier(_) = link.reason {
+            evidence.match_probability = 1.0;
+        }
+        evidence
+    }
+
+    fn explain_records(&self, a: usize, b: usize) -> PairEvidence {
+        let levels = self.records.compare(a, b, &mut LevelCache::default());
+        let prior = self.model.prior_bits();
+        let mut total = prior;
+        let mut fields = Vec::new();
+        for (slot, field_model) in self.model.fields.iter().enumerate() {
+            let store = self.records.fields.get(slot);
+            let left_value = store.and_then(|s| s.get(a)).map(str::to_owned);
+            let right_value = store.and_then(|s| s.get(b)).map(str::to_owned);
+            if left_value.is_none() && right_value.is_none() {
+                continue;
+            }
+            let level = levels.get(slot).copied().unwrap_or(NOT_COMPARED);
+            let (label, mut weight_bits) = if level == NOT_COMPARED {
+                ("missing".to_owned(), 0.0)
+            } else {
+                (
+                    field_model
+                        .levels
+                        .get(usize::from(level))
+                        .cloned()
+                        .unwrap_or_default(),
+                    field_model.weight_bits(usize::from(level)),
+                )
+            };
+            let adjusted = level == 0 && uses_term_frequency(field_model.field);
+            if adjusted {
+                weight_bits += tf_adjustment_bits(&self.records, &self.model, slot, a);
+            }
+            total += weight_bits;
+            fields.push(FieldEvidence {
+                field: field_model.field,
+                left_value,
+                right_value,
+                level: label,
+                bayes_factor: weight_bits.exp2(),
+                weight_bits,
+                term_frequency_adjusted: adjusted,
+            });
+        }
+        PairEvidence {
+            left: self.records.reference(a as u32),
+            right: self.records.reference(b as u32),
+            reason: None,
+            prior_weight_bits: prior,
+            fields,
+            total_weight_bits: total,
+            match_probability: probability_of(total),
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Identity resolution against independent references: string measures against jellyfish
+//! (what recordlinkage compares with), a synthetic person register against a recordlinkage
+//! pipeline's F1 on it, and the demo company against its hidden truth. Fixtures and the script
+//! that made them are in `tests/data/identity/`.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use converge_core::demo::{CompanyGenerator, DemoParams};
+use converge_core::identity::normalise::soundex;
+use converge_core::identity::{
+    jaro_winkler, map_identity_columns, within_one_edit, Resolution, Resolve, Source,
+};
+use converge_core::ingest::{ingest, ReadOptions};
+use converge_core::schema::{detect, Overrides};
+use converge_core::table::Table;
+
+fn read(name: &str, bytes: Vec<u8>) -> Table {
+    ingest(name, std::io::Cursor::new(bytes), ReadOptions::default())
+        .unwrap()
+        .table
+}
+
+fn sources<'a>(tables: &'a [(String, Table)], ignore: Option<&str>) -> Vec<Source<'a>> {
+    tables
+        .iter()
+        .map(|(name, table)| Source {
+            name: name.clone(),
+            table,
+            columns: map_identity_columns(table, &detect(table, &Overrides::default()), ignore),
+            recency: None,
+        })
+        .collect()
+}
+
+fn resolve(sources: &[Source<'_>]) -> Resolution {
+    Resolve::params()
+        .fit(sources, |_| ControlFlow::Continue(()))
+        .unwrap()
+}
+
+/// Pairwise precision, recall and F1 of a resolution against each record's true person
+/// (records whose person is `None` are left out).
+fn pairwise(
+    resolution: &Resolution,
+    person_of: impl Fn(u32, u32) -> Option<u64>,
+) -> (f64, f64, f64) {
+    let mut by_customer: HashMap<u32, u64> = HashMap::new();
+    let mut by_person: HashMap<u64, u64> = HashMap::new();
+    let mut by_both: HashMap<(u32, u64), u64> = HashMap::new();
+    for assignment in &resolution.assignments {
+        let Some(person) = person_of(assignment.record.source_idx, assignment.record.row_idx)
+        else {
+            continue;
+        };
+        *by_customer.entry(assignment.customer.0).or_default() += 1;
+        *by_person.entry(person).or_default() += 1;
+        *by_both.entry((assignment.customer.0, person)).or_default() += 1;
+    }
+    let pairs = |counts: Vec<u64>| {
+        counts
+            .iter()
+            .map(|n| n * n.saturating_sub(1) / 2)
+            .sum::<u64>()
+    };
+    let true_positive = pairs(by_both.into_values().collect()) as f64;
+    let predicted = pairs(by_customer.into_values().collect()) as f64;
+    let actual = pairs(by_person.into_values().collect()) as f64;
+    let precision = true_positive / predicted;
+    let recall = true_positive / actual;
+    (
+        precision,
+        recall,
+        2.0 * precision * recall / (precision + recall),
+    )
+}
+
+#[test]
+fn string_measures_match_jellyfish() {
+    let fixture = include_str!("../../../tests/data/identity/string_similarity.tsv");
+    let mut n_checked = 0;
+    for line in fixture.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [left, right, jw, dl, sx_left, sx_right] = fields[..] else {
+            panic!("six fields in {line:?}");
+        };
+        let jw: f64 = jw.parse().unwrap();
+        let dl: usize = dl.parse().unwrap();
+        assert!(
+            (jaro_winkler(left, right) - jw).abs() < 1e-9,
+            "{left:?} {right:?}: {} vs jellyfish {jw}",
+            jaro_winkler(left, right)
+        );
+        assert_eq!(within_one_edit(left, right), dl <= 1, "{left:?} {right:?}");
+        assert_eq!(soundex(left).as_deref(), Some(sx_left), "{left:?}");
+        assert_eq!(soundex(right).as_deref(), Some(sx_right), "{right:?}");
+        n_checked += 1;
+    }
+    assert_eq!(n_checked, 600);
+}
+
+#[test]
+fn a_person_register_resolves_at_least_as_well_as_recordlinkage() {
+    let tables: Vec<(String, Table)> = ["register_a.csv", "register_b.csv"]
+        .iter()
+        .map(|name| {
+            let path = format!(
+                "{}/../../tests/data/identity/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            (name.to_string(), read(name, std::fs::read(path).unwrap()))
+        })
+        .collect();
+    let sources = sources(&tables, Some("rec_id"));
+    let resolution = resolve(&sources);
+    // `rec-<n>-org`, `rec-<n>-dup-<k>`: n is the person.
+    let person_of = |source_idx: u32, row_idx: u32| {
+        let table = &tables[source_idx as usize].1;
+        let rec_id = table.column("rec_id")?.display(row_idx as usize)?;
+        rec_id.split('-').nth(1)?.parse::<u64>().ok()
+    };
+    let (precision, recall, f1) = pairwise(&resolution, person_of);
+    let reference = include_str!("../../../tests/data/identity/register_reference.txt");
+    let reference_f1: f64 = reference
+        .split("f1 ")
+        .nth(1)
+        .and_then(|rest| rest.trim().parse().ok())
+        .unwrap();
+    eprintln!("register: precision {precision:.4} recall {recall:.4} f1 {f1:.4} (recordlinkage f1 {reference_f1})");
+    // Measured: 1.0000 / 1.0000 / 1.0000; recordlinkage's pipeline 0.9886.
+    assert!(f1 >= 0.99, "f1 {f1}");
+    assert!(
+        f1 >= reference_f1,
+        "f1 {f1} below recordlinkage's {reference_f1}"
+    );
+    // Every record is in exactly one customer.
+    assert_eq!(resolution.assignments.len(), 596 - 1 + 451 - 1);
+}
+
+#[test]
+fn the_demo_company_resolves_to_its_hidden_people() {
+    let company = CompanyGenerator::new(DemoParams {
+        n_customers: 2_000,
+        ..DemoParams::default()
+    })
+    .finish();
+    let tables: Vec<(String, Table)> = company
+        .files
+        .iter()
+        .map(|file| (file.name.clone(), read(&file.name, file.bytes.clone())))
+        .collect();
+    for ((name, table), (truth_name, people)) in tables.iter().zip(&company.truth.row_people) {
+        assert_eq!(name, truth_name);
+        assert_eq!(table.n_rows(), people.len(), "{name}");
+    }
+    let sources = sources(&tables, None);
+    let resolution = resolve(&sources);
+    let person_of = |source_idx: u32, row_idx: u32| {
+        let (_, people) = &company.truth.row_people[source_idx as usize];
+        people[row_idx as usize].map(u64::from)
+    };
+    let (precision, recall, f1) = pairwise(&resolution, person_of);
+    eprintln!("demo: precision {precision:.4} recall {recall:.4} f1 {f1:.4}");
+    // Measured at 2,000 customers: precision 1.0000, recall 0.8367, F1 0.9111 (at 10,000:
+    // 0.9996, 0.8856, 0.9391). Recall is capped by what no column carries: people known on
+    // social media only by a handle, and web events of visitors without a customer id.
+    assert!(precision >= 0.99, "precision {precision}");
+    assert!(recall >= 0.82, "recall {recall}");
+    assert!(f1 >= 0.90, "f1 {f1}");
+}
+
+#[test]
+fn every_link_is_explained_and_its_waterfall_adds_up() {
+    let csv = "first_name,last_name,email,postcode\n\
+               Ada,Lovelace,ada@example.com,SW1A 1AA\n\
+               ada,LOVELACE,Ada+news@Example.com,sw1a1aa\n\
+               Charles,Babbage,charles@example.com,N1 9GU\n";
+    let tables = vec![(
+        "crm.csv".to_owned(),
+        read("crm.csv", csv.as_bytes().to_vec()),
+    )];
+    let sources = sources(&tables, None);
+    let resolution = resolve(&sources);
+    let customers: Vec<u32> = resolution
+        .assignments
+        .iter()
+        .map(|a| a.customer.0)
+        .collect();
+    assert_eq!(customers, vec![1, 1, 2]);
+    assert_eq!(resolution.assignments[0].match_probability, Some(1.0));
+    assert_eq!(resolution.assignments[2].match_probability, None);
+    assert!(!resolution.links.is_empty());
+    for link in &resolution.links {
+        let evidence = resolution.explain(link);
+        let sum: f64 =
+            evidence.prior_weight_bits + evidence.fields.iter().map(|f| f.weight_bits).sum::<f64>();
+        assert!((sum - evidence.total_weight_bits).abs() < 1e-9);
+        assert!(evidence.fields.iter().any(|f| f.level == "exact"));
+    }
+    // The customer keeps the first source's spelling, with where it came from.
+    let ada = &resolution.customers[0];
+    let email = ada.values.iter().find(|v| v.column == "email").unwrap();
+    assert_eq!(
+        (email.value.as_str(), email.record.row_idx),
+        ("ada@example.com", 0)
+    );
+}
+
+#[test]
+fn bad_parameters_are_refused_before_any_work() {
+    let tables: Vec<(String, Table)> = Vec::new();
+    let sources = sources(&tables, None);
+    for threshold in [0.0, 1.0, f64::NAN, -3.0] {
+        let err = Resolve::params()
+            .threshold(threshold)
+            .fit(&sources, |_| ControlFlow::Continue(()))
+            .unwrap_err();
+        assert!(err.to_string().contains("threshold"), "{err}");
+    }
+    let err = Resolve::params()
+        .default_country_code("+44")
+        .fit(&sources, |_| ControlFlow::Continue(()))
+        .unwrap_err();
+    assert!(err.to_string().contains("+44"), "{err}");
+}
+
+#[test]
+fn a_cancelled_resolution_stops_with_cancelled() {
+    let csv = "email\na@x.com\nb@x.com\n";
+    let tables = vec![("a.csv".to_owned(), read("a.csv", csv.as_bytes().to_vec()))];
+    let sources = sources(&tables, None);
+    let mut calls = 0;
+    let err = Resolve::params()
+        .fit(&sources, |share| {
+            calls += 1;
+            assert!((0.0..=1.0).contains(&share));
+            if calls > 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+    assert_eq!(err, converge_core::identity::IdentityError::Cancelled);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn register(rows: &[(u8, u8, bool)]) -> String {
+        let mut csv = String::from("email,name\n");
+        for (who, spelling, shout) in rows {
+            let email = match spelling % 3 {
+                0 => format!("person{who}@example.com"),
+                1 => format!("Person{who}+tag@Example.com"),
+                _ => format!(" PERSON{who}@EXAMPLE.COM"),
+            };
+            let name = if *shout { "ANON" } else { "anon" };
+            csv.push_str(&format!("{email},{name}\n"));
+        }
+        csv
+    }
+
+    /// The partition as sets of row indexes, independent of customer numbering.
+    fn partition(resolution: &Resolution, order: &[usize]) -> Vec<Vec<usize>> {
+        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+        for assignment in &resolution.assignments {
+            groups
+                .entry(assignment.customer.0)
+                .or_default()
+                .push(order[assignment.record.row_idx as usize]);
+        }
+        let mut groups: Vec<Vec<usize>> = groups
+            .into_values()
+            .map(|mut g| {
+                g.sort();
+                g
+            })
+            .collect();
+        groups.sort();
+        groups
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Every record lands in exactly one customer; the same input gives the same result;
+        /// reversing the rows gives the same customers.
+        #[test]
+        fn resolution_is_a_partition_independent_of_row_order(
+            rows in proptest::collection::vec((0u8..12, 0u8..3, any::<bool>()), 1..60)
+        ) {
+            let forward = register(&rows);
+            let mut reversed_rows = rows.clone();
+            reversed_rows.reverse();
+            let backward = register(&reversed_rows);
+            let tables = vec![("f.csv".to_owned(), read("f.csv", forward.into_bytes()))];
+            let first = resolve(&sources(&tables, None));
+            let again = resolve(&sources(&tables, None));
+            let n = rows.len();
+            prop_assert_eq!(first.assignments.len(), n);
+            let identity: Vec<usize> = (0..n).collect();
+            prop_assert_eq!(partition(&first, &identity), partition(&again, &identity));
+            let tables_back = vec![("b.csv".to_owned(), read("b.csv", backward.into_bytes()))];
+            let back = resolve(&sources(&tables_back, None));
+            let reversed: Vec<usize> = (0..n).rev().collect();
+            prop_assert_eq!(partition(&first, &identity), partition(&back, &reversed));
+            // One customer per distinct person.
+            let distinct: std::collections::HashSet<u8> = rows.iter().map(|r| r.0).collect();
+            prop_assert_eq!(first.customers.len(), distinct.len());
+        }
+    }
+}
+
+#[test]
+fn a_placeholder_email_shared_by_many_records_links_no_one() {
+    let mut csv = String::from("email,first_name,last_name\n");
+    for idx in 0..1_200 {
+        csv.push_str(&format!("noreply@example.com,person{idx},family{idx}\n"));
+    }
+    csv.push_str("ada@example.com,Ada,Lovelace\nADA@example.com,Ada,Lovelace\n");
+    let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
+    let resolution = resolve(&sources(&tables, None));
+    assert_eq!(resolution.common_identifiers.len(), 1);
+    assert_eq!(
+        resolution.common_identifiers[0].value,
+        "noreply@example.com"
+    );
+    assert_eq!(resolution.common_identifiers[0].n_records, 1_200);
+    // The placeholder's records stay apart; Ada's two records are one customer.
+    assert_eq!(resolution.customers.len(), 1_200 + 1);
+}
+
+/// Term-frequency adjustment: an exact match on a common surname counts less than on a rare one.
+#[test]
+fn a_common_surname_counts_less_than_a_rare_one() {
+    let mut csv = String::from("given_name,surname,date_of_birth,postcode\n");
+    let firsts = [
+        "amy", "ben", "cal", "dot", "eve", "fay", "gus", "hal", "ivy", "jon",
+    ];
+    for idx in 0..300 {
+        let surname = if idx < 200 {
+            "smith".to_owned()
+        } else {
+            format!("rare{idx}x")
+        };
+        let first = firsts[idx % firsts.len()];
+        csv.push_str(&format!(
+            "{first},{surname},{},{}\n",
+            19500101 + idx * 7 % 28,
+            2000 + idx
+        ));
+    }
+    // Two people recorded twice, identical but for the postcode.
+    csv.push_str(
+        "amy,smith,19500101,9999\nkim,zbigniewski,19600202,2000\nkim,zbigniewski,19600202,9998\n",
+    );
+    let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
+    let resolution = resolve(&sources(&tables, None));
+    let surname_weight = |value: &str| {
+        resolution
+            .links
+            .iter()
+            .map(|link| resolution.explain(link))
+            .flat_map(|evidence| evidence.fields)
+            .find(|field| field.left_value.as_deref() == Some(value) && field.level == "exact")
+            .map(|field| (field.weight_bits, field.term_frequency_adjusted))
+            .unwrap_or_else(|| panic!("a link with surname {value}"))
+    };
+    let (smith, smith_adjusted) = surname_weight("smith");
+    let (rare, rare_adjusted) = surname_weight("zbigniewski");
+    assert!(smith_adjusted && rare_adjusted);
+    assert!(
+        rare > smith + 5.0,
+        "zbigniewski {rare} bits, smith {smith} bits"
+    );
+}
+
+/// A customer's best value is the most recent one; undated records and source order break ties.
+#[test]
+fn best_values_are_the_most_recent_with_their_lineage() {
+    use converge_core::identity::recency_column;
+    let csv = "email,phone,updated_at\n\
+               ada@example.com,+44 20 7946 0001,2021-03-01\n\
+               ADA@example.com,+44 20 7946 0999,2024-06-30\n\
+               ada@example.com,+44 20 7946 0555,\n";
+    let table = read("crm.csv", csv.as_bytes().to_vec());
+    let schema = detect(&table, &Overrides::default());
+    let recency = recency_column(&table, &schema);
+    assert_eq!(recency.as_deref(), Some("updated_at"));
+    let sources = [Source {
+        name: "crm.csv".into(),
+        table: &table,
+        columns: map_identity_columns(&table, &schema, None),
+        recency,
+    }];
+    let resolution = resolve(&sources);
+    assert_eq!(resolution.customers.len(), 1);
+    let phone = resolution.customers[0]
+        .values
+        .iter()
+        .find(|v| v.column == "phone")
+        .unwrap();
+    assert_eq!(phone.value, "+44 20 7946 0999");
+    assert_eq!(phone.record.row_idx, 1);
+}
