@@ -285,3 +285,108 @@ fn voice_of_the_customer_answers_cross_intact() {
     });
     round_trip(Response::Verbatims { page });
 }
+
+/// The Network view's messages, and a network computed and laid out in the browser, cross intact.
+#[wasm_bindgen_test]
+fn network_messages_and_answers_cross_intact() {
+    use converge_wasm::network::{LayoutJob, NetworkJob};
+    use converge_wasm::protocol::NetworkFilter;
+    let filter = NetworkFilter {
+        channel: Some("twitter".into()),
+        from_day: Some(-2),
+        to_day: Some(30_000),
+    };
+    for request in [
+        Request::Network {
+            dataset: DatasetId(1),
+            filter: filter.clone(),
+        },
+        Request::Layout {
+            n_nodes: 3,
+            edges: vec![(0, 1), (2, 1)],
+            seed: u64::from(u32::MAX),
+        },
+        Request::HandlePosts {
+            dataset: DatasetId(1),
+            handle: "@Zoë".into(),
+            limit: 10,
+        },
+    ] {
+        round_trip(ToWorker::Run {
+            id: RequestId(2),
+            request,
+        });
+    }
+    round_trip(FromWorker::Positions {
+        id: RequestId(2),
+        fraction: 0.5,
+        positions: vec![0.5, -1.25, f32::MAX, 0.0],
+    });
+
+    let mut csv = String::from("handle,channel,posted_at,text\n");
+    for day in 1..=20 {
+        csv.push_str(&format!(
+            "@fan{day},twitter,2025-02-{day:02},Love @shop and thanks @ada <b>!</b>\n"
+        ));
+        csv.push_str(&format!(
+            "@critic{day},web,2025-02-{day:02},@shop is awful\n"
+        ));
+    }
+    let mut job =
+        ImportJob::new("posts.csv", std::io::Cursor::new(csv.into_bytes()), None).unwrap();
+    let ingested = loop {
+        if let Step::Finished(done) = job.step().unwrap() {
+            break done;
+        }
+    };
+    let mut service = Service::default();
+    let dataset = service.add(ingested);
+    while service.score_sentiment_step().is_some() {}
+    let mut network = NetworkJob::new(dataset, filter);
+    let report = loop {
+        if let Step::Finished(report) = network.step(&service).unwrap() {
+            break report;
+        }
+    };
+    assert_eq!(report.n_posts, 20, "the channel and days filter the posts");
+    assert_eq!(report.nodes[0].handle, "shop");
+    let edges: Vec<(u32, u32)> = report.edges.iter().map(|e| (e.source, e.target)).collect();
+    let mut layout = LayoutJob::new(report.nodes.len() as u32, &edges, 1).unwrap();
+    while layout.step().is_continue() {}
+    let positions = layout.positions();
+    assert_eq!(positions.len(), report.nodes.len() * 2);
+    round_trip(FromWorker::Done {
+        id: RequestId(3),
+        response: Response::Layout { positions },
+    });
+    let posts = service.handle_posts(dataset, "fan3", 5).unwrap();
+    assert_eq!(posts.posts[0].text, "Love @shop and thanks @ada <b>!</b>");
+    round_trip(FromWorker::Done {
+        id: RequestId(4),
+        response: Response::HandlePosts { posts },
+    });
+    round_trip(FromWorker::Done {
+        id: RequestId(5),
+        response: Response::Network {
+            report: Box::new(report),
+        },
+    });
+}
+
+#[cfg(feature = "js-api")]
+#[wasm_bindgen_test]
+fn the_influence_benchmark_api_ranks_and_groups_a_small_graph() {
+    // Two triangles joined by one edge; node 7 appears first, so it is node 0 inside.
+    let sources = [7, 1, 2, 3, 4, 5, 2];
+    let targets = [1, 2, 7, 4, 5, 3, 3];
+    let weights = [1.0; 7];
+    let result = converge_wasm::api::influence_bench(&sources, &targets, &weights).unwrap();
+    let [build, pagerank, louvain, modularity, n_communities, iterations, n_nodes, n_edges] =
+        result[..]
+    else {
+        panic!("eight figures: {result:?}");
+    };
+    assert!(build >= 0.0 && pagerank >= 0.0 && louvain >= 0.0);
+    assert_eq!((n_communities, n_nodes, n_edges), (2.0, 6.0, 7.0));
+    assert!(modularity > 0.3 && iterations >= 1.0, "{result:?}");
+}
