@@ -135,11 +135,12 @@ impl WorkerHandle {
     }
 
     /// Asks for a handle's latest posts, for its details panel.
-    pub fn handle_posts(&self, dataset: DatasetId, handle: String) {
+    pub fn handle_posts(&self, dataset: DatasetId, handle: String, filter: NetworkFilter) {
         self.start(
             Request::HandlePosts {
                 dataset,
                 handle,
+                filter,
                 limit: 10,
             },
             None,

@@ -184,17 +184,25 @@ impl<'t> Posts<'t> {
         true
     }
 
-    /// The posts `handle` wrote (or, if none, those that mention it), newest first; at most
-    /// `limit` (and [`MAX_HANDLE_POSTS`]).
-    pub fn handle_posts(&self, dataset: DatasetId, handle: &str, limit: u64) -> HandlePosts {
+    /// The posts passing `filter` that `handle` wrote (or, if none, those that mention it),
+    /// newest first; at most `limit` (and [`MAX_HANDLE_POSTS`]).
+    pub fn handle_posts(
+        &self,
+        dataset: DatasetId,
+        handle: &str,
+        filter: &NetworkFilter,
+        limit: u64,
+    ) -> HandlePosts {
         let handle = normalise_handle(handle);
         let mut rows: Vec<(Option<i32>, usize)> = (0..self.n_rows())
+            .filter(|&row_idx| self.passes(row_idx, filter))
             .filter(|&row_idx| self.author(row_idx).as_deref() == Some(handle.as_str()))
             .map(|row_idx| (self.day(row_idx), row_idx))
             .collect();
         let mentioning = rows.is_empty() && !handle.is_empty();
         if mentioning {
             rows = (0..self.n_rows())
+                .filter(|&row_idx| self.passes(row_idx, filter))
                 .filter(|&row_idx| {
                     self.cell(Some(self.text), row_idx).is_some_and(|text| {
                         mentions(&text).any(|mention| normalise_handle(mention) == handle)
@@ -222,6 +230,7 @@ impl<'t> Posts<'t> {
         HandlePosts {
             dataset,
             handle,
+            filter: filter.clone(),
             mentioning,
             n_total: rows.len() as u64,
             posts,
@@ -931,15 +940,35 @@ P7,,,twitter,2025-03-07,@shop hello,
     #[test]
     fn a_handles_posts_are_newest_first_and_a_silent_handle_shows_who_mentions_it() {
         let (service, ids) = scored(&[("posts.csv", POSTS.as_bytes())]);
-        let posts = service.handle_posts(ids[0], "@FAN1", 10).unwrap();
+        let posts = service
+            .handle_posts(ids[0], "@FAN1", &NetworkFilter::default(), 10)
+            .unwrap();
         assert_eq!((posts.handle.as_str(), posts.mentioning), ("fan1", false));
         assert_eq!(posts.posts.len(), 1);
         assert_eq!(posts.posts[0].text, "I love @shop and @ada is great");
-        let posts = service.handle_posts(ids[0], "shop", 3).unwrap();
+        let all = NetworkFilter::default();
+        let posts = service.handle_posts(ids[0], "shop", &all, 3).unwrap();
         assert!(posts.mentioning);
         assert_eq!((posts.n_total, posts.posts.len()), (6, 3));
         let days: Vec<_> = posts.posts.iter().map(|p| p.day).collect();
         assert!(days.windows(2).all(|pair| pair[0] >= pair[1]), "{days:?}");
+        // The view's filters apply to the posts shown too.
+        let instagram = NetworkFilter {
+            channel: Some("instagram".into()),
+            ..NetworkFilter::default()
+        };
+        let posts = service
+            .handle_posts(ids[0], "shop", &instagram, 10)
+            .unwrap();
+        assert_eq!(posts.n_total, 2);
+        assert!(posts
+            .posts
+            .iter()
+            .all(|p| p.channel.as_deref() == Some("instagram")));
+        let fan1 = service
+            .handle_posts(ids[0], "fan1", &instagram, 10)
+            .unwrap();
+        assert_eq!(fan1.n_total, 0, "fan1 posted on twitter only");
     }
 
     #[test]

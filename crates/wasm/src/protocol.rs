@@ -98,11 +98,12 @@ pub enum Request {
         edges: Vec<(u32, u32)>,
         seed: u64,
     },
-    /// A handle's most recent posts in a dataset of posts (those mentioning it when it wrote
-    /// none), newest first, for its details panel.
+    /// A handle's most recent posts in a dataset of posts that pass the filter (those mentioning
+    /// it when it wrote none), newest first, for its details panel.
     HandlePosts {
         dataset: DatasetId,
         handle: String,
+        filter: NetworkFilter,
         limit: u64,
     },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
@@ -313,6 +314,7 @@ pub struct NetworkPerson {
 pub struct HandlePosts {
     pub dataset: DatasetId,
     pub handle: String,
+    pub filter: NetworkFilter,
     /// True when the handle wrote none and these are posts that mention it.
     pub mentioning: bool,
     pub n_total: u64,

@@ -15,8 +15,8 @@ use converge_core::terms::TermIndex;
 
 use crate::network;
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, HandlePosts, SentimentOverview, TablePage, VerbatimPage,
-    VoiceFilter, VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
+    DatasetId, DatasetSummary, ErrorCode, HandlePosts, NetworkFilter, SentimentOverview, TablePage,
+    VerbatimPage, VoiceFilter, VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
 };
 use crate::voice;
 
@@ -258,9 +258,12 @@ impl Service {
         &self,
         dataset: DatasetId,
         handle: &str,
+        filter: &NetworkFilter,
         limit: u64,
     ) -> Result<HandlePosts, WorkerError> {
-        Ok(self.posts(dataset)?.handle_posts(dataset, handle, limit))
+        Ok(self
+            .posts(dataset)?
+            .handle_posts(dataset, handle, filter, limit))
     }
 
     fn voice_context(

@@ -161,9 +161,10 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         Request::HandlePosts {
             dataset,
             handle,
+            filter,
             limit,
         } => SERVICE
-            .with_borrow(|service| service.handle_posts(dataset, &handle, limit))
+            .with_borrow(|service| service.handle_posts(dataset, &handle, &filter, limit))
             .map(|posts| Response::HandlePosts { posts }),
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
     }

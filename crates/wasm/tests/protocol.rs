@@ -309,6 +309,7 @@ fn network_messages_and_answers_cross_intact() {
         Request::HandlePosts {
             dataset: DatasetId(1),
             handle: "@Zoë".into(),
+            filter: filter.clone(),
             limit: 10,
         },
     ] {
@@ -359,7 +360,9 @@ fn network_messages_and_answers_cross_intact() {
         id: RequestId(3),
         response: Response::Layout { positions },
     });
-    let posts = service.handle_posts(dataset, "fan3", 5).unwrap();
+    let posts = service
+        .handle_posts(dataset, "fan3", &NetworkFilter::default(), 5)
+        .unwrap();
     assert_eq!(posts.posts[0].text, "Love @shop and thanks @ada <b>!</b>");
     round_trip(FromWorker::Done {
         id: RequestId(4),

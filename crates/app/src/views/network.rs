@@ -91,10 +91,10 @@ pub fn network_view() -> Html {
     {
         let worker = context.worker.clone();
         use_effect_with(
-            (dataset_id, (*selected).clone()),
-            move |(dataset_id, selected)| {
+            (dataset_id, (*selected).clone(), (*filter).clone()),
+            move |(dataset_id, selected, filter)| {
                 if let (Some(dataset), Some(handle)) = (dataset_id, selected) {
-                    worker.handle_posts(*dataset, handle.clone());
+                    worker.handle_posts(*dataset, handle.clone(), filter.clone());
                 }
             },
         );
@@ -613,7 +613,9 @@ fn details(
             .iter()
             .find(|summary| summary.id == node.community)
     });
-    let posts = posts.filter(|posts| posts.handle == handle && posts.dataset == report.dataset);
+    let posts = posts.filter(|posts| {
+        posts.handle == handle && posts.dataset == report.dataset && posts.filter == report.filter
+    });
     html! {
         <div class="card node-details" data-testid="node-details" data-handle={handle.to_owned()}>
             <div class="card-header">
@@ -649,7 +651,7 @@ fn details(
             } }</h3>
             if let Some(posts) = posts {
                 if posts.posts.is_empty() {
-                    <p class="muted small">{ "No posts found." }</p>
+                    <p class="muted small">{ "No posts under these filters." }</p>
                 } else {
                     <ul class="node-posts" data-testid="node-posts">
                         { for posts.posts.iter().map(|post| html! {
