@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use converge_wasm::protocol::{CustomerExplanation, SegmentCustomerPage, SegmentsReport};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, RequestId, TablePage, VerbatimPage, VoiceReport, WorkerError,
 };
@@ -37,6 +38,8 @@ pub enum JobKind {
     Import(String),
     /// Scoring a dataset's texts again with the project's own words.
     Rescore(String),
+    /// Segmenting the customers.
+    Segment,
 }
 
 impl JobKind {
@@ -45,6 +48,7 @@ impl JobKind {
             JobKind::LoadDemo => "Loading demo data".into(),
             JobKind::Import(file_name) => format!("Importing {file_name}"),
             JobKind::Rescore(name) => format!("Scoring {name} with your words"),
+            JobKind::Segment => "Segmenting the customers".into(),
         }
     }
 }
@@ -54,15 +58,17 @@ impl JobKind {
 pub enum View {
     Data,
     Voice,
+    Segments,
 }
 
 impl View {
-    pub const ALL: [View; 2] = [View::Data, View::Voice];
+    pub const ALL: [View; 3] = [View::Data, View::Voice, View::Segments];
 
     /// The view an address's fragment names; the Data view for anything else.
     pub fn from_hash(hash: &str) -> View {
         match hash.trim_start_matches('#') {
             "voice" => View::Voice,
+            "segments" => View::Segments,
             _ => View::Data,
         }
     }
@@ -71,6 +77,7 @@ impl View {
         match self {
             View::Data => "#data",
             View::Voice => "#voice",
+            View::Segments => "#segments",
         }
     }
 
@@ -78,6 +85,7 @@ impl View {
         match self {
             View::Data => "Data",
             View::Voice => "Voice of the customer",
+            View::Segments => "Segments",
         }
     }
 }
@@ -111,6 +119,10 @@ pub struct AppState {
     /// The last voice-of-the-customer answer, and the verbatims on show.
     pub voice: Option<Rc<VoiceReport>>,
     pub verbatims: Option<Rc<VerbatimPage>>,
+    /// The last segmentation, the customers of the audience on show, and one explained.
+    pub segments: Option<Rc<SegmentsReport>>,
+    pub segment_customers: Option<Rc<SegmentCustomerPage>>,
+    pub explanation: Option<Rc<CustomerExplanation>>,
 }
 
 /// Choices made once, when the app starts.
@@ -144,6 +156,9 @@ impl AppState {
             view: View::Data,
             voice: None,
             verbatims: None,
+            segments: None,
+            segment_customers: None,
+            explanation: None,
         }
     }
 
@@ -174,6 +189,9 @@ pub enum Action {
     PageArrived(TablePage),
     VoiceArrived(Box<VoiceReport>),
     VerbatimsArrived(VerbatimPage),
+    SegmentsArrived(Box<SegmentsReport>),
+    SegmentCustomersArrived(SegmentCustomerPage),
+    ExplanationArrived(Box<CustomerExplanation>),
     ShowView(View),
     RequestFailed {
         id: RequestId,
@@ -239,6 +257,13 @@ impl Reducible for AppState {
                 {
                     state.verbatims = None;
                 }
+                // A segmentation read other data: the Segments view asks for a new one.
+                let shape = |list: &[DatasetSummary]| -> Vec<(DatasetId, u64, converge_core::schema::Overrides)> {
+                    list.iter().map(|d| (d.id, d.n_rows, d.overrides.clone())).collect()
+                };
+                if shape(&state.datasets) != shape(&datasets) {
+                    state.forget_segments();
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
@@ -246,6 +271,15 @@ impl Reducible for AppState {
             }
             Action::VoiceArrived(report) => state.voice = Some(Rc::from(report)),
             Action::VerbatimsArrived(page) => state.verbatims = Some(Rc::new(page)),
+            Action::SegmentsArrived(report) => {
+                state.segments = Some(Rc::from(report));
+                state.segment_customers = None;
+                state.explanation = None;
+            }
+            Action::SegmentCustomersArrived(page) => state.segment_customers = Some(Rc::new(page)),
+            Action::ExplanationArrived(explanation) => {
+                state.explanation = Some(Rc::from(explanation))
+            }
             Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
@@ -307,6 +341,13 @@ impl AppState {
         self.pages.clear();
         self.voice = None;
         self.verbatims = None;
+        self.forget_segments();
+    }
+
+    fn forget_segments(&mut self) {
+        self.segments = None;
+        self.segment_customers = None;
+        self.explanation = None;
     }
 }
 

@@ -9,7 +9,9 @@ use std::rc::Rc;
 use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
-use converge_wasm::protocol::{DatasetId, FileHandle, Request, RequestId, Response, VoiceFilter};
+use converge_wasm::protocol::{
+    Audience, AudienceFormat, DatasetId, FileHandle, Request, RequestId, Response, VoiceFilter,
+};
 use yew::prelude::*;
 
 use crate::download;
@@ -96,6 +98,43 @@ impl WorkerHandle {
         self.start(
             Request::SetLexicon { dataset, entries },
             Some(JobKind::Rescore(name)),
+        );
+    }
+
+    /// Segments the customers of every dataset held (a job, with progress and cancel).
+    pub fn segments(&self) {
+        self.start(Request::Segments, Some(JobKind::Segment));
+    }
+
+    pub fn segment_customers(&self, audience: Audience, offset: u64, limit: u64) {
+        self.start(
+            Request::SegmentCustomers {
+                audience,
+                offset,
+                limit,
+            },
+            None,
+        );
+    }
+
+    pub fn explain_customer(&self, customer: u32) {
+        self.start(Request::ExplainCustomer { customer }, None);
+    }
+
+    /// Asks for an audience file; the answer arrives as a download.
+    pub fn export_audience(
+        &self,
+        audience: Audience,
+        format: AudienceFormat,
+        columns: Vec<String>,
+    ) {
+        self.start(
+            Request::ExportAudience {
+                audience,
+                format,
+                columns,
+            },
+            None,
         );
     }
 
@@ -190,6 +229,13 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 Response::Page { page } => actions.push(Action::PageArrived(page)),
                 Response::Voice { report } => actions.push(Action::VoiceArrived(report)),
                 Response::Verbatims { page } => actions.push(Action::VerbatimsArrived(page)),
+                Response::Segments { report } => actions.push(Action::SegmentsArrived(report)),
+                Response::SegmentCustomers { page } => {
+                    actions.push(Action::SegmentCustomersArrived(page))
+                }
+                Response::CustomerExplanation { explanation } => {
+                    actions.push(Action::ExplanationArrived(explanation))
+                }
             }
             actions
         }

@@ -19,6 +19,7 @@
 pub mod api;
 pub mod blob_reader;
 pub mod protocol;
+pub mod segments;
 pub mod service;
 pub mod voice;
 

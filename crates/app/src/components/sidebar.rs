@@ -45,5 +45,12 @@ fn icon(view: View) -> Html {
                 <path d="M8 9h8M8 12h5" />
             </svg>
         },
+        View::Segments => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <circle cx="7" cy="8" r="3" />
+                <circle cx="17" cy="7" r="2.5" />
+                <circle cx="12" cy="17" r="3.5" />
+            </svg>
+        },
     }
 }

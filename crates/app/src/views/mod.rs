@@ -1,7 +1,9 @@
 //! The app's views, one per navigation entry.
 
 mod data;
+mod segments;
 mod voice;
 
 pub use data::DataView;
+pub use segments::SegmentsView;
 pub use voice::VoiceView;
