@@ -17,7 +17,7 @@ use converge_core::segment::features::{CustomerFeatures, Scaler, ScalerParams, S
 use converge_core::segment::kmeans::{KMeans, KMeansModel, KMeansParams};
 use converge_core::segment::pca::project_2d;
 use converge_core::segment::profile::{explain_membership, profile_segments};
-use converge_core::segment::quality::{silhouette_sampled, SegmentCountCandidate};
+use converge_core::segment::quality::{silhouette, SegmentCountCandidate};
 use converge_core::segment::rfm::{CustomerRfm, RfmBuilder, RfmScore, RfmSegment};
 use converge_core::table::{Column, Table, Value};
 use ndarray::Array2;
@@ -38,6 +38,10 @@ const MAX_SEGMENTS: usize = 8;
 const N_INIT: usize = 4;
 /// The seed of the segmentation: the same data always gives the same segments.
 const SEED: u64 = 20_260_701;
+/// Customers the silhouette of each k is measured on: the exact silhouette is quadratic, and a
+/// seeded sample of this many customers puts it within about ±0.01 of the whole base's in well
+/// under a second in the browser.
+const SILHOUETTE_SAMPLE: usize = 3_000;
 /// Channels and event types kept as features (the busiest ones).
 const TOP_VALUES: usize = 4;
 /// A text at or below this compound reads negative (VADER's convention).
@@ -278,11 +282,13 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
             && source.column(Field::Timestamp).is_some()
             && source.column(Field::Amount).is_some()
     };
+    // The orders table loaded last: a newer export replaces an older one in the user's mind.
     let orders = sources
         .iter()
+        .rev()
         .filter(has_orders)
         .find(|source| source.schema.role.role == Role::Orders)
-        .or_else(|| sources.iter().find(has_orders))
+        .or_else(|| sources.iter().rev().find(has_orders))
         .ok_or_else(|| {
             invalid(
                 "Segments need an orders table with a customer id, a date and an amount. Load \
@@ -443,8 +449,12 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
         }
         let mut counts: Vec<(&String, u64)> = counts.into_iter().collect();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        // A value that is rarer than this is an identifier, not a type (a column of event ids
+        // read as event types, say).
+        let total: u64 = counts.iter().map(|(_, n)| n).sum();
         counts
             .into_iter()
+            .filter(|(_, n)| n * 100 >= total)
             .take(TOP_VALUES)
             .map(|(value, _)| value.clone())
             .collect::<Vec<String>>()
@@ -633,7 +643,7 @@ impl SegmentJob {
                 .clone_with_segments(k)
                 .fit(self.scaled.view(), &mut fit_rng)
                 .map_err(|err| invalid(err.to_string()))?;
-            let score = silhouette_sampled(self.scaled.view(), &model.labels, &mut sample_rng);
+            let score = sampled_silhouette(&self.scaled, &model.labels, &mut sample_rng);
             self.candidates.push(SegmentCountCandidate {
                 n_segments: k,
                 inertia: model.inertia,
@@ -681,12 +691,13 @@ impl SegmentJob {
         let segments = profiles
             .into_iter()
             .map(|profile| {
-                let seen = used.entry(profile.suggested_name.clone()).or_default();
+                let suggested = marketer_name(&profile.suggested_name);
+                let seen = used.entry(suggested.clone()).or_default();
                 *seen += 1;
                 let name = if *seen == 1 {
-                    profile.suggested_name.clone()
+                    suggested
                 } else {
-                    format!("{} ({})", profile.suggested_name, seen)
+                    format!("{suggested} ({seen})")
                 };
                 let mut sentiment = [0u64; 3];
                 let mut channels = vec![0u64; gathered.channels.len()];
@@ -812,6 +823,67 @@ impl SegmentJob {
             model,
         })
     }
+}
+
+/// The mean silhouette of a seeded sample of [`SILHOUETTE_SAMPLE`] customers (all of them when
+/// there are no more).
+fn sampled_silhouette(data: &Array2<f64>, labels: &[usize], rng: &mut Pcg64Mcg) -> Option<f64> {
+    let n = data.nrows().min(labels.len());
+    if n <= SILHOUETTE_SAMPLE {
+        return silhouette(data.view(), labels);
+    }
+    // A partial Fisher–Yates shuffle: the first SILHOUETTE_SAMPLE indexes are a uniform sample.
+    let mut order: Vec<usize> = (0..n).collect();
+    for at in 0..SILHOUETTE_SAMPLE {
+        let pick = at + (rng.next_u64() % (n - at) as u64) as usize;
+        order.swap(at, pick);
+    }
+    order.truncate(SILHOUETTE_SAMPLE);
+    let sample = data.select(ndarray::Axis(0), &order);
+    let sample_labels: Vec<usize> = order
+        .iter()
+        .filter_map(|&idx| labels.get(idx).copied())
+        .collect();
+    silhouette(sample.view(), &sample_labels)
+}
+
+/// A suggested segment name in a marketer's words: core names the RFM features itself and the
+/// others by their column ("high cadence_days"), which these read better as.
+fn marketer_name(suggested: &str) -> String {
+    suggested
+        .split(", ")
+        .map(|part| match part {
+            "high cadence_days" => "slow to reorder".to_owned(),
+            "low cadence_days" => "quick to reorder".to_owned(),
+            "high tenure_days" => "long-standing".to_owned(),
+            "low tenure_days" => "new".to_owned(),
+            "high mean_order_value" => "big baskets".to_owned(),
+            "low mean_order_value" => "small baskets".to_owned(),
+            "high negative_share" | "low mean_sentiment" => "unhappy".to_owned(),
+            "low negative_share" | "high mean_sentiment" => "happy".to_owned(),
+            "high texts" => "vocal".to_owned(),
+            "low texts" => "quiet".to_owned(),
+            other => {
+                let (high, feature) = match other.split_once(' ') {
+                    Some(("high", feature)) => (true, feature),
+                    Some(("low", feature)) => (false, feature),
+                    _ => return other.replace('_', " "),
+                };
+                if let Some(channel) = feature.strip_prefix("channel_") {
+                    format!("{} {channel}", if high { "much" } else { "little" })
+                } else if let Some(kind) = feature.strip_prefix("event_") {
+                    format!(
+                        "{} {}",
+                        if high { "many" } else { "few" },
+                        kind.replace('_', " ")
+                    )
+                } else {
+                    other.replace('_', " ")
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Columns every export offers before the features.
@@ -1290,6 +1362,90 @@ mod tests {
             report.segments.iter().all(|s| seen.insert(s.name.clone())),
             "unique names"
         );
+    }
+
+    #[test]
+    fn the_silhouette_sample_is_close_to_the_exact_one_and_seeded() {
+        let n = 5_000;
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let mut unit = || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let labels: Vec<usize> = (0..n).map(|i| i % 3).collect();
+        let data = Array2::from_shape_fn((n, 2), |(i, j)| {
+            (labels[i] as f64) * 2.0 * (j as f64 + 1.0) + unit()
+        });
+        let exact = silhouette(data.view(), &labels).unwrap();
+        let sampled = sampled_silhouette(&data, &labels, &mut Pcg64Mcg::seed_from_u64(9)).unwrap();
+        assert!((exact - sampled).abs() < 0.02, "{exact} vs {sampled}");
+        let again = sampled_silhouette(&data, &labels, &mut Pcg64Mcg::seed_from_u64(9)).unwrap();
+        assert_eq!(sampled, again);
+    }
+
+    /// The order features and RFM scores against pandas (`tests/data/segments/make_features.py`).
+    #[test]
+    fn order_features_match_pandas() {
+        let mut service = Service::default();
+        import(
+            &mut service,
+            "orders.csv",
+            include_str!("../../../tests/data/segments/orders.csv"),
+        );
+        let report = segment(&mut service);
+        assert_eq!(report.n_order_rows_skipped, 2, "no customer, no amount");
+        let expected = include_str!("../../../tests/data/segments/features.expected.csv");
+        let mut lines = expected.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let page = service
+            .segmentation()
+            .unwrap()
+            .customers(&Audience::All, 0, 500)
+            .unwrap();
+        let by_id: HashMap<&str, &SegmentCustomer> = page
+            .customers
+            .iter()
+            .map(|c| (c.customer_id.as_str(), c))
+            .collect();
+        let mut n_checked = 0;
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let customer = by_id[cells[0]];
+            for (name, cell) in header.iter().zip(&cells).skip(1) {
+                let want: f64 = cell.parse().unwrap();
+                let got = match *name {
+                    "r_score" => f64::from(customer.rfm.recency),
+                    "f_score" => f64::from(customer.rfm.frequency),
+                    "m_score" => f64::from(customer.rfm.monetary),
+                    feature => {
+                        let idx = report
+                            .features
+                            .iter()
+                            .position(|f| f.name == feature)
+                            .unwrap();
+                        customer.values[idx]
+                    }
+                };
+                assert!(
+                    (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                    "{} {name}: {got} vs pandas {want}",
+                    cells[0]
+                );
+            }
+            n_checked += 1;
+        }
+        assert_eq!(n_checked as u64, report.n_customers);
+    }
+
+    #[test]
+    fn segment_names_read_as_a_marketer_would_say_them() {
+        assert_eq!(
+            marketer_name("high cadence_days, lapsed"),
+            "slow to reorder, lapsed"
+        );
+        assert_eq!(marketer_name("low tenure_days, recent"), "new, recent");
+        assert_eq!(
+            marketer_name("high channel_web, low event_add_to_cart"),
+            "much web, few add to cart"
+        );
+        assert_eq!(marketer_name("typical"), "typical");
     }
 
     #[test]

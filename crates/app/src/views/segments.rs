@@ -39,6 +39,12 @@ fn colour(segment: u32) -> &'static str {
     PALETTE[segment as usize % PALETTE.len()]
 }
 
+/// The CSS class of a segment's colour (the CSP forbids inline styles; `www/style.css` repeats
+/// [`PALETTE`]).
+fn colour_class(segment: u32) -> String {
+    format!("seg-{}", segment as usize % PALETTE.len())
+}
+
 fn money(x: f64) -> String {
     if x.abs() >= 10_000.0 {
         format!("{}k", format::count((x / 1_000.0).round().max(0.0) as u64))
@@ -154,29 +160,33 @@ pub fn segments_view() -> Html {
             { header }
             <JobList />
             { figures(&report) }
+            <div class="card">
+                <h2>{ "RFM grid" }</h2>
+                <p class="muted small">{ "Customers by recency (rows, 5 = bought most recently) and frequency–money (columns, 5 = most orders and spend), each scored 1–5 by quintiles, with the segment each cell is named. Darker cells hold more customers; choose a cell or a segment to list its customers." }</p>
+                { rfm_heatmap(&report, &audience, &select) }
+                { rfm_segments(&report, &audience, &select) }
+            </div>
             <div class="two-columns">
-                <div class="card">
-                    <h2>{ "RFM grid" }</h2>
-                    <p class="muted small">{ "Customers by recency (rows, 5 = bought most recently) and frequency–money (columns, 5 = most orders and spend), each scored 1–5 by quintiles. Darker cells hold more customers; choose one to list them." }</p>
-                    { rfm_heatmap(&report, &audience, &select) }
-                    { rfm_segments(&report, &audience, &select) }
-                </div>
                 <div class="card">
                     <h2>{ "Segments found" }</h2>
                     <p class="muted small">{ scatter_caption(&report) }</p>
                     <Scatter report={report.clone()} on_select={explain.clone()} />
                     { legend(&report, &audience, &select) }
                 </div>
-            </div>
-            <div class="two-columns">
                 <div class="card">
                     <h2>{ "How many segments?" }</h2>
                     <p class="muted small">{ "For each number of segments tried: how tight they are (inertia, lower is tighter; the bend of the “elbow” is a natural count) and how well apart (silhouette, higher is better). The highest silhouette is chosen." }</p>
                     { elbow_chart(&report) }
                 </div>
+            </div>
+            <div class="two-columns">
                 <div class="card">
-                    <h2>{ "Segments by sentiment and channel" }</h2>
-                    { breakdowns(&report) }
+                    <h2>{ "Segments by sentiment" }</h2>
+                    { sentiment_breakdown(&report) }
+                </div>
+                <div class="card">
+                    <h2>{ "Segments by channel" }</h2>
+                    { channel_breakdown(&report) }
                 </div>
             </div>
             <div class="segment-cards" data-testid="segment-cards">
@@ -374,7 +384,7 @@ fn legend(report: &SegmentsReport, audience: &Audience, select: &Callback<Audien
                 html! {
                     <li>
                         <button class={classes!("legend-item", selected.then_some("selected"))} {onclick}>
-                            <span class="swatch" style={format!("background:{}", colour(card.segment))}></span>
+                            <span class={classes!("swatch", colour_class(card.segment))}></span>
                             { format!("{} ({})", card.name, format::count(card.n_customers)) }
                         </button>
                     </li>
@@ -474,11 +484,18 @@ fn scatter(props: &ScatterProps) -> Html {
             .segments
             .get(point.segment as usize)
             .map_or("", |card| card.name.as_str());
+        let label = format!("Customer #{} · {name}", point.customer + 1);
+        // Left of the dot on the right half, so the label stays inside the plot.
+        let width = 7.0 * label.chars().count() as f64 + 12.0;
+        let left = if x > SCATTER_W / 2.0 { x - width - 8.0 } else { x + 8.0 };
+        let top = (y - 26.0).max(2.0);
         Some(html! {
-            <div class="scatter-tip" data-testid="scatter-tip"
-                 style={format!("left:{:.1}%;top:{:.1}%", x / SCATTER_W * 100.0, y / SCATTER_H * 100.0)}>
-                { format!("Customer #{} · {name}", point.customer + 1) }
-            </div>
+            <svg class="scatter-overlay" viewBox={format!("0 0 {SCATTER_W} {SCATTER_H}")} aria-hidden="true"
+                 data-testid="scatter-tip">
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" class="hover-ring" />
+                <rect x={format!("{left:.1}")} y={format!("{top:.1}")} width={format!("{width:.1}")} height="20" rx="4" class="tip-box" />
+                <text x={format!("{:.1}", left + 6.0)} y={format!("{:.1}", top + 14.0)} class="tip-text">{ label }</text>
+            </svg>
         })
     });
     html! {
@@ -609,14 +626,14 @@ fn elbow_chart(report: &SegmentsReport) -> Html {
     }
 }
 
-fn breakdowns(report: &SegmentsReport) -> Html {
+fn sentiment_breakdown(report: &SegmentsReport) -> Html {
     let any_texts = report
         .segments
         .iter()
         .any(|card| card.sentiment.iter().sum::<u64>() > 0);
     html! {
         <>
-            <h3 class="small-heading">{ "Sentiment of their texts" }</h3>
+            <p class="muted small">{ "How the texts of each segment's customers feel: positive, neutral and negative." }</p>
             if any_texts {
                 <ul class="channel-list" data-testid="segment-sentiment">
                     { for report.segments.iter().map(|card| {
@@ -626,7 +643,7 @@ fn breakdowns(report: &SegmentsReport) -> Html {
                                             pos as f64 / total * 100.0, neg as f64 / total * 100.0);
                         html! {
                             <li class="channel-row static">
-                                <span class="channel-name"><span class="swatch" style={format!("background:{}", colour(card.segment))}></span>{ &card.name }</span>
+                                <span class="channel-name"><span class={classes!("swatch", colour_class(card.segment))}></span>{ &card.name }</span>
                                 <ShareBar n_positive={pos} n_neutral={neu} n_negative={neg} width={160.0} label={label} />
                                 <span class="muted small">{ format!("{} texts", format::count(pos + neu + neg)) }</span>
                             </li>
@@ -636,7 +653,13 @@ fn breakdowns(report: &SegmentsReport) -> Html {
             } else {
                 <p class="muted small">{ "No scored text joins these customers. Texts join on a customer id, or an email or handle the customers table maps to one." }</p>
             }
-            <h3 class="small-heading">{ "Touchpoints by channel" }</h3>
+        </>
+    }
+}
+
+fn channel_breakdown(report: &SegmentsReport) -> Html {
+    html! {
+        <>
             if report.channels.is_empty() {
                 <p class="muted small">{ "No column says which channel an order or event came from. Mark one as “Channel” in the Data view." }</p>
             } else {
@@ -685,8 +708,8 @@ fn segment_card(
     };
     const BAR_W: f64 = 90.0;
     html! {
-        <div class={classes!("card", "segment-card", selected.then_some("selected"))} data-testid="segment-card"
-             style={format!("border-top: 4px solid {}", colour(card.segment))}>
+        <div class={classes!("card", "segment-card", colour_class(card.segment), selected.then_some("selected"))}
+             data-testid="segment-card">
             <h3>{ &card.name }</h3>
             <p class="muted small">
                 { format!("{} customers ({:.0}%)", format::count(card.n_customers), card.share_of_customers * 100.0) }
@@ -755,7 +778,7 @@ fn customer_list(
                             html! {
                                 <tr class="clickable" {onclick}>
                                     <td class="mono">{ &customer.customer_id }</td>
-                                    <td><span class="swatch" style={format!("background:{}", colour(customer.segment))}></span>{ name }</td>
+                                    <td><span class={classes!("swatch", colour_class(customer.segment))}></span>{ name }</td>
                                     <td title={customer.rfm_segment.label()}>
                                         { format!("{}{}{} {}", customer.rfm.recency, customer.rfm.frequency, customer.rfm.monetary, customer.rfm_segment.label()) }
                                     </td>
