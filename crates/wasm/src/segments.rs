@@ -882,7 +882,13 @@ fn marketer_name(suggested: &str) -> String {
                 }
             }
         })
-        .collect::<Vec<_>>()
+        .fold(Vec::<String>::new(), |mut parts, part| {
+            // Two features can say the same ("disengaged" over 30 and over 90 days).
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+            parts
+        })
         .join(", ")
 }
 
@@ -1446,6 +1452,7 @@ mod tests {
             "much web, few add to cart"
         );
         assert_eq!(marketer_name("typical"), "typical");
+        assert_eq!(marketer_name("disengaged, disengaged"), "disengaged");
     }
 
     #[test]

@@ -261,7 +261,7 @@ fn figures(report: &SegmentsReport) -> Html {
     }
 }
 
-const CELL_W: f64 = 104.0;
+const CELL_W: f64 = 132.0;
 const CELL_H: f64 = 62.0;
 const GRID_LEFT: f64 = 30.0;
 const GRID_TOP: f64 = 6.0;
