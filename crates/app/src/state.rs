@@ -420,6 +420,40 @@ mod tests {
     }
 
     #[test]
+    fn a_segmentation_is_forgotten_when_the_data_changes_and_kept_otherwise() {
+        use converge_wasm::protocol::SegmentsReport;
+        let report = SegmentsReport {
+            orders_dataset: "orders".into(),
+            joined_datasets: Vec::new(),
+            n_customers: 0,
+            n_order_rows_skipped: 0,
+            as_of_day: 0,
+            features: Vec::new(),
+            rfm_cells: Vec::new(),
+            rfm_segments: Vec::new(),
+            silhouette: None,
+            candidates: Vec::new(),
+            segments: Vec::new(),
+            channels: Vec::new(),
+            points: Vec::new(),
+            scatter_stride: 1,
+            explained_variance_ratio: [0.0; 2],
+            export_columns: Vec::new(),
+        };
+        let state = apply(
+            AppState::new(Settings::default()),
+            vec![
+                Action::DatasetsChanged(vec![dataset(0)]),
+                Action::SegmentsArrived(Box::new(report)),
+                Action::DatasetsChanged(vec![dataset(0)]),
+            ],
+        );
+        assert!(state.segments.is_some(), "the same data keeps it");
+        let state = apply(state, vec![Action::DatasetsChanged(vec![dataset(0), dataset(1)])]);
+        assert!(state.segments.is_none(), "new data asks for a new one");
+    }
+
+    #[test]
     fn a_cancel_ends_the_job_quietly() {
         let id = RequestId(4);
         let state = apply(
