@@ -449,7 +449,10 @@ mod tests {
             ],
         );
         assert!(state.segments.is_some(), "the same data keeps it");
-        let state = apply(state, vec![Action::DatasetsChanged(vec![dataset(0), dataset(1)])]);
+        let state = apply(
+            state,
+            vec![Action::DatasetsChanged(vec![dataset(0), dataset(1)])],
+        );
         assert!(state.segments.is_none(), "new data asks for a new one");
     }
 
