@@ -45,11 +45,14 @@ fn colour_class(segment: u32) -> String {
     format!("seg-{}", segment as usize % PALETTE.len())
 }
 
+/// An amount in whole units, thousands as `k` from 10,000 on; refunds keep their sign.
 fn money(x: f64) -> String {
-    if x.abs() >= 10_000.0 {
-        format!("{}k", format::count((x / 1_000.0).round().max(0.0) as u64))
+    let sign = if x < 0.0 { "−" } else { "" };
+    let x = x.abs();
+    if x >= 10_000.0 {
+        format!("{sign}{}k", format::count((x / 1_000.0).round() as u64))
     } else {
-        format!("{x:.0}")
+        format!("{sign}{}", format::count(x.round() as u64))
     }
 }
 
