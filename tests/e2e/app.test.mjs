@@ -368,6 +368,73 @@ test('the network view draws the demo graph, lists its planted influencers and o
     await page.getByTestId('network-channel').selectOption('instagram');
     await page.getByTestId('network-figures').locator('.figure-value').nth(2).filter({ hasNotText: posts }).waitFor(READY);
     await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+test('the segments view draws the demo and exports an audience as a safe CSV', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#segments`);
+    await waitForEngine(page);
+    await page.getByTestId('segments-empty').waitFor(READY);
+    await page.getByTestId('segments-empty').getByRole('link', { name: 'Go to Data' }).click();
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await page.getByTestId('nav-segments').click();
+
+    // The RFM grid, the scatter of every customer, the elbow chart and one card per segment.
+    await page.getByTestId('segments-view').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('rfm-cell').count(), 25);
+    const scatter = page.getByTestId('segment-scatter');
+    assert.ok(Number(await scatter.getAttribute('data-points')) > 5_000);
+    const k = Number(await page.getByTestId('segment-count').textContent());
+    assert.ok(k >= 2 && k <= 8, `k = ${k}`);
+    assert.equal(await page.getByTestId('segment-card').count(), k);
+    assert.equal(await page.locator('[data-testid=elbow-chart] .inertia-dot').count(), 7);
+    // The canvas holds coloured dots, not a blank.
+    const inked = await scatter.evaluate((canvas) => {
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) n += data[i] > 0 ? 1 : 0;
+      return n;
+    });
+    assert.ok(inked > 2_000, `${inked} pixels drawn`);
+    await page.getByTestId('segment-customers').locator('tbody tr').first().waitFor(READY);
+    await screenshot(page, 'segments.png');
+
+    // A segment's customers, one explained, and the segment as a CSV audience.
+    await page.getByTestId('segment-card').first().getByTestId('segment-select').click();
+    await page.getByTestId('audience-count').filter({ hasText: /^[\d,]+ customers/ }).waitFor(READY);
+    await page.getByTestId('segment-customers').locator('tbody tr').first().click();
+    await page.getByTestId('explanation').waitFor(READY);
+    await page.getByTestId('export-control').locator('summary').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-audience').click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^audience - .+\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.match(csv, /^\ufeffcustomer_id,segment,rfm_segment,recency_days,frequency,monetary\r?\n/);
+    assert.ok(csv.trim().split('\n').length > 10);
+
+    // Customer ids that a spreadsheet would run are written as text.
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('file-input').setInputFiles([fixture('planted_orders.csv')]);
+    await page.locator('[data-testid=dataset][data-name=planted_orders]').waitFor(READY);
+    await page.getByTestId('nav-segments').click();
+    await page.getByTestId('segments-summary').filter({ hasText: 'planted_orders' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('export-control').locator('summary').click();
+    const [planted] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-audience').click(),
+    ]);
+    const text = (await readFile(await planted.path(), 'utf8')).replace(/^\ufeff/, '');
+    const ids = text.trim().split('\n').slice(1).map((line) => line.match(/^("(?:[^"]|"")*"|[^,]*)/)[1]);
+    assert.equal(ids.length, 16);
+    for (const planted of ['\'=HYPERLINK(""http://evil.example"",""click"")', '\'+33612345678', '\'-2+3', '\'@SUM(A1)']) {
+      assert.ok(ids.some((id) => id.replace(/^"|"$/g, '') === planted), `${planted} in ${ids}`);
+    }
+    const cells = text.trim().split('\n').flatMap((line) => line.split(','));
+    assert.deepEqual(cells.filter((cell) => /^"?[=+@\t\r]/.test(cell)), []);
+    await screenshot(page, 'segments-planted.png');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

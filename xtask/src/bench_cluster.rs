@@ -5,7 +5,10 @@
 //! Both sides are timed on the fit alone (data read and standardised beforehand): Converge as
 //! `converge cluster` reports it on stderr, scikit-learn around `KMeans.fit`. The whole
 //! `converge cluster` process (reading the CSV, writing it back with a cluster column) is shown
-//! too. Both inertias are printed: Converge must be at most scikit-learn's. Written to
+//! too. Both inertias are printed: Converge must be at most scikit-learn's. Then the same fit in
+//! the browser: the core compiled to wasm32 (`kmeansInertia` of the worker's JavaScript API) in a
+//! Web Worker of headless Chromium, against the native fit on one core (`taskset -c 0`, as the
+//! browser runs restarts one after another); the target is at most 2× native. Written to
 //! `docs/benchmarks/cluster.md`.
 
 use std::fmt::Write as _;
@@ -18,7 +21,8 @@ use anyhow::{bail, Context};
 
 use crate::bench::{median, python_with, today};
 use crate::project_root;
-use crate::tasks::run;
+use crate::tasks::{build_app, run};
+use crate::tools::{self, Need, CHROMIUM};
 
 const N_ROWS: usize = 200_000;
 const N_FEATURES: usize = 8;
@@ -74,6 +78,10 @@ pub fn bench_cluster() -> anyhow::Result<()> {
     })?;
     fit_seconds.sort_by(f64::total_cmp);
     let fit = fit_seconds[fit_seconds.len() / 2];
+    let one_core = native_fit_on_one_core(&converge, &columns, &file);
+    let browser = tools::install(Need::Everything)
+        .and_then(|()| build_app())
+        .and_then(|()| browser_fit(&root, &file));
 
     let peer = python_with(
         &root,
@@ -142,15 +150,137 @@ pub fn bench_cluster() -> anyhow::Result<()> {
             let _ = writeln!(table, "| scikit-learn | not run: {err:#} | | |");
         }
     }
+    let _ = writeln!(table, "\n## In the browser\n");
     let _ = writeln!(
         table,
-        "\nNot measured here: the browser (the same core compiled to wasm32, in the worker)."
+        "The same fit (standardise, k = {K}, {N_INIT} restarts, seed 0) with the core compiled to \
+         wasm32, in a Web Worker of headless Chromium (`kmeansInertia`, timed around the call; the \
+         CSV is parsed beforehand), against the native fit on one core (`taskset -c 0`: the \
+         browser runs the restarts one after another). Target: at most 2× native.\n"
     );
+    let _ = writeln!(table, "| run | seconds | inertia | wasm ÷ native |");
+    let _ = writeln!(table, "|---|---:|---:|---:|");
+    match (&one_core, &browser) {
+        (Ok((native, native_inertia)), Ok((wasm, wasm_inertia))) => {
+            let _ = writeln!(
+                table,
+                "| native, one core (`taskset -c 0 converge cluster`, fit alone) | {native:.3} | {native_inertia:.4} | — |"
+            );
+            let _ = writeln!(
+                table,
+                "| wasm in Chromium (worker, one thread) | {wasm:.3} | {wasm_inertia:.4} | {:.2}× |",
+                wasm / native
+            );
+            let _ = writeln!(
+                table,
+                "\nSame inertia natively and in the browser: {} (difference {:+.3e}).",
+                if (native_inertia - wasm_inertia).abs() <= 1e-9 * native_inertia.abs() {
+                    "yes"
+                } else {
+                    "no"
+                },
+                wasm_inertia - native_inertia
+            );
+        }
+        (native, wasm) => {
+            for (name, outcome) in [("native, one core", native), ("wasm in Chromium", wasm)] {
+                match outcome {
+                    Ok((seconds, inertia)) => {
+                        let _ = writeln!(table, "| {name} | {seconds:.3} | {inertia:.4} | |");
+                    }
+                    Err(err) => {
+                        let _ = writeln!(table, "| {name} | not run: {err:#} | | |");
+                    }
+                }
+            }
+        }
+    }
     println!("\n{table}");
     let out = root.join("docs/benchmarks/cluster.md");
     std::fs::write(&out, table)?;
     println!("written to {}", out.display());
     Ok(())
+}
+
+/// The native fit time on one core (median of [`RUNS`]) and its inertia.
+fn native_fit_on_one_core(
+    converge: &Path,
+    columns: &[String],
+    file: &Path,
+) -> anyhow::Result<(f64, f64)> {
+    let mut inertia = f64::NAN;
+    let summary = file.with_extension("one-core.json");
+    let seconds = median(RUNS, || {
+        let out = Command::new("taskset")
+            .args(["-c", "0"])
+            .arg(converge)
+            .args(["cluster", "--standardize", "--seed", "0", "-o", "/dev/null"])
+            .args(["--k", &K.to_string(), "--n-init", &N_INIT.to_string()])
+            .args(["--columns", &columns.join(",")])
+            .arg("--summary")
+            .arg(&summary)
+            .arg(file)
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "taskset converge cluster failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let json = std::fs::read_to_string(&summary)?;
+        inertia = json
+            .split("\"inertia\": ")
+            .nth(1)
+            .and_then(|rest| rest.split([',', '\n']).next())
+            .and_then(|s| s.trim().parse().ok())
+            .context("the summary holds the inertia")?;
+        String::from_utf8_lossy(&out.stderr)
+            .split("clustered in ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|s| s.parse().ok())
+            .context("converge cluster reports its clustering time")
+    })?;
+    Ok((seconds, inertia))
+}
+
+/// The wasm fit time in headless Chromium (median of [`RUNS`], seconds) and its inertia.
+fn browser_fit(root: &Path, file: &Path) -> anyhow::Result<(f64, f64)> {
+    let out = Command::new("node")
+        .arg("tests/bench/cluster.mjs")
+        .current_dir(root)
+        .env("CONVERGE_DIST", root.join("dist"))
+        .env("CONVERGE_CHROMIUM", CHROMIUM)
+        .env("CONVERGE_BENCH_FILE", file)
+        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
+        .env("CONVERGE_BENCH_K", K.to_string())
+        .env("CONVERGE_BENCH_N_INIT", N_INIT.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        bail!("the browser benchmark failed");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    let mut times: Vec<f64> = line
+        .split("\"converge_ms\":[")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .context("the browser's times")?
+        .split(',')
+        .filter_map(|ms| ms.trim().parse().ok())
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let ms = *times
+        .get(times.len() / 2)
+        .context("at least one browser run")?;
+    let inertia = line
+        .split("\"inertia\":")
+        .nth(1)
+        .and_then(|rest| rest.split([',', '}']).next())
+        .and_then(|s| s.trim().parse().ok())
+        .context("the browser's inertia")?;
+    Ok((ms / 1000.0, inertia))
 }
 
 /// scikit-learn's fit time (median of [`RUNS`]), its inertia and its version; `threads` caps

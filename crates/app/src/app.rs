@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
 use crate::state::{Action, AppState, Settings, View};
-use crate::views::{DataView, NetworkView, VoiceView};
+use crate::views::{DataView, NetworkView, SegmentsView, VoiceView};
 use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
@@ -37,6 +37,7 @@ pub fn app() -> Html {
                         View::Data => html! { <DataView /> },
                         View::Voice => html! { <VoiceView /> },
                         View::Network => html! { <NetworkView /> },
+                        View::Segments => html! { <SegmentsView /> },
                     } }
                 </main>
                 <StatusBar />

@@ -8,7 +8,11 @@ pub fn save_text(file_name: &str, text: &str) -> Result<(), String> {
     let describe = |err: wasm_bindgen::JsValue| format!("{err:?}");
     let parts = js_sys::Array::of2(&"\u{feff}".into(), &text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(if file_name.ends_with(".json") {
+        "application/json;charset=utf-8"
+    } else {
+        "text/csv;charset=utf-8"
+    });
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;

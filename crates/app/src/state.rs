@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use converge_wasm::protocol::{CustomerExplanation, SegmentCustomerPage, SegmentsReport};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, HandlePosts, NetworkReport, RequestId, TablePage, VerbatimPage,
     VoiceReport, WorkerError,
@@ -40,6 +41,8 @@ pub enum JobKind {
     Rescore(String),
     /// Building the mention graph of this dataset.
     Network(String),
+    /// Segmenting the customers.
+    Segment,
 }
 
 impl JobKind {
@@ -49,6 +52,7 @@ impl JobKind {
             JobKind::Import(file_name) => format!("Importing {file_name}"),
             JobKind::Rescore(name) => format!("Scoring {name} with your words"),
             JobKind::Network(name) => format!("Mapping who talks about whom in {name}"),
+            JobKind::Segment => "Segmenting the customers".into(),
         }
     }
 }
@@ -59,16 +63,18 @@ pub enum View {
     Data,
     Voice,
     Network,
+    Segments,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Data, View::Voice, View::Network];
+    pub const ALL: [View; 4] = [View::Data, View::Voice, View::Network, View::Segments];
 
     /// The view an address's fragment names; the Data view for anything else.
     pub fn from_hash(hash: &str) -> View {
         match hash.trim_start_matches('#') {
             "voice" => View::Voice,
             "network" => View::Network,
+            "segments" => View::Segments,
             _ => View::Data,
         }
     }
@@ -78,6 +84,7 @@ impl View {
             View::Data => "#data",
             View::Voice => "#voice",
             View::Network => "#network",
+            View::Segments => "#segments",
         }
     }
 
@@ -86,6 +93,7 @@ impl View {
             View::Data => "Data",
             View::Voice => "Voice of the customer",
             View::Network => "Network",
+            View::Segments => "Segments",
         }
     }
 }
@@ -123,6 +131,10 @@ pub struct AppState {
     pub network: Option<Rc<NetworkReport>>,
     pub layout: Option<Layout>,
     pub handle_posts: Option<Rc<HandlePosts>>,
+    /// The last segmentation, the customers of the audience on show, and one explained.
+    pub segments: Option<Rc<SegmentsReport>>,
+    pub segment_customers: Option<Rc<SegmentCustomerPage>>,
+    pub explanation: Option<Rc<CustomerExplanation>>,
 }
 
 /// A layout of the drawn network as it settles in the worker.
@@ -172,6 +184,9 @@ impl AppState {
             network: None,
             layout: None,
             handle_posts: None,
+            segments: None,
+            segment_customers: None,
+            explanation: None,
         }
     }
 
@@ -217,6 +232,9 @@ pub enum Action {
         positions: Vec<f32>,
     },
     HandlePostsArrived(HandlePosts),
+    SegmentsArrived(Box<SegmentsReport>),
+    SegmentCustomersArrived(SegmentCustomerPage),
+    ExplanationArrived(Box<CustomerExplanation>),
     ShowView(View),
     RequestFailed {
         id: RequestId,
@@ -291,6 +309,13 @@ impl Reducible for AppState {
                     state.layout = None;
                     state.handle_posts = None;
                 }
+                // A segmentation read other data: the Segments view asks for a new one.
+                let shape = |list: &[DatasetSummary]| -> Vec<(DatasetId, u64, converge_core::schema::Overrides)> {
+                    list.iter().map(|d| (d.id, d.n_rows, d.overrides.clone())).collect()
+                };
+                if shape(&state.datasets) != shape(&datasets) {
+                    state.forget_segments();
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
@@ -328,6 +353,15 @@ impl Reducible for AppState {
                 }
             }
             Action::HandlePostsArrived(posts) => state.handle_posts = Some(Rc::new(posts)),
+            Action::SegmentsArrived(report) => {
+                state.segments = Some(Rc::from(report));
+                state.segment_customers = None;
+                state.explanation = None;
+            }
+            Action::SegmentCustomersArrived(page) => state.segment_customers = Some(Rc::new(page)),
+            Action::ExplanationArrived(explanation) => {
+                state.explanation = Some(Rc::from(explanation))
+            }
             Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
@@ -392,6 +426,13 @@ impl AppState {
         self.network = None;
         self.layout = None;
         self.handle_posts = None;
+        self.forget_segments();
+    }
+
+    fn forget_segments(&mut self) {
+        self.segments = None;
+        self.segment_customers = None;
+        self.explanation = None;
     }
 }
 
@@ -492,6 +533,43 @@ mod tests {
             layout.positions.is_empty(),
             "stale or wrongly sized positions are dropped"
         );
+    }
+
+    #[test]
+    fn a_segmentation_is_forgotten_when_the_data_changes_and_kept_otherwise() {
+        use converge_wasm::protocol::SegmentsReport;
+        let report = SegmentsReport {
+            orders_dataset: "orders".into(),
+            joined_datasets: Vec::new(),
+            n_customers: 0,
+            n_order_rows_skipped: 0,
+            as_of_day: 0,
+            features: Vec::new(),
+            rfm_cells: Vec::new(),
+            rfm_segments: Vec::new(),
+            silhouette: None,
+            candidates: Vec::new(),
+            segments: Vec::new(),
+            channels: Vec::new(),
+            points: Vec::new(),
+            scatter_stride: 1,
+            explained_variance_ratio: [0.0; 2],
+            export_columns: Vec::new(),
+        };
+        let state = apply(
+            AppState::new(Settings::default()),
+            vec![
+                Action::DatasetsChanged(vec![dataset(0)]),
+                Action::SegmentsArrived(Box::new(report)),
+                Action::DatasetsChanged(vec![dataset(0)]),
+            ],
+        );
+        assert!(state.segments.is_some(), "the same data keeps it");
+        let state = apply(
+            state,
+            vec![Action::DatasetsChanged(vec![dataset(0), dataset(1)])],
+        );
+        assert!(state.segments.is_none(), "new data asks for a new one");
     }
 
     #[test]

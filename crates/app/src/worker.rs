@@ -10,7 +10,8 @@ use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
 use converge_wasm::protocol::{
-    DatasetId, FileHandle, NetworkFilter, NetworkReport, Request, RequestId, Response, VoiceFilter,
+    Audience, AudienceFormat, DatasetId, FileHandle, NetworkFilter, NetworkReport, Request,
+    RequestId, Response, VoiceFilter,
 };
 use yew::prelude::*;
 
@@ -147,6 +148,43 @@ impl WorkerHandle {
         );
     }
 
+    /// Segments the customers of every dataset held (a job, with progress and cancel).
+    pub fn segments(&self) {
+        self.start(Request::Segments, Some(JobKind::Segment));
+    }
+
+    pub fn segment_customers(&self, audience: Audience, offset: u64, limit: u64) {
+        self.start(
+            Request::SegmentCustomers {
+                audience,
+                offset,
+                limit,
+            },
+            None,
+        );
+    }
+
+    pub fn explain_customer(&self, customer: u32) {
+        self.start(Request::ExplainCustomer { customer }, None);
+    }
+
+    /// Asks for an audience file; the answer arrives as a download.
+    pub fn export_audience(
+        &self,
+        audience: Audience,
+        format: AudienceFormat,
+        columns: Vec<String>,
+    ) {
+        self.start(
+            Request::ExportAudience {
+                audience,
+                format,
+                columns,
+            },
+            None,
+        );
+    }
+
     pub fn remove_dataset(&self, dataset: DatasetId) {
         self.start(Request::RemoveDataset { dataset }, None);
     }
@@ -256,6 +294,13 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                     positions,
                 }),
                 Response::HandlePosts { posts } => actions.push(Action::HandlePostsArrived(posts)),
+                Response::Segments { report } => actions.push(Action::SegmentsArrived(report)),
+                Response::SegmentCustomers { page } => {
+                    actions.push(Action::SegmentCustomersArrived(page))
+                }
+                Response::CustomerExplanation { explanation } => {
+                    actions.push(Action::ExplanationArrived(explanation))
+                }
             }
             actions
         }

@@ -110,3 +110,32 @@ pub fn influence_bench(
         graph.n_edges() as f64,
     ])
 }
+
+/// k-means as `converge cluster --standardize --k <k> --n-init <n> --seed <seed>` fits it:
+/// z-scored features, k-means++ restarts, the best run polished. `values` holds the rows one
+/// after another, `n_features` per row. Returns the inertia (in the z-scored space), which equals
+/// the native one for the same data and seed. For `cargo xtask bench cluster`, which times it in
+/// a browser worker against the native fit.
+#[wasm_bindgen(js_name = kmeansInertia)]
+pub fn kmeans_inertia(
+    values: Vec<f64>,
+    n_features: usize,
+    n_segments: usize,
+    n_init: usize,
+    seed: u32,
+) -> Result<f64, JsError> {
+    use converge_core::segment::features::{CustomerFeatures, ScalerParams, Scaling};
+    use converge_core::segment::kmeans::KMeans;
+    use rand::SeedableRng;
+
+    let names = (1..=n_features).map(|f| format!("f{f}")).collect();
+    let features = CustomerFeatures::from_rows(names, values)?;
+    let scaled = ScalerParams::new(Scaling::ZScore)
+        .fit(&features.values)?
+        .transform(&features.values);
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed));
+    let model = KMeans::params(n_segments)
+        .n_init(n_init)
+        .fit(scaled.view(), &mut rng)?;
+    Ok(model.inertia)
+}

@@ -21,6 +21,7 @@ pub mod api;
 pub mod blob_reader;
 pub mod network;
 pub mod protocol;
+pub mod segments;
 pub mod service;
 pub mod voice;
 

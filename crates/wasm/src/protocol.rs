@@ -13,6 +13,9 @@
 //! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
 //! which JavaScript numbers hold exactly.
 
+pub use crate::segments::{
+    Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
+};
 use converge_core::ingest::IngestReport;
 use converge_core::schema::{Overrides, TableSchema};
 use converge_core::sentiment::{
@@ -106,6 +109,23 @@ pub enum Request {
         filter: NetworkFilter,
         limit: u64,
     },
+    /// Segment the customers of the held datasets (orders, joined with engagement and texts):
+    /// RFM, then k-means with k chosen by silhouette. The result stays in the worker.
+    Segments,
+    /// A page of one audience's customers, biggest spenders first.
+    SegmentCustomers {
+        audience: Audience,
+        offset: u64,
+        limit: u64,
+    },
+    /// Why customer `customer` (an index of the segmentation) is in their segment.
+    ExplainCustomer { customer: u32 },
+    /// An audience as a CSV or JSON download, with the columns chosen (none: all).
+    ExportAudience {
+        audience: Audience,
+        format: AudienceFormat,
+        columns: Vec<String>,
+    },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
     /// user as a message and the app recovers; the app offers it only in diagnostics mode.
     Crash,
@@ -185,6 +205,15 @@ pub enum Response {
     },
     HandlePosts {
         posts: HandlePosts,
+    },
+    Segments {
+        report: Box<SegmentsReport>,
+    },
+    SegmentCustomers {
+        page: SegmentCustomerPage,
+    },
+    CustomerExplanation {
+        explanation: Box<CustomerExplanation>,
     },
 }
 

@@ -18,6 +18,7 @@ use crate::protocol::{
     DatasetId, DatasetSummary, ErrorCode, HandlePosts, NetworkFilter, SentimentOverview, TablePage,
     VerbatimPage, VoiceFilter, VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
 };
+use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
@@ -30,6 +31,8 @@ const ROWS_PER_STEP: usize = 20_000;
 pub struct Service {
     datasets: Vec<Dataset>,
     next_dataset_id: u32,
+    /// The last segmentation of the customers, for its pages, explanations and exports.
+    segmentation: Option<Segmentation>,
 }
 
 #[derive(Debug)]
@@ -327,6 +330,46 @@ impl Service {
                 .collect(),
             rows: table.page_as_text(offset_idx, limit),
         })
+    }
+
+    /// Reads the customers of the held datasets; the job then clusters them step by step.
+    pub fn start_segmentation(&self) -> Result<SegmentJob, WorkerError> {
+        let sources: Vec<segments::Source<'_>> = self
+            .datasets
+            .iter()
+            .map(|held| segments::Source {
+                table: &held.table,
+                schema: &held.schema,
+                compounds: held
+                    .sentiment
+                    .as_ref()
+                    .filter(|scoring| scoring.compounds.len() >= held.table.n_rows())
+                    .map(|scoring| scoring.compounds.as_slice()),
+            })
+            .collect();
+        SegmentJob::new(segments::gather(&sources)?)
+    }
+
+    pub fn keep_segmentation(&mut self, segmentation: Segmentation) -> &Segmentation {
+        self.segmentation.insert(segmentation)
+    }
+
+    pub fn segmentation(&self) -> Result<&Segmentation, WorkerError> {
+        self.segmentation.as_ref().ok_or_else(|| {
+            WorkerError::new(
+                ErrorCode::NotFound,
+                "The customers are not segmented yet (or the engine restarted). Open Segments again.",
+            )
+        })
+    }
+
+    pub fn export_audience(
+        &self,
+        audience: &Audience,
+        format: AudienceFormat,
+        columns: &[String],
+    ) -> Result<(String, String), WorkerError> {
+        self.segmentation()?.export(audience, format, columns)
     }
 
     fn find(&self, dataset: DatasetId) -> Result<&Dataset, WorkerError> {

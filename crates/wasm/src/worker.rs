@@ -166,6 +166,36 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         } => SERVICE
             .with_borrow(|service| service.handle_posts(dataset, &handle, &filter, limit))
             .map(|posts| Response::HandlePosts { posts }),
+        Request::Segments => {
+            let mut segmentation = SERVICE.with_borrow(Service::start_segmentation)?;
+            let done = drive(job, || segmentation.step()).await?;
+            let report =
+                SERVICE.with_borrow_mut(|service| service.keep_segmentation(done).report().clone());
+            Ok(Response::Segments {
+                report: Box::new(report),
+            })
+        }
+        Request::SegmentCustomers {
+            audience,
+            offset,
+            limit,
+        } => SERVICE
+            .with_borrow(|service| service.segmentation()?.customers(&audience, offset, limit))
+            .map(|page| Response::SegmentCustomers { page }),
+        Request::ExplainCustomer { customer } => SERVICE
+            .with_borrow(|service| service.segmentation()?.explain(customer))
+            .map(|explanation| Response::CustomerExplanation {
+                explanation: Box::new(explanation),
+            }),
+        Request::ExportAudience {
+            audience,
+            format,
+            columns,
+        } => {
+            let (file_name, text) = SERVICE
+                .with_borrow(|service| service.export_audience(&audience, format, &columns))?;
+            Ok(Response::Csv { file_name, text })
+        }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
     }
 }

@@ -78,3 +78,60 @@ fn a_file_larger_than_one_slice_reads_whole() {
     assert_eq!(ingested.report.rows_kept, 50_000);
     assert_eq!(ingested.report.bytes_read, text.len() as u64);
 }
+
+/// The Segments view's job in a real worker: the demo's customers segmented, one k per step, and
+/// an audience exported with its formula-like cells neutralised.
+#[wasm_bindgen_test]
+fn the_demo_customers_are_segmented_in_the_worker() {
+    use converge_wasm::protocol::{Audience, AudienceFormat, FromWorker, Response};
+    use converge_wasm::service::DemoJob;
+
+    let mut service = Service::default();
+    let mut demo = DemoJob::new(400).unwrap();
+    let imported = loop {
+        if let Step::Finished(imported) = demo.step().unwrap() {
+            break imported;
+        }
+    };
+    for ingested in imported {
+        service.add(ingested);
+    }
+    while service.score_sentiment_step().is_some() {}
+    let mut job = service.start_segmentation().unwrap();
+    let mut steps = 0;
+    let segmentation = loop {
+        steps += 1;
+        if let Step::Finished(done) = job.step().unwrap() {
+            break done;
+        }
+    };
+    assert_eq!(steps, 8, "one step per k from 2 to 8, then the description");
+    let report = service.keep_segmentation(segmentation).report().clone();
+    assert!(report.n_customers > 300);
+    assert_eq!(report.rfm_cells.len(), 25);
+    assert!(report.features.iter().any(|f| f.name == "mean_sentiment"));
+    let k = report.segments.len();
+    assert!((2..=8).contains(&k));
+    // The report crosses to the page intact.
+    let message = FromWorker::Done {
+        id: converge_wasm::protocol::RequestId(1),
+        response: Response::Segments {
+            report: Box::new(report.clone()),
+        },
+    };
+    let value = serde_wasm_bindgen::to_value(&message).unwrap();
+    let back: FromWorker = serde_wasm_bindgen::from_value(value).unwrap();
+    assert_eq!(back, message);
+    let (name, csv) = service
+        .export_audience(
+            &Audience::Segment { segment: 0 },
+            AudienceFormat::Csv,
+            &["customer_id".into(), "monetary".into()],
+        )
+        .unwrap();
+    assert!(name.ends_with(".csv"));
+    assert_eq!(
+        csv.lines().count() as u64,
+        report.segments[0].n_customers + 1
+    );
+}

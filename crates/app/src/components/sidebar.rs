@@ -53,5 +53,12 @@ fn icon(view: View) -> Html {
                 <path d="M8 8.5l2.5 6M16.5 7.5l-3 7M8.5 7l7.5-1" />
             </svg>
         },
+        View::Segments => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <circle cx="7" cy="8" r="3" />
+                <circle cx="17" cy="7" r="2.5" />
+                <circle cx="12" cy="17" r="3.5" />
+            </svg>
+        },
     }
 }

@@ -2,8 +2,10 @@
 
 mod data;
 mod network;
+mod segments;
 mod voice;
 
 pub use data::DataView;
 pub use network::NetworkView;
+pub use segments::SegmentsView;
 pub use voice::VoiceView;

@@ -276,6 +276,100 @@ pub(crate) fn mean_and_std(values: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
     (mean, var.mapv(|v| (v / n).sqrt()))
 }
 
+/// One per-customer feature the app's segmentation computes: its column name, what it measures
+/// and in which unit. [`CUSTOMER_FEATURES`] is the one place they are defined; names ending in
+/// `*` stand for a family with one column per value (a channel, an event type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FeatureDefinition {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Every feature of a customer segmentation, in the order they are built. "As-of day" is the day
+/// after the last order in the data, so recency is never negative.
+pub const CUSTOMER_FEATURES: &[FeatureDefinition] = &[
+    FeatureDefinition {
+        name: "recency_days",
+        unit: "days",
+        meaning: "Days from the customer's last order to the as-of day.",
+    },
+    FeatureDefinition {
+        name: "frequency",
+        unit: "orders",
+        meaning: "Distinct orders (the lines of one order id count once).",
+    },
+    FeatureDefinition {
+        name: "monetary",
+        unit: "currency",
+        meaning: "Total amount of the customer's order lines (refunds subtract).",
+    },
+    FeatureDefinition {
+        name: "mean_order_value",
+        unit: "currency",
+        meaning: "monetary / frequency.",
+    },
+    FeatureDefinition {
+        name: "tenure_days",
+        unit: "days",
+        meaning: "Days from the first order to the as-of day.",
+    },
+    FeatureDefinition {
+        name: "cadence_days",
+        unit: "days",
+        meaning: "Mean days between orders: (last - first) / (frequency - 1); a one-order \
+                  customer gets their tenure (they have not reordered in that long).",
+    },
+    FeatureDefinition {
+        name: "channel_*",
+        unit: "touchpoints",
+        meaning: "Orders, events and texts of the customer in that channel (the 4 busiest \
+                  channels of the data).",
+    },
+    FeatureDefinition {
+        name: "event_*",
+        unit: "events",
+        meaning: "Events of that type (the 4 commonest event types of the data).",
+    },
+    FeatureDefinition {
+        name: "sessions_30d",
+        unit: "sessions",
+        meaning: "Distinct sessions (or active days, without a session column) with an event \
+                  in the 30 days before the as-of day.",
+    },
+    FeatureDefinition {
+        name: "sessions_90d",
+        unit: "sessions",
+        meaning: "The same over 90 days.",
+    },
+    FeatureDefinition {
+        name: "texts",
+        unit: "texts",
+        meaning: "Customer texts scored for sentiment (posts, reviews, tickets, answers).",
+    },
+    FeatureDefinition {
+        name: "mean_sentiment",
+        unit: "compound, -1..1",
+        meaning: "Mean VADER compound of the customer's texts; 0 (neutral) without texts.",
+    },
+    FeatureDefinition {
+        name: "negative_share",
+        unit: "share, 0..1",
+        meaning: "Share of the customer's texts that read negative (compound <= -0.05).",
+    },
+];
+
+/// The definition of a feature column, matching a family (`channel_web` → `channel_*`).
+pub fn feature_definition(name: &str) -> Option<&'static FeatureDefinition> {
+    CUSTOMER_FEATURES
+        .iter()
+        .find(|definition| match definition.name.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => definition.name == name,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +419,17 @@ mod tests {
         assert_eq!(features.names, ["recency_days", "sentiment"]);
         assert!(features.push_feature("visits", &[1.0]).is_err());
         assert!(features.push_feature("visits", &[1.0, f64::NAN]).is_err());
+    }
+
+    #[test]
+    fn every_feature_family_is_defined_once() {
+        assert_eq!(feature_definition("channel_web").unwrap().name, "channel_*");
+        assert_eq!(feature_definition("monetary").unwrap().unit, "currency");
+        assert!(feature_definition("shoe_size").is_none());
+        let mut names: Vec<_> = CUSTOMER_FEATURES.iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CUSTOMER_FEATURES.len());
     }
 
     #[test]
