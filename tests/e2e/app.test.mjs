@@ -368,6 +368,12 @@ test('the network view draws the demo graph, lists its planted influencers and o
     await page.getByTestId('network-channel').selectOption('instagram');
     await page.getByTestId('network-figures').locator('.figure-value').nth(2).filter({ hasNotText: posts }).waitFor(READY);
     await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the segments view draws the demo and exports an audience as a safe CSV', async () => {
   const browser = await openBrowser();
   const { page } = browser;
