@@ -19,6 +19,9 @@ use crate::protocol::{
 };
 use crate::voice;
 
+mod customers;
+pub use customers::{LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
+
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
 /// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt.
@@ -29,6 +32,8 @@ const ROWS_PER_STEP: usize = 20_000;
 pub struct Service {
     datasets: Vec<Dataset>,
     next_dataset_id: u32,
+    /// The customers converged across the datasets, once asked for.
+    convergence: Option<customers::Convergence>,
 }
 
 #[derive(Debug)]
