@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
 use crate::state::{Action, AppState, Settings, View};
-use crate::views::{DataView, VoiceView};
+use crate::views::{CustomersView, DataView, VoiceView};
 use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
@@ -36,6 +36,7 @@ pub fn app() -> Html {
                     { match view {
                         View::Data => html! { <DataView /> },
                         View::Voice => html! { <VoiceView /> },
+                        View::Customers => html! { <CustomersView /> },
                     } }
                 </main>
                 <StatusBar />

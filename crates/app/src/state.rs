@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use converge_wasm::protocol::{Customer360, CustomerPage, CustomersOverview};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, RequestId, TablePage, VerbatimPage, VoiceReport, WorkerError,
 };
@@ -37,6 +38,8 @@ pub enum JobKind {
     Import(String),
     /// Scoring a dataset's texts again with the project's own words.
     Rescore(String),
+    /// Resolving every source's records into customers.
+    Converge,
 }
 
 impl JobKind {
@@ -45,6 +48,7 @@ impl JobKind {
             JobKind::LoadDemo => "Loading demo data".into(),
             JobKind::Import(file_name) => format!("Importing {file_name}"),
             JobKind::Rescore(name) => format!("Scoring {name} with your words"),
+            JobKind::Converge => "Converging customers".into(),
         }
     }
 }
@@ -54,15 +58,18 @@ impl JobKind {
 pub enum View {
     Data,
     Voice,
+    /// `#customers`, and `#customers/<id>` for one customer's 360.
+    Customers,
 }
 
 impl View {
-    pub const ALL: [View; 2] = [View::Data, View::Voice];
+    pub const ALL: [View; 3] = [View::Data, View::Voice, View::Customers];
 
     /// The view an address's fragment names; the Data view for anything else.
     pub fn from_hash(hash: &str) -> View {
         match hash.trim_start_matches('#') {
             "voice" => View::Voice,
+            customers if customers.split('/').next() == Some("customers") => View::Customers,
             _ => View::Data,
         }
     }
@@ -71,6 +78,7 @@ impl View {
         match self {
             View::Data => "#data",
             View::Voice => "#voice",
+            View::Customers => "#customers",
         }
     }
 
@@ -78,6 +86,7 @@ impl View {
         match self {
             View::Data => "Data",
             View::Voice => "Voice of the customer",
+            View::Customers => "Customers",
         }
     }
 }
@@ -111,6 +120,10 @@ pub struct AppState {
     /// The last voice-of-the-customer answer, and the verbatims on show.
     pub voice: Option<Rc<VoiceReport>>,
     pub verbatims: Option<Rc<VerbatimPage>>,
+    /// The converged customers, the list page and the customer 360 on show.
+    pub customers: Option<Rc<CustomersOverview>>,
+    pub customer_page: Option<Rc<CustomerPage>>,
+    pub customer_360: Option<Rc<Customer360>>,
 }
 
 /// Choices made once, when the app starts.
@@ -144,6 +157,9 @@ impl AppState {
             view: View::Data,
             voice: None,
             verbatims: None,
+            customers: None,
+            customer_page: None,
+            customer_360: None,
         }
     }
 
@@ -174,6 +190,9 @@ pub enum Action {
     PageArrived(TablePage),
     VoiceArrived(Box<VoiceReport>),
     VerbatimsArrived(VerbatimPage),
+    CustomersArrived(Box<CustomersOverview>),
+    CustomerPageArrived(CustomerPage),
+    Customer360Arrived(Box<Customer360>),
     ShowView(View),
     RequestFailed {
         id: RequestId,
@@ -239,6 +258,11 @@ impl Reducible for AppState {
                 {
                     state.verbatims = None;
                 }
+                if state.customers.as_ref().is_some_and(|overview| {
+                    overview.sources.iter().any(|source| !held(source.dataset))
+                }) {
+                    state.forget_customers();
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
@@ -246,6 +270,14 @@ impl Reducible for AppState {
             }
             Action::VoiceArrived(report) => state.voice = Some(Rc::from(report)),
             Action::VerbatimsArrived(page) => state.verbatims = Some(Rc::new(page)),
+            Action::CustomersArrived(overview) => {
+                // Another threshold or ruling: the list and the 360 on show are out of date.
+                state.customers = Some(Rc::from(overview));
+                state.customer_page = None;
+                state.customer_360 = None;
+            }
+            Action::CustomerPageArrived(page) => state.customer_page = Some(Rc::new(page)),
+            Action::Customer360Arrived(customer) => state.customer_360 = Some(Rc::from(customer)),
             Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
@@ -307,6 +339,13 @@ impl AppState {
         self.pages.clear();
         self.voice = None;
         self.verbatims = None;
+        self.forget_customers();
+    }
+
+    fn forget_customers(&mut self) {
+        self.customers = None;
+        self.customer_page = None;
+        self.customer_360 = None;
     }
 }
 
@@ -376,6 +415,8 @@ mod tests {
         }
         assert_eq!(View::from_hash(""), View::Data);
         assert_eq!(View::from_hash("#nonsense"), View::Data);
+        assert_eq!(View::from_hash("#customers/12"), View::Customers);
+        assert_eq!(View::from_hash("#customersx"), View::Data);
     }
 
     #[test]
