@@ -13,8 +13,8 @@ pub struct WaterfallProps {
     pub evidence: PairEvidence,
 }
 
-const WIDTH: f64 = 640.0;
-const LABEL_WIDTH: f64 = 230.0;
+const WIDTH: f64 = 760.0;
+const LABEL_WIDTH: f64 = 330.0;
 const ROW_HEIGHT: f64 = 22.0;
 const VALUE_WIDTH: f64 = 70.0;
 
@@ -26,7 +26,17 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let prior = evidence.prior_weight_bits;
     bars.push(("Prior (any two records)".into(), 0.0, prior, "prior"));
     let mut running = prior;
-    for field in &evidence.fields {
+    let n_missing = evidence
+        .fields
+        .iter()
+        .filter(|f| f.weight_bits == 0.0 && f.level == "missing")
+        .count();
+    // A field missing on one side weighs nothing: counted in the caption, not drawn.
+    for field in evidence
+        .fields
+        .iter()
+        .filter(|f| !(f.weight_bits == 0.0 && f.level == "missing"))
+    {
         let next = running + field.weight_bits;
         let values = match (&field.left_value, &field.right_value) {
             (Some(l), Some(r)) if l == r => l.clone(),
@@ -63,11 +73,12 @@ pub fn waterfall(props: &WaterfallProps) -> Html {
     let x = |bits: f64| LABEL_WIDTH + (bits.clamp(low, high) - low) / span * plot;
     let height = ROW_HEIGHT * bars.len() as f64 + 24.0;
     let caption = format!(
-        "Prior {:+.1} bits, plus {} field{} adding {:+.1} bits, gives {:+.1} bits: a match probability of {}{}.",
+        "Prior {:+.1} bits, plus {} field{} compared adding {:+.1} bits ({} missing on one side, weighing nothing), gives {:+.1} bits: a match probability of {}{}.",
         prior,
-        evidence.fields.len(),
-        if evidence.fields.len() == 1 { "" } else { "s" },
+        evidence.fields.len() - n_missing,
+        if evidence.fields.len() - n_missing == 1 { "" } else { "s" },
         evidence.total_weight_bits - prior,
+        n_missing,
         evidence.total_weight_bits,
         probability_text(evidence.match_probability),
         if matches!(evidence.reason, Some(converge_core::identity::LinkReason::SameIdentifier(_))) {
@@ -108,7 +119,7 @@ fn fmt(value: f64) -> String {
 }
 
 fn shorten(text: &str) -> String {
-    const MAX: usize = 28;
+    const MAX: usize = 34;
     if text.chars().count() <= MAX {
         text.to_owned()
     } else {
