@@ -521,10 +521,21 @@ impl Service {
                 _ => {}
             }
         }
-        let links = customer
+        // Scored links first, weakest first: they are the ones a person wants to check; links
+        // on a shared identifier follow.
+        let mut joined: Vec<&Link> = customer
             .links
             .iter()
             .filter_map(|idx| current.links.get(*idx))
+            .collect();
+        joined.sort_by(|a, b| {
+            let identifier = |l: &Link| matches!(l.reason, LinkReason::SameIdentifier(_));
+            identifier(a)
+                .cmp(&identifier(b))
+                .then(a.match_probability.total_cmp(&b.match_probability))
+        });
+        let links = joined
+            .into_iter()
             .take(MAX_360_ITEMS)
             .map(|link| LinkEvidence {
                 left: self.label(convergence, link.left),
@@ -959,6 +970,12 @@ mod tests {
         assert!(view.n_orders + view.n_texts + view.n_events > 0, "{view:?}");
         assert!(view.texts.iter().any(|t| t.compound.is_some()));
         assert!(!view.links.is_empty());
+        let identifier =
+            |l: &LinkEvidence| matches!(l.evidence.reason, Some(LinkReason::SameIdentifier(_)));
+        assert!(view
+            .links
+            .windows(2)
+            .all(|pair| identifier(&pair[0]) <= identifier(&pair[1])));
         for link in &view.links {
             let e = &link.evidence;
             let sum: f64 =
