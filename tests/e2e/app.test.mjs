@@ -342,12 +342,16 @@ test('the demo converges into customers, and a customer 360 shows records from s
     await screenshot(page, 'customer-360.png');
 
     // A stricter threshold re-clusters in the worker: never fewer customers.
-    const label = page.locator('.field.threshold span');
-    const before = await label.textContent();
+    const applied = await page.getByTestId('customers-summary').getAttribute('data-threshold');
     const slider = page.getByTestId('threshold');
     await slider.fill(await slider.getAttribute('max'));
-    await page.waitForFunction((b) => document.querySelector('.field.threshold span').textContent !== b, before, READY);
-    await page.getByTestId('customers-summary').waitFor(READY);
+    // The worker's answer carries the new threshold.
+    await page.waitForFunction(
+      (a) => document.querySelector('[data-testid=customers-summary]')?.getAttribute('data-threshold') !== a,
+      applied,
+      READY,
+    );
+    assert.ok(Number(await page.getByTestId('customers-summary').getAttribute('data-threshold')) > Number(applied));
     await page.waitForFunction((n) => {
       const el = document.querySelector('[data-testid=n-customers]');
       return el && Number(el.textContent.replaceAll(',', '')) >= n;

@@ -207,7 +207,7 @@ fn selected_customer() -> Option<CustomerId> {
 fn figures(overview: &CustomersOverview) -> Html {
     let merged = overview.n_records.saturating_sub(overview.n_customers);
     html! {
-        <div class="figures" data-testid="customers-summary">
+        <div class="figures" data-testid="customers-summary" data-threshold={overview.threshold.to_string()}>
             <div class="figure card">
                 <span class="figure-label">{ "Records" }</span>
                 <span class="figure-value" data-testid="n-records">{ format::count(overview.n_records) }</span>
