@@ -446,3 +446,82 @@ test('the segments view draws the demo and exports an audience as a safe CSV', a
     await browser.close();
   }
 });
+
+test('the demo converges into customers, and a customer 360 shows records from several sources with a waterfall', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#customers`);
+    await waitForEngine(page);
+    // Before any data, the view says what to do next.
+    await page.getByTestId('customers-empty').waitFor(READY);
+    await page.getByTestId('customers-empty').getByRole('link', { name: 'Go to Data' }).click();
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await page.getByTestId('nav-customers').click();
+
+    // Entering the view converges every table in the worker, with progress.
+    const started = Date.now();
+    await page.getByTestId('customers-summary').waitFor({ timeout: 120_000 });
+    console.log(`converged the demo (185k records) in ${((Date.now() - started) / 1000).toFixed(1)} s in the worker`);
+    const number = async (id) => Number((await page.getByTestId(id).textContent()).replaceAll(',', ''));
+    const nRecords = await number('n-records');
+    const nCustomers = await number('n-customers');
+    assert.ok(nRecords > 100_000, `${nRecords} records`);
+    assert.ok(nCustomers > 1_000 && nCustomers < nRecords / 2, `${nCustomers} customers of ${nRecords} records`);
+    assert.ok((await page.getByTestId('customer-sources').locator('tbody tr').count()) >= 4);
+    assert.ok((await page.getByTestId('match-histogram').locator('rect').count()) > 0);
+    await page.getByTestId('customer-link').first().waitFor(READY);
+    await screenshot(page, 'customers.png');
+
+    // Search by the top customer's email, then open their 360.
+    const top = page.getByTestId('customer-list').locator('tbody tr').first();
+    const email = (await top.locator('td').nth(1).textContent()).trim();
+    assert.match(email, /@/);
+    await page.getByTestId('customer-search').fill(email.toUpperCase());
+    await page.waitForFunction(
+      (e) => {
+        const rows = [...document.querySelectorAll('[data-testid=customer-list] tbody tr')];
+        return rows.length >= 1 && rows.length < 5 && rows.some((r) => r.textContent.includes(e));
+      },
+      email,
+      READY,
+    );
+    await page.getByTestId('customer-link').first().click();
+    await page.getByTestId('customer-360').waitFor(READY);
+    assert.match(page.url(), /#customers\/\d+$/);
+    const sources = await page.getByTestId('source-records').count();
+    assert.ok(sources >= 3, `${sources} sources in the 360`);
+    await page.getByTestId('waterfall').first().waitFor(READY);
+    assert.ok((await page.getByTestId('waterfall').first().locator('rect').count()) >= 3);
+    assert.match(await page.getByTestId('waterfall').first().locator('figcaption').textContent(), /^Prior [+-]\d/);
+    await screenshot(page, 'customer-360.png');
+
+    // A stricter threshold re-clusters in the worker: never fewer customers.
+    const applied = await page.getByTestId('customers-summary').getAttribute('data-threshold');
+    const slider = page.getByTestId('threshold');
+    await slider.fill(await slider.getAttribute('max'));
+    // The worker's answer carries the new threshold.
+    await page.waitForFunction(
+      (a) => document.querySelector('[data-testid=customers-summary]')?.getAttribute('data-threshold') !== a,
+      applied,
+      READY,
+    );
+    assert.ok(Number(await page.getByTestId('customers-summary').getAttribute('data-threshold')) > Number(applied));
+    await page.waitForFunction((n) => {
+      const el = document.querySelector('[data-testid=n-customers]');
+      return el && Number(el.textContent.replaceAll(',', '')) >= n;
+    }, nCustomers, READY);
+
+    // A ruling on a link is kept and shown.
+    const accept = page.getByTestId('accept-link');
+    if ((await accept.count()) > 0) {
+      await accept.first().click();
+      await page.getByTestId('review').getByText('Accepted').first().waitFor(READY);
+    }
+    await screenshot(page, 'customers-review.png');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
 use crate::state::{Action, AppState, Settings, View};
-use crate::views::{DataView, NetworkView, SegmentsView, VoiceView};
+use crate::views::{CustomersView, DataView, NetworkView, SegmentsView, VoiceView};
 use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
@@ -38,6 +38,7 @@ pub fn app() -> Html {
                         View::Voice => html! { <VoiceView /> },
                         View::Network => html! { <NetworkView /> },
                         View::Segments => html! { <SegmentsView /> },
+                        View::Customers => html! { <CustomersView /> },
                     } }
                 </main>
                 <StatusBar />

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use converge_wasm::protocol::{Customer360, CustomerPage, CustomersOverview};
 use converge_wasm::protocol::{CustomerExplanation, SegmentCustomerPage, SegmentsReport};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, HandlePosts, NetworkReport, RequestId, TablePage, VerbatimPage,
@@ -43,6 +44,8 @@ pub enum JobKind {
     Network(String),
     /// Segmenting the customers.
     Segment,
+    /// Resolving every source's records into customers.
+    Converge,
 }
 
 impl JobKind {
@@ -53,6 +56,7 @@ impl JobKind {
             JobKind::Rescore(name) => format!("Scoring {name} with your words"),
             JobKind::Network(name) => format!("Mapping who talks about whom in {name}"),
             JobKind::Segment => "Segmenting the customers".into(),
+            JobKind::Converge => "Converging customers".into(),
         }
     }
 }
@@ -64,10 +68,18 @@ pub enum View {
     Voice,
     Network,
     Segments,
+    /// `#customers`, and `#customers/<id>` for one customer's 360.
+    Customers,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Data, View::Voice, View::Network, View::Segments];
+    pub const ALL: [View; 5] = [
+        View::Data,
+        View::Voice,
+        View::Network,
+        View::Segments,
+        View::Customers,
+    ];
 
     /// The view an address's fragment names; the Data view for anything else.
     pub fn from_hash(hash: &str) -> View {
@@ -75,6 +87,7 @@ impl View {
             "voice" => View::Voice,
             "network" => View::Network,
             "segments" => View::Segments,
+            customers if customers.split('/').next() == Some("customers") => View::Customers,
             _ => View::Data,
         }
     }
@@ -85,6 +98,7 @@ impl View {
             View::Voice => "#voice",
             View::Network => "#network",
             View::Segments => "#segments",
+            View::Customers => "#customers",
         }
     }
 
@@ -94,6 +108,7 @@ impl View {
             View::Voice => "Voice of the customer",
             View::Network => "Network",
             View::Segments => "Segments",
+            View::Customers => "Customers",
         }
     }
 }
@@ -135,6 +150,10 @@ pub struct AppState {
     pub segments: Option<Rc<SegmentsReport>>,
     pub segment_customers: Option<Rc<SegmentCustomerPage>>,
     pub explanation: Option<Rc<CustomerExplanation>>,
+    /// The converged customers, the list page and the customer 360 on show.
+    pub customers: Option<Rc<CustomersOverview>>,
+    pub customer_page: Option<Rc<CustomerPage>>,
+    pub customer_360: Option<Rc<Customer360>>,
 }
 
 /// A layout of the drawn network as it settles in the worker.
@@ -187,6 +206,9 @@ impl AppState {
             segments: None,
             segment_customers: None,
             explanation: None,
+            customers: None,
+            customer_page: None,
+            customer_360: None,
         }
     }
 
@@ -235,6 +257,9 @@ pub enum Action {
     SegmentsArrived(Box<SegmentsReport>),
     SegmentCustomersArrived(SegmentCustomerPage),
     ExplanationArrived(Box<CustomerExplanation>),
+    CustomersArrived(Box<CustomersOverview>),
+    CustomerPageArrived(CustomerPage),
+    Customer360Arrived(Box<Customer360>),
     ShowView(View),
     RequestFailed {
         id: RequestId,
@@ -316,6 +341,11 @@ impl Reducible for AppState {
                 if shape(&state.datasets) != shape(&datasets) {
                     state.forget_segments();
                 }
+                if state.customers.as_ref().is_some_and(|overview| {
+                    overview.sources.iter().any(|source| !held(source.dataset))
+                }) {
+                    state.forget_customers();
+                }
                 state.datasets = datasets;
             }
             Action::PageArrived(page) => {
@@ -362,6 +392,14 @@ impl Reducible for AppState {
             Action::ExplanationArrived(explanation) => {
                 state.explanation = Some(Rc::from(explanation))
             }
+            Action::CustomersArrived(overview) => {
+                // Another threshold or ruling: the list and the 360 on show are out of date.
+                state.customers = Some(Rc::from(overview));
+                state.customer_page = None;
+                state.customer_360 = None;
+            }
+            Action::CustomerPageArrived(page) => state.customer_page = Some(Rc::new(page)),
+            Action::Customer360Arrived(customer) => state.customer_360 = Some(Rc::from(customer)),
             Action::ShowView(view) => state.view = view,
             Action::RequestFailed { id, error } => {
                 state.jobs.retain(|job| job.id != id);
@@ -433,6 +471,13 @@ impl AppState {
         self.segments = None;
         self.segment_customers = None;
         self.explanation = None;
+        self.forget_customers();
+    }
+
+    fn forget_customers(&mut self) {
+        self.customers = None;
+        self.customer_page = None;
+        self.customer_360 = None;
     }
 }
 
@@ -502,6 +547,8 @@ mod tests {
         }
         assert_eq!(View::from_hash(""), View::Data);
         assert_eq!(View::from_hash("#nonsense"), View::Data);
+        assert_eq!(View::from_hash("#customers/12"), View::Customers);
+        assert_eq!(View::from_hash("#customersx"), View::Data);
     }
 
     #[test]

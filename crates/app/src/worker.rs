@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use converge_core::identity::{CustomerId, RecordRef};
 use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
@@ -185,6 +186,41 @@ impl WorkerHandle {
         );
     }
 
+    pub fn converge(&self, threshold: f64) {
+        self.start(Request::Converge { threshold }, Some(JobKind::Converge));
+    }
+
+    pub fn set_match_threshold(&self, threshold: f64) {
+        self.start(Request::SetMatchThreshold { threshold }, None);
+    }
+
+    /// Accept (`Some(true)`), split (`Some(false)`) or forget the ruling on a link.
+    pub fn review_link(&self, left: RecordRef, right: RecordRef, same_customer: Option<bool>) {
+        self.start(
+            Request::ReviewLink {
+                left,
+                right,
+                same_customer,
+            },
+            None,
+        );
+    }
+
+    pub fn customer_list(&self, search: String, offset: u64, limit: u64) {
+        self.start(
+            Request::CustomerList {
+                search,
+                offset,
+                limit,
+            },
+            None,
+        );
+    }
+
+    pub fn customer_360(&self, customer: CustomerId) {
+        self.start(Request::Customer360 { customer }, None);
+    }
+
     pub fn remove_dataset(&self, dataset: DatasetId) {
         self.start(Request::RemoveDataset { dataset }, None);
     }
@@ -300,6 +336,13 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 }
                 Response::CustomerExplanation { explanation } => {
                     actions.push(Action::ExplanationArrived(explanation))
+                }
+                Response::Customers { overview } => {
+                    actions.push(Action::CustomersArrived(overview))
+                }
+                Response::CustomerList { page } => actions.push(Action::CustomerPageArrived(page)),
+                Response::Customer360 { customer } => {
+                    actions.push(Action::Customer360Arrived(customer))
                 }
             }
             actions

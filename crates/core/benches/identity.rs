@@ -1,5 +1,6 @@
 //! Identity resolution throughput: the demo company's seven exports resolved end to end
-//! (ingested once, outside the timing). `cargo bench -p converge-core --bench identity`; the
+//! (ingested once, outside the timing), and re-clustering a kept fit at another threshold (what
+//! the Customers view's slider costs). `cargo bench -p converge-core --bench identity`; the
 //! comparison with recordlinkage and Splink is `cargo xtask bench resolve`.
 
 // Criterion needs threads and a clock: natively only (wasm32 gets an empty main).
@@ -63,6 +64,21 @@ mod native {
                         Resolve::params()
                             .fit(&sources, |_| ControlFlow::Continue(()))
                             .expect("default parameters are valid")
+                            .customers
+                            .len()
+                    })
+                },
+            );
+            let kept = Resolve::params()
+                .threshold(0.5)
+                .fit(&sources, |_| ControlFlow::Continue(()))
+                .expect("a threshold of 0.5 is valid");
+            group.bench_function(
+                format!("recluster/demo/{n_customers} customers/{n_records} records"),
+                |b| {
+                    b.iter(|| {
+                        kept.recluster(&sources, 0.95, &[])
+                            .expect("a threshold of 0.95 is valid")
                             .customers
                             .len()
                     })

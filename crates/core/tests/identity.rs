@@ -9,7 +9,8 @@ use std::ops::ControlFlow;
 use converge_core::demo::{CompanyGenerator, DemoParams};
 use converge_core::identity::normalise::soundex;
 use converge_core::identity::{
-    jaro_winkler, map_identity_columns, within_one_edit, Resolution, Resolve, Source,
+    jaro_winkler, map_identity_columns, within_one_edit, LinkDecision, LinkReason, Resolution,
+    Resolve, Source,
 };
 use converge_core::ingest::{ingest, ReadOptions};
 use converge_core::schema::{detect, Overrides};
@@ -405,4 +406,114 @@ fn best_values_are_the_most_recent_with_their_lineage() {
         .unwrap();
     assert_eq!(phone.value, "+44 20 7946 0999");
     assert_eq!(phone.record.row_idx, 1);
+}
+
+fn register_tables() -> Vec<(String, Table)> {
+    ["register_a.csv", "register_b.csv"]
+        .iter()
+        .map(|name| {
+            let path = format!(
+                "{}/../../tests/data/identity/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            (name.to_string(), read(name, std::fs::read(path).unwrap()))
+        })
+        .collect()
+}
+
+fn customer_per_record(resolution: &Resolution) -> Vec<(u32, u32, u32)> {
+    let mut out: Vec<_> = resolution
+        .assignments
+        .iter()
+        .map(|a| (a.record.source_idx, a.record.row_idx, a.customer.0))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn reclustering_a_low_threshold_fit_gives_what_a_fit_at_the_higher_threshold_gives() {
+    let tables = register_tables();
+    let sources = sources(&tables, Some("rec_id"));
+    let low = Resolve::params()
+        .threshold(0.3)
+        .fit(&sources, |_| ControlFlow::Continue(()))
+        .unwrap();
+    for threshold in [0.3, 0.6, 0.9, 0.99] {
+        let fitted = Resolve::params()
+            .threshold(threshold)
+            .fit(&sources, |_| ControlFlow::Continue(()))
+            .unwrap();
+        let reclustered = low.recluster(&sources, threshold, &[]).unwrap();
+        assert_eq!(
+            customer_per_record(&reclustered),
+            customer_per_record(&fitted),
+            "threshold {threshold}"
+        );
+        assert_eq!(reclustered.customers.len(), fitted.customers.len());
+        assert_eq!(reclustered.held_back.len(), fitted.held_back.len());
+    }
+    assert!(low.recluster(&sources, 1.0, &[]).is_err());
+}
+
+#[test]
+fn review_decisions_split_and_accept_links_on_every_recluster() {
+    let csv = "first_name,last_name,postcode,city\n\
+               Ada,Lovelace,SW1A 1AA,London\n\
+               Ada,Lovelace,SW1A 1AA,London\n\
+               Grace,Hopper,NY 10001,New York\n\
+               Grace,Hopper,NY 10001,Boston\n";
+    let tables = vec![(
+        "people.csv".to_string(),
+        read("people.csv", csv.as_bytes().to_vec()),
+    )];
+    let sources = sources(&tables, None);
+    let low = Resolve::params()
+        .threshold(0.01)
+        .n_u_pairs(50)
+        .fit(&sources, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let n_customers = |r: &Resolution| r.customers.len();
+    let base = low.recluster(&sources, 0.01, &[]).unwrap();
+    let link = *base
+        .links
+        .iter()
+        .find(|l| l.joined && l.reason == LinkReason::Scored)
+        .expect("a scored link at a low threshold");
+    let split = [LinkDecision {
+        left: link.left,
+        right: link.right,
+        same_customer: false,
+    }];
+    let after_split = low.recluster(&sources, 0.01, &split).unwrap();
+    assert_eq!(n_customers(&after_split), n_customers(&base) + 1);
+    assert!(!after_split
+        .links
+        .iter()
+        .any(|l| (l.left, l.right) == (link.left, link.right)));
+    // Accepting the same link keeps it even at a threshold above its probability.
+    let accept = [LinkDecision {
+        same_customer: true,
+        ..split[0]
+    }];
+    let strict = 1.0 - (1.0 - link.match_probability) / 2.0;
+    assert!(
+        link.match_probability < strict && strict < 1.0,
+        "{}",
+        link.match_probability
+    );
+    let at_strict = low.recluster(&sources, strict, &[]).unwrap();
+    let accepted = low.recluster(&sources, strict, &accept).unwrap();
+    let together = |r: &Resolution| {
+        let of = |rec| {
+            r.assignments
+                .iter()
+                .find(|a| a.record == rec)
+                .unwrap()
+                .customer
+        };
+        of(link.left) == of(link.right)
+    };
+    assert!(!together(&at_strict));
+    assert!(together(&accepted));
 }

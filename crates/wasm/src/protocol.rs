@@ -16,7 +16,9 @@
 pub use crate::segments::{
     Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
 };
+use converge_core::identity::{CustomerId, PairEvidence, RecordRef};
 use converge_core::ingest::IngestReport;
+use converge_core::schema::Role;
 use converge_core::schema::{Overrides, TableSchema};
 use converge_core::sentiment::{
     CustomerSentiment, GroupSentiment, LexiconEntry, Mover, SentimentLabel, SentimentScore, Tally,
@@ -129,6 +131,27 @@ pub enum Request {
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
     /// user as a message and the app recovers; the app offers it only in diagnostics mode.
     Crash,
+    /// Resolve the records of every held dataset with identity columns into customers (each
+    /// dataset a source), and keep the result; links are applied at `threshold`.
+    Converge { threshold: f64 },
+    /// Re-cluster the kept resolution at another threshold, from the links already scored.
+    SetMatchThreshold { threshold: f64 },
+    /// The user's ruling on a link: `Some(true)` accept, `Some(false)` split, `None` forget an
+    /// earlier ruling. Kept, and applied on every re-clustering; nothing is retrained.
+    ReviewLink {
+        left: RecordRef,
+        right: RecordRef,
+        same_customer: Option<bool>,
+    },
+    /// Customers `offset..offset + limit` of those whose values contain `search`.
+    CustomerList {
+        search: String,
+        offset: u64,
+        limit: u64,
+    },
+    /// Everything known of one customer: records by source, the links with their evidence,
+    /// orders, texts and events.
+    Customer360 { customer: CustomerId },
 }
 
 /// From the worker to the page.
@@ -214,6 +237,15 @@ pub enum Response {
     },
     CustomerExplanation {
         explanation: Box<CustomerExplanation>,
+    },
+    Customers {
+        overview: Box<CustomersOverview>,
+    },
+    CustomerList {
+        page: CustomerPage,
+    },
+    Customer360 {
+        customer: Box<Customer360>,
     },
 }
 
@@ -518,3 +550,202 @@ impl WorkerError {
         WorkerError::new(ErrorCode::Cancelled, "Cancelled.")
     }
 }
+
+/// The customers once every source is converged, at the current threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomersOverview {
+    /// Links at or above this match probability are applied.
+    pub threshold: f64,
+    /// The lowest threshold that needs no new fit (links below it were never kept).
+    pub lowest_threshold: f64,
+    /// Links below this probability are uncertain and offered for review.
+    pub weak_link: f64,
+    pub sources: Vec<SourceConvergence>,
+    /// Held tables without a column that identifies people, left out.
+    pub skipped: Vec<String>,
+    pub n_records: u64,
+    pub n_customers: u64,
+    /// Customers with records in two sources or more.
+    pub n_customers_multi_source: u64,
+    /// Links on the same email, phone, handle or customer id (probability 1, not in the
+    /// histogram).
+    pub n_identifier_links: u64,
+    /// Scored links applied at the threshold, and those held back for joining two groups.
+    pub n_scored_links: u64,
+    pub n_held_back: u64,
+    pub histogram: MatchWeightHistogram,
+    /// The scored links nearest the threshold (in match weight), closest first, after every
+    /// link the user ruled on.
+    pub review: Vec<ReviewLink>,
+}
+
+/// One source's records before convergence, and the customers they are after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceConvergence {
+    pub dataset: DatasetId,
+    pub name: String,
+    pub role: Role,
+    pub n_records: u64,
+    pub n_customers: u64,
+    /// "email (email)", "cust_phone (phone)": the columns compared.
+    pub identity_columns: Vec<String>,
+}
+
+/// How many scored links fall in each equal-width bin of match weight (log₂ of the odds,
+/// `log₂(p / (1 − p))`) from `from_bits` to `to_bits`; heavier links count in the last bin.
+/// Probabilities crowd near 1 (0.99 is 6.6 bits, 0.9999 is 13.3), so bins of weight show what
+/// bins of probability would squash into one bar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchWeightHistogram {
+    pub from_bits: f64,
+    pub to_bits: f64,
+    pub counts: Vec<u64>,
+}
+
+/// log₂ of the odds of a probability: the match weight the waterfall adds up to.
+pub fn weight_of_probability(probability: f64) -> f64 {
+    (probability / (1.0 - probability)).log2()
+}
+
+/// The probability of a match weight.
+pub fn probability_of_weight(weight_bits: f64) -> f64 {
+    let odds = weight_bits.exp2();
+    if odds.is_infinite() {
+        1.0
+    } else {
+        odds / (1.0 + odds)
+    }
+}
+
+/// A record as a person reads it: its source, row and a name or identifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordLabel {
+    pub record: RecordRef,
+    pub source: String,
+    /// 1-based row of the source table.
+    pub row: u64,
+    pub label: String,
+}
+
+/// An uncertain link, with what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewLink {
+    pub left: RecordLabel,
+    pub right: RecordLabel,
+    pub match_probability: f64,
+    pub status: LinkStatus,
+    /// The user's ruling, if any.
+    pub decision: Option<bool>,
+    /// The customer of the left record now.
+    pub customer: CustomerId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkStatus {
+    /// The two records are one customer now (by this link or others).
+    Together,
+    /// At or above the threshold, but held back: it would have joined two groups by a weak link.
+    HeldBack,
+    /// The two records are two customers.
+    Apart,
+}
+
+/// A customer in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub id: CustomerId,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub n_records: u64,
+    pub sources: Vec<String>,
+    pub weakest_link: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub search: String,
+    pub offset: u64,
+    pub n_total: u64,
+    pub customers: Vec<CustomerRow>,
+}
+
+/// One customer across every source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer360 {
+    pub id: CustomerId,
+    pub name: Option<String>,
+    /// Best values, each with the source, column and row it came from.
+    pub values: Vec<BestValue>,
+    pub sources: Vec<SourceRecords>,
+    /// The links that joined the records, each with its waterfall.
+    pub links: Vec<LinkEvidence>,
+    pub n_links: u64,
+    pub orders: Vec<Activity>,
+    pub texts: Vec<CustomerText>,
+    /// Newest first.
+    pub events: Vec<Activity>,
+    pub n_orders: u64,
+    pub n_texts: u64,
+    pub n_events: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BestValue {
+    /// "email", "first name"…
+    pub field: String,
+    pub value: String,
+    pub source: String,
+    pub column: String,
+    /// 1-based.
+    pub row: u64,
+}
+
+/// A customer's records in one source, with their identity values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecords {
+    pub source: String,
+    pub role: Role,
+    pub n_records: u64,
+    /// At most [`MAX_360_ITEMS`].
+    pub records: Vec<IdentityRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdentityRecord {
+    /// 1-based.
+    pub row: u64,
+    /// `(column, field, value)`; missing values are left out.
+    pub values: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkEvidence {
+    pub left: RecordLabel,
+    pub right: RecordLabel,
+    pub evidence: PairEvidence,
+}
+
+/// An order or an event: when, and its other columns as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub source: String,
+    /// 1-based.
+    pub row: u64,
+    pub when: Option<String>,
+    /// `(column, value)` of the columns that are not identity columns.
+    pub details: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerText {
+    pub source: String,
+    pub row: u64,
+    pub when: Option<String>,
+    pub channel: Option<String>,
+    pub text: String,
+    /// VADER's compound score, once the worker has scored the dataset.
+    pub compound: Option<f32>,
+}
+
+/// The most orders, texts, events, records per source or links a customer 360 carries.
+pub const MAX_360_ITEMS: usize = 100;

@@ -21,6 +21,9 @@ use crate::protocol::{
 use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
 
+mod customers;
+pub use customers::{LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
+
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
 /// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt.
@@ -33,6 +36,8 @@ pub struct Service {
     next_dataset_id: u32,
     /// The last segmentation of the customers, for its pages, explanations and exports.
     segmentation: Option<Segmentation>,
+    /// The customers converged across the datasets, once asked for.
+    convergence: Option<customers::Convergence>,
 }
 
 #[derive(Debug)]

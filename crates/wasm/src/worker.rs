@@ -197,7 +197,61 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             Ok(Response::Csv { file_name, text })
         }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),
+        Request::Converge { threshold } => converge(job, threshold).await,
+        Request::SetMatchThreshold { threshold } => {
+            customers(|service| service.set_match_threshold(threshold))
+        }
+        Request::ReviewLink {
+            left,
+            right,
+            same_customer,
+        } => customers(|service| service.review_link(left, right, same_customer)),
+        Request::CustomerList {
+            search,
+            offset,
+            limit,
+        } => SERVICE
+            .with_borrow(|service| service.customer_list(&search, offset, limit))
+            .map(|page| Response::CustomerList { page }),
+        Request::Customer360 { customer } => SERVICE
+            .with_borrow(|service| service.customer_360(customer))
+            .map(|customer| Response::Customer360 {
+                customer: Box::new(customer),
+            }),
     }
+}
+
+/// Converges every held dataset into customers. The fit is one call, so progress is posted from
+/// its callback; a cancel sent before it starts is honoured, one sent during it arrives only
+/// after it ends (the worker cannot read messages while it computes).
+async fn converge(job: &Job, threshold: f64) -> Result<Response, WorkerError> {
+    score_sentiment(job).await;
+    job.progress(0.0, "Converging customers across sources");
+    job.checkpoint().await?;
+    let overview = SERVICE.with_borrow_mut(|service| {
+        service.converge(threshold, |fraction| {
+            job.progress(fraction, "Converging customers across sources");
+            if CANCELLED.with_borrow(|cancelled| cancelled.contains(&job.id)) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+    })?;
+    job.progress(1.0, "Customers converged");
+    Ok(Response::Customers {
+        overview: Box::new(overview),
+    })
+}
+
+fn customers(
+    change: impl FnOnce(&mut Service) -> Result<crate::protocol::CustomersOverview, WorkerError>,
+) -> Result<Response, WorkerError> {
+    SERVICE
+        .with_borrow_mut(change)
+        .map(|overview| Response::Customers {
+            overview: Box::new(overview),
+        })
 }
 
 /// Scores the customer text of every dataset not yet scored, with progress. Not cancellable: it

@@ -17,6 +17,7 @@ mod term_bars;
 mod top_bar;
 mod trend_chart;
 mod verbatim_list;
+mod waterfall;
 
 pub use column_table::ColumnTable;
 pub use data_grid::DataGrid;
@@ -35,3 +36,4 @@ pub use term_bars::TermBars;
 pub use top_bar::TopBar;
 pub use trend_chart::TrendChart;
 pub use verbatim_list::VerbatimList;
+pub use waterfall::{probability_text, Waterfall};

@@ -60,5 +60,13 @@ fn icon(view: View) -> Html {
                 <circle cx="12" cy="17" r="3.5" />
             </svg>
         },
+        View::Customers => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <circle cx="9" cy="8" r="3.2" />
+                <path d="M3.5 19c0-3.2 2.5-5.5 5.5-5.5s5.5 2.3 5.5 5.5" />
+                <circle cx="16.5" cy="9" r="2.6" />
+                <path d="M15.5 13.6c2.9-.4 5 1.7 5 4.6" />
+            </svg>
+        },
     }
 }

@@ -33,6 +33,7 @@ pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
-    CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkReason,
-    PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, MAX_SHARED_IDENTIFIER,
+    CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkDecision,
+    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve,
+    MAX_SHARED_IDENTIFIER,
 };

