@@ -1,7 +1,10 @@
 //! What every command needs of a file's columns: text decoded as ingestion decodes it, and a
 //! column found by the name (or number) the user gave.
 
-use anyhow::bail;
+use std::io::Cursor;
+
+use anyhow::{bail, Context};
+use converge_core::ingest::{ingest, Format, Ingested, ReadOptions};
 use encoding_rs::WINDOWS_1252;
 
 /// Text from bytes: UTF-8 when valid, else Windows-1252 (which reads any byte), as ingestion does.
@@ -30,6 +33,25 @@ pub fn find_column(header: &[String], wanted: &str) -> anyhow::Result<usize> {
         "no column `{wanted}`; the columns are: {}",
         header.join(", ")
     )
+}
+
+/// The first rows of a file (its head, cut to whole lines unless `complete`) read as a typed
+/// table, to detect what its columns are before streaming the whole file.
+pub fn sample(name: &str, head: &[u8], complete: bool, format: Format) -> anyhow::Result<Ingested> {
+    let sample = if complete {
+        head.to_vec()
+    } else {
+        let end = head
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(head.len(), |idx| idx + 1);
+        head[..end].to_vec()
+    };
+    let options = ReadOptions {
+        format: Some(format),
+        has_header: None,
+    };
+    ingest(name, Cursor::new(sample), options).with_context(|| format!("reading {name}"))
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
+use converge_core::ingest::{detect_format, detect_header, rows_key, Format};
 use converge_core::network::{
     advocates, detractors, mentions, normalise_handle, Communities, Graph, GraphBuilder, Louvain,
     PageRank, PageRankScores, SentimentInfluence,
@@ -27,7 +27,7 @@ use converge_core::sentiment::Vader;
 use converge_core::table::Table;
 use serde_json::Value as Json;
 
-use crate::columns::{decode, find_column};
+use crate::columns::{decode, find_column, sample};
 
 pub struct Options {
     /// A file, or `-` for standard input.
@@ -849,23 +849,7 @@ fn read_json_document(
 
 /// The first rows as a typed table, to detect what the columns are.
 fn sample_table(name: &str, head: &[u8], complete: bool, format: Format) -> anyhow::Result<Table> {
-    // Whole lines only: the last line of a partial head may be cut.
-    let sample = if complete {
-        head.to_vec()
-    } else {
-        let end = head
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(head.len(), |idx| idx + 1);
-        head[..end].to_vec()
-    };
-    let options = ReadOptions {
-        format: Some(format),
-        has_header: None,
-    };
-    let ingested =
-        ingest(name, Cursor::new(sample), options).with_context(|| format!("reading {name}"))?;
-    Ok(ingested.table)
+    Ok(sample(name, head, complete, format)?.table)
 }
 
 /// Up to [`HEAD_BYTES`] from the start of `input`.

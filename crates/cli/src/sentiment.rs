@@ -10,12 +10,12 @@ use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use converge_core::ingest::{detect_format, detect_header, ingest, rows_key, Format, ReadOptions};
+use converge_core::ingest::{detect_format, detect_header, rows_key, Format};
 use converge_core::schema::{detect, Overrides};
 use converge_core::sentiment::{Explained, LexiconEntry, SentimentLabel, SentimentScore, Vader};
 use serde_json::Value as Json;
 
-use crate::columns::{decode, find_column};
+use crate::columns::{decode, find_column, sample};
 
 pub struct Options {
     /// A file, or `-` for standard input.
@@ -213,22 +213,7 @@ fn detect_text_column(
     complete: bool,
     format: Format,
 ) -> anyhow::Result<String> {
-    // Whole lines only: the last line of a partial head may be cut.
-    let sample = if complete {
-        head.to_vec()
-    } else {
-        let end = head
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(head.len(), |idx| idx + 1);
-        head[..end].to_vec()
-    };
-    let options = ReadOptions {
-        format: Some(format),
-        has_header: None,
-    };
-    let ingested =
-        ingest(name, Cursor::new(sample), options).with_context(|| format!("reading {name}"))?;
+    let ingested = sample(name, head, complete, format)?;
     let schema = detect(&ingested.table, &Overrides::default());
     let best = schema.text_column().map(str::to_owned);
     // Failing that, the text column with the longest values.
