@@ -251,7 +251,7 @@ fn sources_table(overview: &CustomersOverview) -> Html {
                                 <td>{ source.role.label() }</td>
                                 <td class="number">{ format::count(source.n_records) }</td>
                                 <td class="number">{ format::count(source.n_customers) }</td>
-                                <td class="muted small">{ source.identity_columns.join(", ") }</td>
+                                <td class="muted small wrap">{ source.identity_columns.join(", ") }</td>
                             </tr>
                         }) }
                     </tbody>
