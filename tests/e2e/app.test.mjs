@@ -520,6 +520,14 @@ test('the demo converges into customers, and a customer 360 shows records from s
       await page.getByTestId('review').getByText('Accepted').first().waitFor(READY);
     }
     await screenshot(page, 'customers-review.png');
+
+    // Converged, a handle in the Network view opens the customer behind it.
+    await page.getByTestId('nav-network').click();
+    await page.getByTestId('detractors').locator('.person-row').first().click(READY);
+    await page.getByTestId('node-360').click(READY);
+    await page.getByTestId('customer-360').waitFor(READY);
+    assert.match(page.url(), /#customers\/\d+$/);
+    await screenshot(page, 'network-to-360.png');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -251,6 +251,8 @@ pub struct NetworkJob {
     /// Per node: posts written that pass the filter, and the first customer id on them.
     n_posts_of: Vec<u32>,
     customer_of: Vec<Option<String>>,
+    /// Per node: the row of its first post that passes the filter.
+    first_row_of: Vec<Option<usize>>,
     n_posts: u64,
     n_posts_without_author: u64,
     n_mentions: u64,
@@ -286,6 +288,7 @@ impl NetworkJob {
             row_author: Vec::new(),
             n_posts_of: Vec::new(),
             customer_of: Vec::new(),
+            first_row_of: Vec::new(),
             n_posts: 0,
             n_posts_without_author: 0,
             n_mentions: 0,
@@ -387,7 +390,10 @@ impl NetworkJob {
                         let fraction = 0.8 + 0.2 * (done + 1) as f32 / self.largest.len() as f32;
                         Ok(self.working(fraction, "Describing the communities"))
                     }
-                    None => Ok(Step::Finished(self.report(&posts))),
+                    None => {
+                        let resolved = service.resolved_customers_of(self.dataset);
+                        Ok(Step::Finished(self.report(&posts, resolved.as_deref())))
+                    }
                 }
             }
         }
@@ -442,6 +448,12 @@ impl NetworkJob {
         self.n_posts_of[node_idx] += 1;
         if self.customer_of[node_idx].is_none() {
             self.customer_of[node_idx] = posts.cell(posts.customer, row_idx);
+        }
+        if self.first_row_of.len() <= node_idx {
+            self.first_row_of.resize(node_idx + 1, None);
+        }
+        if self.first_row_of[node_idx].is_none() {
+            self.first_row_of[node_idx] = Some(row_idx);
         }
         if let Some(slot) = self.row_author.last_mut() {
             *slot = node.0;
@@ -573,7 +585,11 @@ impl NetworkJob {
         }
     }
 
-    fn report(&mut self, posts: &Posts<'_>) -> NetworkReport {
+    fn report(
+        &mut self,
+        posts: &Posts<'_>,
+        resolved: Option<&[Option<converge_core::identity::CustomerId>]>,
+    ) -> NetworkReport {
         let empty = GraphBuilder::directed().finish();
         let graph = self.graph.as_ref().unwrap_or(&empty);
         let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
@@ -642,6 +658,13 @@ impl NetworkJob {
                     .flatten()
                     .map(|(_, reach)| reach),
                 customer: self.customer_of.get(node).cloned().flatten(),
+                customer_360: self
+                    .first_row_of
+                    .get(node)
+                    .copied()
+                    .flatten()
+                    .and_then(|row| resolved?.get(row).copied().flatten())
+                    .map(|customer| customer.0),
                 n_posts: self.n_posts_of.get(node).copied().unwrap_or(0),
             })
             .collect();

@@ -321,6 +321,9 @@ pub struct NetworkNode {
     pub reach: Option<u32>,
     /// The customer id on its posts, when the dataset has a customer column.
     pub customer: Option<String>,
+    /// The resolved customer behind its first post, once customers are converged (the
+    /// Customers view): its customer 360 is `#customers/<id>`.
+    pub customer_360: Option<u32>,
     /// Posts it wrote that pass the filter.
     pub n_posts: u32,
 }

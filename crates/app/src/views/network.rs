@@ -3,8 +3,8 @@
 //!
 //! The view holds only its choices (dataset, filter, colouring, the handle picked); the worker
 //! builds the mention graph, ranks and groups it, and lays it out, streaming positions so the
-//! graph settles visibly. A picked handle shows its details and latest posts beside the graph:
-//! Converge has no customer 360 page yet, so this panel stands in for it.
+//! graph settles visibly. A picked handle shows its details and latest posts beside the graph,
+//! and, once customers are converged, a link to its customer 360.
 
 use std::rc::Rc;
 
@@ -644,7 +644,11 @@ fn details(
             } else {
                 <p class="muted small">{ "Not among the handles drawn." }</p>
             }
-            <p class="muted small">{ "A customer 360 page is on its way; until then, here are the latest posts." }</p>
+            if let Some(customer) = node.and_then(|node| node.customer_360) {
+                <p><a class="button subtle small" href={format!("#customers/{customer}")} data-testid="node-360">{ "Open their customer 360" }</a></p>
+            } else {
+                <p class="muted small">{ "Converge the customers (the Customers view) to open this handle's customer 360: its records from every source." }</p>
+            }
             <h3 class="small">{ match posts {
                 Some(posts) if posts.mentioning => format!("Latest posts mentioning @{handle}"),
                 _ => "Latest posts".to_owned(),

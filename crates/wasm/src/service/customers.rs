@@ -768,6 +768,31 @@ fn name_of(customer: &Customer) -> Option<String> {
     }
 }
 
+impl Service {
+    /// The resolved customer of every row of `dataset`, once customers are converged and the
+    /// dataset was one of the sources; `None` otherwise. One pass over the assignments.
+    pub fn resolved_customers_of(&self, dataset: DatasetId) -> Option<Vec<Option<CustomerId>>> {
+        let convergence = self.convergence.as_ref()?;
+        let source_idx = convergence
+            .sources
+            .iter()
+            .position(|spec| spec.dataset == dataset)?;
+        let source_idx = u32::try_from(source_idx).ok()?;
+        let mut by_row: Vec<Option<CustomerId>> = Vec::new();
+        for assignment in &convergence.current.assignments {
+            if assignment.record.source_idx != source_idx {
+                continue;
+            }
+            let row_idx = assignment.record.row_idx as usize;
+            if by_row.len() <= row_idx {
+                by_row.resize(row_idx + 1, None);
+            }
+            by_row[row_idx] = Some(assignment.customer);
+        }
+        Some(by_row)
+    }
+}
+
 #[cfg(test)]
 fn customer_of(resolution: &Resolution, record: RecordRef) -> CustomerId {
     record_index(resolution, record)
@@ -890,6 +915,50 @@ mod tests {
                 ControlFlow::Continue(())
             })
             .unwrap()
+    }
+
+    /// Converged, every handle of the posts maps to the customer behind its first post, whose 360
+    /// holds that post's record.
+    #[test]
+    fn handles_in_the_network_open_the_customer_behind_them() {
+        use crate::network::NetworkJob;
+        use crate::protocol::NetworkFilter;
+        let mut service = demo_service(400);
+        let posts = service
+            .summaries()
+            .into_iter()
+            .find(|summary| summary.name == "social_posts")
+            .unwrap()
+            .id;
+        let before = service.resolved_customers_of(posts);
+        assert!(before.is_none(), "nothing is resolved before converging");
+        converge(&mut service, 0.9);
+        let by_row = service.resolved_customers_of(posts).unwrap();
+        assert!(!by_row.is_empty() && by_row.iter().all(Option::is_some));
+        let mut job = NetworkJob::new(posts, NetworkFilter::default());
+        let report = loop {
+            if let Step::Finished(report) = job.step(&service).unwrap() {
+                break report;
+            }
+        };
+        let authors: Vec<_> = report
+            .nodes
+            .iter()
+            .filter(|node| node.n_posts > 0)
+            .collect();
+        assert!(!authors.is_empty());
+        for node in authors {
+            let customer = CustomerId(node.customer_360.expect("an author has a customer"));
+            let view = service.customer_360(customer).unwrap();
+            assert!(
+                view.sources
+                    .iter()
+                    .any(|source| source.source == "social_posts"),
+                "{}: {:?}",
+                node.handle,
+                view.sources.iter().map(|s| &s.source).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
