@@ -370,13 +370,9 @@ fn detect_date<'t>(table: &'t Table, schema: &TableSchema) -> anyhow::Result<&'t
 /// Each row's order day (days since 1970-01-01), from a date, timestamp or date-like text column.
 fn order_days(column: &Column, file: &str) -> anyhow::Result<Vec<Option<i64>>> {
     match column.column_type() {
-        ColumnType::Date | ColumnType::Timestamp => Ok((0..column.len())
-            .map(|row| match column.get(row) {
-                Value::Date(days) => Some(i64::from(days)),
-                Value::Timestamp(millis) => Some(millis.div_euclid(86_400_000)),
-                _ => None,
-            })
-            .collect()),
+        ColumnType::Date | ColumnType::Timestamp => {
+            Ok((0..column.len()).map(|row| column.get(row).day()).collect())
+        }
         _ if is_text(column) => {
             let (days, order) = text_days(column).with_context(|| {
                 format!(

@@ -24,7 +24,7 @@ use converge_core::network::{
     SentimentInfluence,
 };
 use converge_core::schema::{Field, TableSchema};
-use converge_core::table::{Table, Value};
+use converge_core::table::Table;
 use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
 
 use crate::protocol::{
@@ -145,11 +145,8 @@ impl<'t> Posts<'t> {
     }
 
     fn day(&self, row_idx: usize) -> Option<i32> {
-        match self.table.column(self.date?)?.get(row_idx) {
-            Value::Date(day) => Some(day),
-            Value::Timestamp(ms) => i32::try_from(ms.div_euclid(86_400_000)).ok(),
-            _ => None,
-        }
+        let day = self.table.column(self.date?)?.get(row_idx).day()?;
+        i32::try_from(day).ok()
     }
 
     fn sentiment(&self, row_idx: usize) -> Option<f64> {
@@ -171,15 +168,8 @@ impl<'t> Posts<'t> {
                 return false;
             }
         }
-        if filter.from_day.is_some() || filter.to_day.is_some() {
-            let Some(day) = self.day(row_idx) else {
-                return false;
-            };
-            if filter.from_day.is_some_and(|from| day < from)
-                || filter.to_day.is_some_and(|to| day > to)
-            {
-                return false;
-            }
+        if !crate::voice::within_days(|| self.day(row_idx), filter.from_day, filter.to_day) {
+            return false;
         }
         true
     }

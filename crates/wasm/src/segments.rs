@@ -250,14 +250,6 @@ fn invalid(message: impl Into<String>) -> WorkerError {
     WorkerError::new(ErrorCode::Invalid, message)
 }
 
-fn day_of(value: Value<'_>) -> Option<i64> {
-    match value {
-        Value::Date(day) => Some(i64::from(day)),
-        Value::Timestamp(ms) => Some(ms.div_euclid(86_400_000)),
-        _ => None,
-    }
-}
-
 fn number_of(value: Value<'_>) -> Option<f64> {
     match value {
         Value::Integer(n) => Some(n as f64),
@@ -313,7 +305,7 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
     for row in 0..orders.table.n_rows() {
         let (Some(id), Some(day), Some(value)) = (
             text_of(Some(customer), row),
-            day_of(date.get(row)),
+            date.get(row).day(),
             number_of(amount.get(row)),
         ) else {
             skipped += 1;
@@ -409,7 +401,7 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
                 events.push((idx, kind));
             }
             if role == Role::Events {
-                if let Some(day) = date.and_then(|date| day_of(date.get(row))) {
+                if let Some(day) = date.and_then(|date| date.get(row).day()) {
                     let session = text_of(session, row).unwrap_or_else(|| format!("day {day}"));
                     for (slot, window) in [30, 90].into_iter().enumerate() {
                         if day < as_of_day && as_of_day - day <= window {

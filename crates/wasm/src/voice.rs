@@ -68,12 +68,8 @@ impl<'t> Context<'t> {
     }
 
     fn day(&self, row_idx: usize) -> Option<i32> {
-        let column = self.table.column(self.date?)?;
-        match column.get(row_idx) {
-            Value::Date(day) => Some(day),
-            Value::Timestamp(ms) => i32::try_from(ms.div_euclid(86_400_000)).ok(),
-            _ => None,
-        }
+        let day = self.table.column(self.date?)?.get(row_idx).day()?;
+        i32::try_from(day).ok()
     }
 
     fn text_of(&self, column: Option<&str>, row_idx: usize) -> Option<String> {
@@ -102,15 +98,8 @@ impl<'t> Context<'t> {
                 return false;
             }
         }
-        if filter.from_day.is_some() || filter.to_day.is_some() {
-            let Some(day) = self.day(row_idx) else {
-                return false;
-            };
-            if filter.from_day.is_some_and(|from| day < from)
-                || filter.to_day.is_some_and(|to| day > to)
-            {
-                return false;
-            }
+        if !within_days(|| self.day(row_idx), filter.from_day, filter.to_day) {
+            return false;
         }
         if let Some(term) = &filter.term {
             if !self.terms.contains(row_idx, term) {
@@ -275,4 +264,17 @@ impl<'t> Context<'t> {
             verbatims,
         }
     }
+}
+
+/// Whether a row's day (asked only when a bound is set) lies within `from..=to`; a row without a
+/// day passes only when there is no bound.
+pub(crate) fn within_days(
+    day: impl FnOnce() -> Option<i32>,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
+    }
+    day().is_some_and(|day| from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to))
 }

@@ -51,6 +51,18 @@ pub enum Value<'a> {
     Text(&'a str),
 }
 
+impl Value<'_> {
+    /// The calendar day (UTC) of a date or an instant, in days since 1970-01-01; `None` for any
+    /// other value.
+    pub fn day(self) -> Option<i64> {
+        match self {
+            Value::Date(day) => Some(i64::from(day)),
+            Value::Timestamp(millis) => Some(millis.div_euclid(86_400_000)),
+            _ => None,
+        }
+    }
+}
+
 /// The stored values of a column. Missing cells hold a placeholder (zero, `false`, an empty
 /// string or code 0) and are marked in the column's [`Validity`].
 #[derive(Debug, Clone, PartialEq)]
@@ -261,6 +273,16 @@ mod tests {
         let expect: Vec<Option<String>> = expect.iter().map(|e| e.map(str::to_owned)).collect();
         assert_eq!(shown, expect);
         assert_eq!(column.column_type(), column_type);
+    }
+
+    #[test]
+    fn dates_and_instants_have_a_day() {
+        assert_eq!(Value::Date(20_151).day(), Some(20_151));
+        // 1969-12-31T23:59:59.999Z is still the day before the epoch.
+        assert_eq!(Value::Timestamp(-1).day(), Some(-1));
+        assert_eq!(Value::Timestamp(86_400_000).day(), Some(1));
+        assert_eq!(Value::Integer(5).day(), None);
+        assert_eq!(Value::Null.day(), None);
     }
 
     #[test]
