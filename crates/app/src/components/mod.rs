@@ -3,6 +3,7 @@
 mod column_table;
 mod data_grid;
 mod dataset_card;
+mod dataset_picker;
 mod histogram;
 mod job_list;
 mod network_canvas;
@@ -22,6 +23,7 @@ mod waterfall;
 pub use column_table::ColumnTable;
 pub use data_grid::DataGrid;
 pub use dataset_card::DatasetCard;
+pub use dataset_picker::DatasetPicker;
 pub use histogram::HistogramChart;
 pub use job_list::JobList;
 pub use network_canvas::{community_slot, ColourBy, NetworkCanvas};

@@ -16,7 +16,7 @@ use converge_wasm::protocol::{
 };
 use yew::prelude::*;
 
-use crate::components::{community_slot, ColourBy, JobList, NetworkCanvas};
+use crate::components::{community_slot, ColourBy, DatasetPicker, JobList, NetworkCanvas};
 use crate::format;
 use crate::state::{Layout, View};
 use crate::worker::use_worker;
@@ -106,29 +106,18 @@ pub fn network_view() -> Html {
                 <h1 id="network-title">{ "Network" }</h1>
                 <p class="muted">{ "Who talks about whom: the @mentions and replies in your customers' posts, who is listened to, who speaks for or against you, and the groups they form." }</p>
             </div>
-            if with_posts.len() > 1 {
-                <label class="field">
-                    <span>{ "Posts from" }</span>
-                    <select data-testid="network-dataset" onchange={{
-                        let chosen = chosen.clone();
-                        let filter = filter.clone();
-                        let selected = selected.clone();
-                        Callback::from(move |event: Event| {
-                            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                                chosen.set(select.value().parse().ok().map(DatasetId));
-                                filter.set(NetworkFilter::default());
-                                selected.set(None);
-                            }
-                        })
-                    }}>
-                        { for with_posts.iter().map(|candidate| html! {
-                            <option value={candidate.id.0.to_string()} selected={Some(candidate.id) == dataset_id}>
-                                { format!("{} ({} rows)", candidate.name, format::count(candidate.n_rows)) }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-            }
+            <DatasetPicker label="Posts from" testid="network-dataset"
+                           candidates={with_posts.iter().map(|d| (*d).clone()).collect::<Vec<_>>()}
+                           selected={dataset_id} on_pick={{
+                let chosen = chosen.clone();
+                let filter = filter.clone();
+                let selected = selected.clone();
+                Callback::from(move |picked: Option<DatasetId>| {
+                    chosen.set(picked);
+                    filter.set(NetworkFilter::default());
+                    selected.set(None);
+                })
+            }} />
         </div>
     };
 

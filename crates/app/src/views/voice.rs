@@ -9,7 +9,7 @@ use converge_core::table::{day_of_text, day_text};
 use converge_wasm::protocol::{DatasetId, DatasetSummary, VoiceFilter, VoiceReport};
 use yew::prelude::*;
 
-use crate::components::{JobList, ShareBar, TermBars, TrendChart, VerbatimList};
+use crate::components::{DatasetPicker, JobList, ShareBar, TermBars, TrendChart, VerbatimList};
 use crate::format;
 use crate::state::View;
 use crate::worker::use_worker;
@@ -70,27 +70,16 @@ pub fn voice_view() -> Html {
                 <h1 id="voice-title">{ "Voice of the customer" }</h1>
                 <p class="muted">{ "How customers feel, what they talk about, and their own words — every score explained. Scored in this tab; nothing leaves it." }</p>
             </div>
-            if with_text.len() > 1 {
-                <label class="field">
-                    <span>{ "Texts from" }</span>
-                    <select data-testid="voice-dataset" onchange={{
-                        let chosen = chosen.clone();
-                        let filter = filter.clone();
-                        Callback::from(move |event: Event| {
-                            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                                chosen.set(select.value().parse().ok().map(DatasetId));
-                                filter.set(VoiceFilter::default());
-                            }
-                        })
-                    }}>
-                        { for with_text.iter().map(|candidate| html! {
-                            <option value={candidate.id.0.to_string()} selected={Some(candidate.id) == dataset_id}>
-                                { format!("{} ({} rows)", candidate.name, format::count(candidate.n_rows)) }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-            }
+            <DatasetPicker label="Texts from" testid="voice-dataset"
+                           candidates={with_text.iter().map(|d| (*d).clone()).collect::<Vec<_>>()}
+                           selected={dataset_id} on_pick={{
+                let chosen = chosen.clone();
+                let filter = filter.clone();
+                Callback::from(move |picked: Option<DatasetId>| {
+                    chosen.set(picked);
+                    filter.set(VoiceFilter::default());
+                })
+            }} />
         </div>
     };
 
