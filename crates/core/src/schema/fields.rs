@@ -115,6 +115,8 @@ pub struct FieldGuess {
 
 /// Values looked at to judge a column by its content.
 const SAMPLE_VALUES: usize = 500;
+/// Values a sample needs before its share of distinct values says anything about cardinality.
+const NEAR_UNIQUE_MIN_VALUES: usize = 20;
 
 pub fn detect_field(column: &Column) -> FieldGuess {
     let words = name_words(column.name());
@@ -228,8 +230,9 @@ enum Kind {
     /// The name also has an id word (`id`, `number`, `key`…).
     Id,
     Numeric,
-    NotTemporal,
     NotId,
+    /// Neither a date nor an identifier: a kind of thing (`event_type`, not `event_id`).
+    Category,
 }
 
 /// Checked in order; the first rule that fits wins. English first, with the German, French and
@@ -492,7 +495,7 @@ const NAME_RULES: &[NameRule] = &[
         field: Field::EventType,
         words: &["event", "action", "activity"],
         pairs: &[],
-        kind: Kind::NotTemporal,
+        kind: Kind::Category,
         strength: 0.8,
     },
     NameRule {
@@ -581,8 +584,8 @@ fn by_name(words: &[String], column_type: ColumnType) -> Option<(Field, f32)> {
                 Kind::Any => true,
                 Kind::Id => is_id,
                 Kind::Numeric => numeric,
-                Kind::NotTemporal => !temporal,
                 Kind::NotId => !is_id,
+                Kind::Category => !is_id && !temporal,
             };
             named && kind_fits
         })
@@ -647,6 +650,9 @@ fn contradicts(field: Field, sample: &Sample, column_type: ColumnType) -> bool {
         Field::Currency => {
             sample.share(|v| v.len() == 3 && v.bytes().all(|b| b.is_ascii_alphabetic())) < 0.8
         }
+        // A kind of event is one of a few values repeated; a column of (nearly) unique values is
+        // an identifier whatever its name says.
+        Field::EventType => sample.is_near_unique(),
         _ => false,
     }
 }
@@ -714,6 +720,17 @@ impl Sample {
     fn share(&self, test: impl Fn(&str) -> bool) -> f64 {
         let n_fitting = self.values.iter().filter(|value| test(value)).count();
         n_fitting as f64 / self.values.len().max(1) as f64
+    }
+
+    /// Whether most values are distinct: more than half of a sample of at least
+    /// [`NEAR_UNIQUE_MIN_VALUES`] values. Too few values say nothing about cardinality.
+    fn is_near_unique(&self) -> bool {
+        if self.values.len() < NEAR_UNIQUE_MIN_VALUES {
+            return false;
+        }
+        let distinct: std::collections::HashSet<&str> =
+            self.values.iter().map(String::as_str).collect();
+        distinct.len() * 2 > self.values.len()
     }
 
     fn mean_chars(&self) -> f64 {
@@ -789,6 +806,33 @@ mod tests {
             &texts(&["page_view"]),
             Some(Field::EventType),
         );
+    }
+
+    #[test]
+    fn an_identifier_is_never_a_kind_of_event() {
+        let ids: Vec<String> = (1..=40).map(|i| format!("E{i:08}")).collect();
+        let ids: Vec<Value<'_>> = ids.iter().map(|v| Value::Text(v)).collect();
+        let kinds: Vec<Value<'_>> = ["page_view", "add_to_cart", "page_view", "search"]
+            .iter()
+            .cycle()
+            .take(40)
+            .map(|v| Value::Text(v))
+            .collect();
+        let c = ColumnType::Category;
+        let t = ColumnType::Text;
+        // Named as ids: never an event type, whatever the values.
+        check("event_id", t, &ids, None);
+        check("eventId", t, &ids, None);
+        check("EventID", t, &kinds, None);
+        check("event_key", c, &kinds, None);
+        // Named as a kind, but every value differs: an identifier in disguise.
+        check("event", t, &ids, None);
+        // A few values repeated: a kind of event.
+        check("event_type", c, &kinds, Some(Field::EventType));
+        check("event", c, &kinds, Some(Field::EventType));
+        check("action", t, &kinds, Some(Field::EventType));
+        // Too few values to judge their cardinality: the name decides.
+        check("event", t, &ids[..3], Some(Field::EventType));
     }
 
     #[test]

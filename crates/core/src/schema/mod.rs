@@ -80,6 +80,38 @@ mod tests {
     }
 
     #[test]
+    fn an_events_table_counts_by_its_kind_of_event_not_its_event_ids() {
+        let mut csv = String::from("event_id,event_type,customer_id,session_id,timestamp\n");
+        let kinds = [
+            "page_view",
+            "add_to_cart",
+            "search",
+            "page_view",
+            "checkout",
+        ];
+        for idx in 0..60 {
+            csv.push_str(&format!(
+                "E{:08},{},C{},S{},2025-03-{:02}T10:00:00Z\n",
+                idx + 1,
+                kinds[idx % kinds.len()],
+                idx % 7,
+                idx / 3,
+                idx % 28 + 1
+            ));
+        }
+        let schema = schema_of("web_events.csv", &csv, &Overrides::default());
+        let event_types: Vec<&str> = schema
+            .fields
+            .iter()
+            .filter(|guess| guess.field == Some(Field::EventType))
+            .map(|guess| guess.column.as_str())
+            .collect();
+        assert_eq!(event_types, ["event_type"]);
+        assert_eq!(schema.fields[0].field, None, "{}", schema.fields[0].reason);
+        assert_eq!(schema.role.role, Role::Events);
+    }
+
+    #[test]
     fn overrides_win_over_detection() {
         let csv = "contact,notes\nada@example.com,likes tea\nbob@example.org,prefers email\n";
         let detected = schema_of("x.csv", csv, &Overrides::default());
