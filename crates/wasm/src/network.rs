@@ -100,24 +100,10 @@ impl<'t> Posts<'t> {
             )
         })?;
         let reply = column_of(Field::ReplyTo);
-        let reply_names_users = reply.is_some_and(|name| {
-            let name = name.to_lowercase();
-            ["user", "screen", "handle", "author", "name"]
-                .iter()
-                .any(|word| name.contains(word))
-        });
+        let reply_names_users = reply.is_some_and(reply_names_users);
         let customer = column_of(Field::CustomerId);
-        let post_id = reply.and_then(|reply| {
-            table
-                .columns()
-                .iter()
-                .map(|column| column.name())
-                .filter(|name| *name != reply && *name != author && Some(*name) != customer)
-                .find(|name| {
-                    let lower = name.to_lowercase();
-                    lower == "id" || lower.ends_with("_id") || lower.ends_with("id")
-                })
-        });
+        let post_id = reply
+            .and_then(|reply| post_id_column(table, &[reply, author, customer.unwrap_or(reply)]));
         Ok(Posts {
             table,
             compounds,
@@ -226,6 +212,29 @@ impl<'t> Posts<'t> {
             posts,
         }
     }
+}
+
+/// Whether a reply column names the user replied to (`in_reply_to_screen_name`) rather than the
+/// post.
+pub(crate) fn reply_names_users(column: &str) -> bool {
+    let name = column.to_lowercase();
+    ["user", "screen", "handle", "author", "name"]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// The column of post ids a reply column points at: the first named like an id (`id`,
+/// `post_id`, `tweetId`) other than the `taken` ones.
+pub(crate) fn post_id_column<'t>(table: &'t Table, taken: &[&str]) -> Option<&'t str> {
+    table
+        .columns()
+        .iter()
+        .map(|column| column.name())
+        .filter(|name| !taken.contains(name))
+        .find(|name| {
+            let lower = name.to_lowercase();
+            lower == "id" || lower.ends_with("_id") || lower.ends_with("id")
+        })
 }
 
 /// Building and reading one dataset's mention graph; see the module docs.

@@ -1,8 +1,10 @@
 //! The "Segments" view's work: one segmentation of the customers across every dataset held.
 //!
 //! Orders give each customer their RFM scores and the order features; events and interactions
-//! (joined on the customer id, or on an email or handle the customers table maps to an id) add
-//! engagement; scored texts add sentiment. Every feature is defined once, in
+//! (joined on the customer id, on an email or handle the customers table maps to an id, or, once
+//! the customers are converged, on the converged customer of the row) add engagement; scored
+//! texts add sentiment; posts that @mention or reply to a customer's handle add the mentions they
+//! receive. Every feature is defined once, in
 //! [`converge_core::segment::features::CUSTOMER_FEATURES`]. k-means runs on the z-scored features
 //! (money and counts logged first, so a few whales do not squash everyone else) for every k from
 //! 2 to 8, one k per [`SegmentJob::step`] so a cancel lands between two fits; the k of the best
@@ -12,6 +14,8 @@
 use std::collections::{HashMap, HashSet};
 
 use converge_core::export::neutralise;
+use converge_core::identity::CustomerId;
+use converge_core::network::{mentions, normalise_handle};
 use converge_core::schema::{Field, Role, TableSchema};
 use converge_core::segment::features::{CustomerFeatures, Scaler, ScalerParams, Scaling};
 use converge_core::segment::kmeans::{KMeans, KMeansModel, KMeansParams};
@@ -234,6 +238,9 @@ pub struct Source<'t> {
     pub schema: &'t TableSchema,
     /// Compound per row of its text column, once every text is scored.
     pub compounds: Option<&'t [f32]>,
+    /// The converged customer of each row, once the customers are converged and the table is
+    /// one of the sources.
+    pub resolved: Option<&'t [Option<CustomerId>]>,
 }
 
 impl Source<'_> {
@@ -365,6 +372,37 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
             .or_else(|| alias.get(&key.to_lowercase()))
             .copied()
     };
+    // Handles, compared as the platforms do, of the customers they are known to belong to.
+    let mut handle_of: HashMap<String, usize> = HashMap::new();
+    for (name, &idx) in &alias {
+        let handle = normalise_handle(name);
+        if !handle.is_empty() {
+            handle_of.entry(handle).or_insert(idx);
+        }
+    }
+    // Customers converged across the sources: a row resolved to the same customer as an order
+    // joins that order's customer, whether or not it carries their id, email or handle.
+    let mut by_resolved: HashMap<CustomerId, usize> = HashMap::new();
+    for source in sources {
+        let (Some(resolved), Some(ids)) = (source.resolved, source.column(Field::CustomerId))
+        else {
+            continue;
+        };
+        for (row, customer) in resolved.iter().enumerate() {
+            if let (Some(customer), Some(&idx)) = (
+                customer,
+                text_of(Some(ids), row).and_then(|id| index.get(&id)),
+            ) {
+                by_resolved.entry(*customer).or_insert(idx);
+            }
+        }
+    }
+    let converged = |source: &Source<'_>, row: usize| {
+        source
+            .resolved
+            .and_then(|resolved| resolved.get(row).copied().flatten())
+            .and_then(|customer| by_resolved.get(&customer).copied())
+    };
 
     let mut sessions: [HashSet<(usize, String)>; 2] = [HashSet::new(), HashSet::new()];
     let mut events: Vec<(usize, String)> = Vec::new();
@@ -383,7 +421,10 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
             .column(Field::CustomerId)
             .or_else(|| source.column(Field::Email))
             .or_else(|| source.column(Field::Handle));
-        let Some(key) = key else { continue };
+        if key.is_none() && source.resolved.is_none() {
+            continue;
+        }
+        let author = source.column(Field::Handle);
         let (channel, event_type, session) = (
             source.column(Field::Channel),
             source.column(Field::EventType),
@@ -392,10 +433,18 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
         let date = source.column(Field::Timestamp);
         let mut matched = 0u64;
         for row in 0..source.table.n_rows() {
-            let Some(idx) = text_of(Some(key), row).and_then(|key| find(&key)) else {
+            let Some(idx) = text_of(key, row)
+                .and_then(|key| find(&key))
+                .or_else(|| converged(source, row))
+            else {
                 continue;
             };
             matched += 1;
+            if let Some(handle) = text_of(author, row).map(|handle| normalise_handle(&handle)) {
+                if !handle.is_empty() {
+                    handle_of.entry(handle).or_insert(idx);
+                }
+            }
             touch.push((idx, text_of(channel, row)));
             if let Some(kind) = text_of(event_type, row) {
                 events.push((idx, kind));
@@ -431,6 +480,16 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
         }
         if matched > 0 {
             joined.push(source.table.name().to_owned());
+        }
+    }
+
+    let mut mentions_received = vec![0f64; n];
+    for handle in addressed_handles(sources, orders.table) {
+        if let Some(count) = handle_of
+            .get(&handle)
+            .and_then(|&idx| mentions_received.get_mut(idx))
+        {
+            *count += 1.0;
         }
     }
 
@@ -554,6 +613,7 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
             })
             .collect(),
     )?;
+    push("mentions_received".into(), mentions_received)?;
     Ok(Gathered {
         orders_dataset: orders.table.name().to_owned(),
         joined_datasets: joined,
@@ -567,6 +627,80 @@ pub fn gather(sources: &[Source<'_>]) -> Result<Gathered, WorkerError> {
     })
 }
 
+/// The handles addressed by every post of the sources (but `orders`), once per post and handle:
+/// each @mention in its text or in a column of mentioned handles, and the user it replies to (by
+/// name, or as the author of the post replied to). A handle addressing itself is left out.
+fn addressed_handles(sources: &[Source<'_>], orders: &Table) -> Vec<String> {
+    let mut addressed = Vec::new();
+    for source in sources {
+        if std::ptr::eq(source.table, orders) {
+            continue;
+        }
+        let column_named = |name: Option<&str>| name.and_then(|name| source.table.column(name));
+        let text = column_named(source.schema.text_column());
+        let listed = source.column(Field::MentionedHandle);
+        let reply = source.column(Field::ReplyTo);
+        if text.is_none() && listed.is_none() && reply.is_none() {
+            continue;
+        }
+        let author = source.column(Field::Handle);
+        let reply_names_users = reply.is_some_and(|c| crate::network::reply_names_users(c.name()));
+        // Replies to posts point at the post's author, read from the same table.
+        let mut author_of_post: HashMap<String, String> = HashMap::new();
+        if let (Some(reply), Some(author), false) = (reply, author, reply_names_users) {
+            let post_ids = crate::network::post_id_column(
+                source.table,
+                &[
+                    reply.name(),
+                    author.name(),
+                    source.column(Field::CustomerId).map_or("", Column::name),
+                ],
+            )
+            .and_then(|name| source.table.column(name));
+            for row in 0..source.table.n_rows() {
+                if let (Some(post), Some(handle)) =
+                    (text_of(post_ids, row), text_of(Some(author), row))
+                {
+                    author_of_post
+                        .entry(post)
+                        .or_insert_with(|| normalise_handle(&handle));
+                }
+            }
+        }
+        for row in 0..source.table.n_rows() {
+            let mut handles: Vec<String> = Vec::new();
+            if let Some(text) = text_of(text, row) {
+                handles.extend(mentions(&text).map(normalise_handle));
+            }
+            if let Some(list) = text_of(listed, row) {
+                if list.contains('@') {
+                    handles.extend(mentions(&list).map(normalise_handle));
+                } else {
+                    handles.extend(list.split([',', ';', ' ']).map(normalise_handle));
+                }
+            }
+            if let Some(parent) = text_of(reply, row) {
+                if reply_names_users || parent.starts_with('@') {
+                    handles.push(normalise_handle(&parent));
+                } else if let Some(parent_author) = author_of_post.get(&parent) {
+                    handles.push(parent_author.clone());
+                }
+            }
+            let writer = text_of(author, row)
+                .map(|handle| normalise_handle(&handle))
+                .unwrap_or_default();
+            handles.sort_unstable();
+            handles.dedup();
+            addressed.extend(
+                handles
+                    .into_iter()
+                    .filter(|handle| !handle.is_empty() && *handle != writer),
+            );
+        }
+    }
+    addressed
+}
+
 /// Whether a feature is money or a count, whose long tail is logged before scaling.
 fn is_skewed(name: &str) -> bool {
     name == "frequency"
@@ -576,6 +710,7 @@ fn is_skewed(name: &str) -> bool {
         || name.starts_with("event_")
         || name.starts_with("sessions_")
         || name == "texts"
+        || name == "mentions_received"
 }
 
 /// Clustering the gathered customers, one k per step.
@@ -1149,6 +1284,7 @@ fn number_text(x: f64) -> String {
 mod tests {
     use super::*;
     use crate::service::{DemoJob, ImportJob, Service};
+    use converge_core::segment::features::feature_definition;
 
     fn run<T>(mut step: impl FnMut() -> Result<Step<T>, WorkerError>) -> T {
         loop {
@@ -1359,6 +1495,133 @@ mod tests {
         assert!(
             report.segments.iter().all(|s| seen.insert(s.name.clone())),
             "unique names"
+        );
+    }
+
+    fn feature_of(service: &Service, report: &SegmentsReport, name: &str) -> HashMap<String, f64> {
+        let slot = report.features.iter().position(|f| f.name == name);
+        let slot = slot.unwrap_or_else(|| panic!("no {name} in {:?}", report.features));
+        let page = service
+            .segmentation()
+            .unwrap()
+            .customers(&Audience::All, 0, 500)
+            .unwrap();
+        page.customers
+            .iter()
+            .map(|c| (c.customer_id.clone(), c.values[slot]))
+            .collect()
+    }
+
+    /// Handles known from a handle column next to the customer id: @mentions by others and
+    /// replies to their posts count, once per post; talking to yourself does not.
+    #[test]
+    fn mentions_received_count_the_posts_of_others_that_address_a_customer() {
+        let mut service = Service::default();
+        import(
+            &mut service,
+            "orders.csv",
+            "order_id,customer_id,order_date,amount\nO1,C1,2025-01-02,10\nO2,C2,2025-01-03,20\nO3,C3,2025-01-04,30\nO4,C1,2025-02-04,30\n",
+        );
+        import(
+            &mut service,
+            "crm.csv",
+            "customer_id,email,handle\nC1,ada@example.com,@Ada\nC2,bob@example.com,@bob\nC3,cy@example.com,\n",
+        );
+        import(
+            &mut service,
+            "posts.csv",
+            "post_id,handle,text,in_reply_to\n\
+             P1,@zed,love @ada and @ADA and @bob,\n\
+             P2,@ada,hi @ada and @bob,\n\
+             P3,@bob,thanks,P1\n\
+             P4,@zed,hmm,P2\n\
+             P5,@cy,who is @nobody,P9\n",
+        );
+        let report = segment(&mut service);
+        let received = feature_of(&service, &report, "mentions_received");
+        assert_eq!(received["C1"], 2.0, "P1 once, and P4 replies to her P2");
+        assert_eq!(received["C2"], 2.0, "P1 and P2");
+        assert_eq!(received["C3"], 0.0);
+        assert!(feature_definition("mentions_received").is_some());
+        assert_eq!(
+            report
+                .features
+                .iter()
+                .find(|f| f.name == "mentions_received")
+                .map(|f| f.unit.as_str()),
+            Some("mentions")
+        );
+    }
+
+    /// Posts carry a handle and a phone, the CRM a customer id and the phone written another
+    /// way: only converged customers join the posts to the buyers, for their sentiment and the
+    /// mentions they receive.
+    #[test]
+    fn converged_customers_join_the_posts_and_their_mentions() {
+        let mut service = Service::default();
+        let people = [
+            ("C1", "Ada", "Lovelace", "+44 20 7946 0001", "020 7946 0001"),
+            ("C2", "Bob", "Brown", "+44 20 7946 0002", "020 7946 0002"),
+            ("C3", "Cy", "Young", "+44 20 7946 0003", "020 7946 0003"),
+            ("C4", "Di", "Prince", "+44 20 7946 0004", "020 7946 0004"),
+        ];
+        let mut orders = String::from("order_id,customer_id,order_date,amount\n");
+        let mut crm = String::from("customer_id,first_name,last_name,phone\n");
+        for (idx, (id, first, last, phone, _)) in people.iter().enumerate() {
+            orders.push_str(&format!("O{idx},{id},2025-01-0{},{}0\n", idx + 1, idx + 1));
+            crm.push_str(&format!("{id},{first},{last},{phone}\n"));
+        }
+        import(&mut service, "orders.csv", &orders);
+        import(&mut service, "crm.csv", &crm);
+        let posts = format!(
+            "handle,phone,text\n\
+             @ada,{},I really love what @bob recommended to me\n\
+             @bob,{},thanks @ada this is a great product\n\
+             @zed,,ask @ada or @bob they know everything\n",
+            people[0].4, people[1].4
+        );
+        import(&mut service, "posts.csv", &posts);
+        let before = segment(&mut service);
+        assert!(!before.joined_datasets.contains(&"posts".to_owned()));
+        assert!(before
+            .features
+            .iter()
+            .all(|f| f.name != "mentions_received"));
+        service
+            .converge(0.9, |_| std::ops::ControlFlow::Continue(()))
+            .unwrap();
+        let after = segment(&mut service);
+        assert!(
+            after.joined_datasets.contains(&"posts".to_owned()),
+            "{:?}",
+            after.joined_datasets
+        );
+        let received = feature_of(&service, &after, "mentions_received");
+        assert_eq!(received["C1"], 2.0, "from @bob and @zed");
+        assert_eq!(received["C2"], 2.0, "from @ada and @zed");
+        assert_eq!((received["C3"], received["C4"]), (0.0, 0.0));
+        let texts = feature_of(&service, &after, "texts");
+        assert_eq!((texts["C1"], texts["C2"], texts["C3"]), (1.0, 1.0, 0.0));
+    }
+
+    /// The demo's events count per kind of event (page views…), not per event id.
+    #[test]
+    fn the_demos_engagement_counts_are_per_kind_of_event() {
+        let mut service = Service::default();
+        let mut job = DemoJob::new(400).unwrap();
+        for ingested in run(|| job.step()) {
+            service.add(ingested);
+        }
+        let report = segment(&mut service);
+        let events: Vec<&str> = report
+            .features
+            .iter()
+            .filter_map(|f| f.name.strip_prefix("event_"))
+            .collect();
+        assert!(events.contains(&"page_view"), "{events:?}");
+        assert!(
+            events.iter().all(|kind| !kind.starts_with('E')),
+            "{events:?}"
         );
     }
 

@@ -339,10 +339,17 @@ impl Service {
 
     /// Reads the customers of the held datasets; the job then clusters them step by step.
     pub fn start_segmentation(&self) -> Result<SegmentJob, WorkerError> {
+        let resolved: Vec<_> = self
+            .datasets
+            .iter()
+            .map(|held| self.resolved_customers_of(held.id))
+            .collect();
         let sources: Vec<segments::Source<'_>> = self
             .datasets
             .iter()
-            .map(|held| segments::Source {
+            .zip(&resolved)
+            .map(|(held, resolved)| segments::Source {
+                resolved: resolved.as_deref(),
                 table: &held.table,
                 schema: &held.schema,
                 compounds: held

@@ -358,6 +358,14 @@ pub const CUSTOMER_FEATURES: &[FeatureDefinition] = &[
         unit: "share, 0..1",
         meaning: "Share of the customer's texts that read negative (compound <= -0.05).",
     },
+    FeatureDefinition {
+        name: "mentions_received",
+        unit: "mentions",
+        meaning: "Posts by others that address one of the customer's handles: an @mention in \
+                  the text (or a column of mentioned handles) or a reply to them; a post counts \
+                  once per customer. Handles are the customer's through a handle column next to \
+                  their id, or through converged customers.",
+    },
 ];
 
 /// The definition of a feature column, matching a family (`channel_web` → `channel_*`).
