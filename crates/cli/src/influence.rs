@@ -18,11 +18,12 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use converge_core::ingest::{detect_format, detect_header, rows_key, Format};
+use converge_core::network::edge_list::{find_by_words, SOURCE_WORDS, TARGET_WORDS};
 use converge_core::network::{
     advocates, detractors, mentions, normalise_handle, Communities, Graph, GraphBuilder, Louvain,
     PageRank, PageRankScores, SentimentInfluence,
 };
-use converge_core::schema::{detect, name_words, Field, Overrides, TableSchema};
+use converge_core::schema::{detect, Field, Overrides, TableSchema};
 use converge_core::sentiment::Vader;
 use converge_core::table::Table;
 use serde_json::Value as Json;
@@ -47,26 +48,6 @@ pub struct Options {
 const HEAD_BYTES: usize = 256 * 1024;
 /// Skipped rows listed one by one on standard error; the rest are counted.
 const MAX_LISTED: usize = 20;
-
-/// Column names that say "source" and "target".
-const SOURCE_WORDS: [&str; 10] = [
-    "source", "src", "from", "follower", "user", "author", "sender", "head", "node1", "u",
-];
-const TARGET_WORDS: [&str; 13] = [
-    "target",
-    "dst",
-    "dest",
-    "destination",
-    "to",
-    "followed",
-    "following",
-    "mentioned",
-    "mention",
-    "recipient",
-    "node2",
-    "tail",
-    "v",
-];
 
 /// Column names that say "author" and "text", when schema detection found none.
 const AUTHOR_WORDS: [&str; 9] = [
@@ -535,9 +516,9 @@ fn choose_columns(
     };
     let taken = |idx: usize| Some(idx) == source || Some(idx) == target || Some(idx) == weight;
     let source = source
-        .or_else(|| find_by_words(header, &SOURCE_WORDS, &TARGET_WORDS).filter(|idx| !taken(*idx)));
+        .or_else(|| find_by_words(header, SOURCE_WORDS, TARGET_WORDS).filter(|idx| !taken(*idx)));
     let target = target.or_else(|| {
-        find_by_words(header, &TARGET_WORDS, &SOURCE_WORDS)
+        find_by_words(header, TARGET_WORDS, SOURCE_WORDS)
             .filter(|idx| !taken(*idx) && Some(*idx) != source)
     });
     // Else the first columns not otherwise taken.
@@ -562,26 +543,6 @@ fn choose_columns(
         target,
         weight,
     })
-}
-
-/// The first column whose name is one of `wanted` or has one as a word, and none of `not`.
-fn find_by_words(header: &[String], wanted: &[&str], not: &[&str]) -> Option<usize> {
-    let compact = |name: &str| -> String {
-        name.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    header
-        .iter()
-        .position(|name| wanted.contains(&compact(name).as_str()))
-        .or_else(|| {
-            header.iter().position(|name| {
-                let words = name_words(name);
-                words.iter().any(|w| wanted.contains(&w.as_str()))
-                    && !words.iter().any(|w| not.contains(&w.as_str()))
-            })
-        })
 }
 
 /// A cell's value, trimmed; none if blank.
@@ -943,6 +904,7 @@ mod tests {
 
     #[test]
     fn column_words_split_case_and_punctuation() {
+        use converge_core::schema::name_words;
         assert_eq!(name_words("FromNodeId"), ["from", "node", "id"]);
         assert_eq!(name_words("source_handle"), ["source", "handle"]);
         assert_eq!(name_words("in-reply-to"), ["in", "reply", "to"]);

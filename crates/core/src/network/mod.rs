@@ -19,6 +19,10 @@
 //!   reach* the product. Advocates are influential and positive, detractors influential and
 //!   negative (see [`influence`] for the exact definitions).
 //!
+//! Edges come from posts ([`mentions()`], [`Replies`]) or from tables that are edges already: an
+//! edge list or a referred-by column next to a customer id, whose columns [`detect_edge_list`]
+//! finds by name ([`edge_list`] holds the words, shared with the CLI).
+//!
 //! [`ForceLayout`] places the nodes for drawing (Fruchterman–Reingold forces, Barnes–Hut quadtree
 //! for the repulsion), one [`ForceLayout::step`] at a time so a worker can stream positions.
 //!
@@ -28,6 +32,7 @@
 //! report progress and cancel. Nothing here reads files, clocks or global randomness: callers pass
 //! edges and seeds.
 
+pub mod edge_list;
 mod error;
 mod graph;
 pub mod influence;
@@ -37,6 +42,7 @@ mod mentions;
 mod pagerank;
 mod replies;
 
+pub use edge_list::{detect_edge_list, EdgeKind, EdgeListColumns};
 pub use error::NetworkError;
 pub use graph::{Graph, GraphBuilder, NodeId};
 pub use influence::{advocates, detractors, InfluenceRank, SentimentInfluence};
