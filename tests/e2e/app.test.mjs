@@ -533,3 +533,36 @@ test('the demo converges into customers, and a customer 360 shows records from s
     await browser.close();
   }
 });
+
+test('an edge list loaded from a file is mapped in the network view, its top node ranked first', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/`);
+    await waitForEngine(page);
+    const edges = new URL('../data/network/follows_edge_list.csv', import.meta.url).pathname;
+    await page.getByTestId('file-input').setInputFiles([edges]);
+    await page.locator('[data-testid=dataset][data-name=follows_edge_list]').waitFor(READY);
+    await page.getByTestId('nav-network').click();
+
+    // Eleven nodes drawn from the source and target columns; the two bad rows are counted.
+    const canvas = page.getByTestId('network-canvas');
+    await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+    assert.equal(Number(await canvas.getAttribute('data-nodes')), 11);
+    assert.match(await page.getByTestId('network-figures').textContent(), /from “source” to “target”/);
+    assert.match(await page.getByTestId('network-rows-left-out').textContent(), /^2 without/);
+    await page.getByTestId('network-caption').filter({ hasNotText: 'Settling' }).waitFor(READY);
+
+    // The node everyone points at is ranked first.
+    await page.getByTestId('network-search').fill('hub');
+    await page.getByTestId('network-search').press('Enter');
+    const details = page.locator('[data-testid=node-details][data-handle=hub]');
+    await details.waitFor(READY);
+    assert.match(await details.textContent(), /#1 of 11 by PageRank/);
+    assert.ok((await page.getByTestId('communities').locator('.community').count()) >= 2);
+    await screenshot(page, 'network-edge-list.png');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

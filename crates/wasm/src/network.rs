@@ -18,6 +18,9 @@
 
 use std::ops::ControlFlow;
 
+mod edges;
+pub use edges::{EdgeRows, NoEdge};
+
 use converge_core::network::{
     advocates, detractors, mentions, normalise_handle, Communities, ForceLayout, Graph,
     GraphBuilder, InfluenceRank, LayoutParams, Louvain, NodeId, PageRank, PageRankScores, Replies,
@@ -237,6 +240,42 @@ pub(crate) fn post_id_column<'t>(table: &'t Table, taken: &[&str]) -> Option<&'t
         })
 }
 
+/// What a dataset's network is made of: posts that @mention and reply, or rows that are edges.
+pub enum NetworkSource<'t> {
+    Posts(Posts<'t>),
+    Edges(EdgeRows<'t>),
+}
+
+impl NetworkSource<'_> {
+    fn n_rows(&self) -> usize {
+        match self {
+            NetworkSource::Posts(posts) => posts.n_rows(),
+            NetworkSource::Edges(edges) => edges.n_rows(),
+        }
+    }
+
+    fn channel(&self, row_idx: usize) -> Option<String> {
+        match self {
+            NetworkSource::Posts(posts) => posts.cell(posts.channel, row_idx),
+            NetworkSource::Edges(edges) => edges.cell(edges.channel, row_idx),
+        }
+    }
+
+    fn day(&self, row_idx: usize) -> Option<i32> {
+        match self {
+            NetworkSource::Posts(posts) => posts.day(row_idx),
+            NetworkSource::Edges(edges) => edges.day(row_idx),
+        }
+    }
+
+    fn posts(&self) -> Option<&Posts<'_>> {
+        match self {
+            NetworkSource::Posts(posts) => Some(posts),
+            NetworkSource::Edges(_) => None,
+        }
+    }
+}
+
 /// Building and reading one dataset's mention graph; see the module docs.
 pub struct NetworkJob {
     dataset: DatasetId,
@@ -306,16 +345,20 @@ impl NetworkJob {
     /// One step against the service's current data (the dataset is looked up afresh each time,
     /// so a dataset removed meanwhile fails the job rather than a borrow).
     pub fn step(&mut self, service: &Service) -> Result<Step<NetworkReport>, WorkerError> {
-        let posts = service.posts(self.dataset)?;
+        let source = service.network_source(self.dataset)?;
         let invalid = |err: converge_core::network::NetworkError| {
             WorkerError::new(ErrorCode::Invalid, err.to_string())
         };
         match &mut self.phase {
             Phase::Reading => {
-                let n_rows = posts.n_rows();
+                let n_rows = source.n_rows();
                 let end = (self.next_row + ROWS_PER_STEP).min(n_rows);
                 for row_idx in self.next_row..end {
-                    self.read_row(&posts, row_idx)?;
+                    self.note_filters(&source, row_idx);
+                    match &source {
+                        NetworkSource::Posts(posts) => self.read_row(posts, row_idx)?,
+                        NetworkSource::Edges(edges) => self.read_edge_row(edges, row_idx)?,
+                    }
                 }
                 self.next_row = end;
                 if end >= n_rows {
@@ -331,7 +374,11 @@ impl NetworkJob {
                     self.phase = Phase::Ranking(PageRank::params().start(&graph).map_err(invalid)?);
                     self.graph = Some(graph);
                 }
-                Ok(self.working(0.3 * end as f32 / n_rows.max(1) as f32, "Reading the posts"))
+                let phase = match source {
+                    NetworkSource::Posts(_) => "Reading the posts",
+                    NetworkSource::Edges(_) => "Reading the edges",
+                };
+                Ok(self.working(0.3 * end as f32 / n_rows.max(1) as f32, phase))
             }
             Phase::Ranking(pagerank) => {
                 let fraction = pagerank.fraction_done();
@@ -384,14 +431,14 @@ impl NetworkJob {
                 let done = self.summaries.len();
                 match self.largest.get(done).copied() {
                     Some((community, n_members)) => {
-                        let summary = self.describe(&posts, community, n_members);
+                        let summary = self.describe(source.posts(), community, n_members);
                         self.summaries.push(summary);
                         let fraction = 0.8 + 0.2 * (done + 1) as f32 / self.largest.len() as f32;
                         Ok(self.working(fraction, "Describing the communities"))
                     }
                     None => {
                         let resolved = service.resolved_customers_of(self.dataset);
-                        Ok(Step::Finished(self.report(&posts, resolved.as_deref())))
+                        Ok(Step::Finished(self.report(&source, resolved.as_deref())))
                     }
                 }
             }
@@ -411,34 +458,34 @@ impl NetworkJob {
             .ok_or_else(|| WorkerError::new(ErrorCode::Internal, "The network lost its graph."))
     }
 
-    fn read_row(&mut self, posts: &Posts<'_>, row_idx: usize) -> Result<(), WorkerError> {
-        let invalid = |err: converge_core::network::NetworkError| {
-            WorkerError::new(ErrorCode::Invalid, err.to_string())
-        };
-        // The filters list every channel and day of the dataset, whatever is chosen.
-        if let Some(channel) = posts.cell(posts.channel, row_idx) {
+    /// The filters list every channel and day of the dataset, whatever is chosen.
+    fn note_filters(&mut self, source: &NetworkSource<'_>, row_idx: usize) {
+        if let Some(channel) = source.channel(row_idx) {
             if let Err(slot) = self.channels.binary_search(&channel) {
                 if self.channels.len() < 200 {
                     self.channels.insert(slot, channel);
                 }
             }
         }
-        if let Some(day) = posts.day(row_idx) {
+        if let Some(day) = source.day(row_idx) {
             self.day_range = Some(
                 self.day_range
                     .map_or((day, day), |(lo, hi)| (lo.min(day), hi.max(day))),
             );
         }
-        self.row_author.push(NO_AUTHOR);
-        if !posts.passes(row_idx, &self.filter) {
-            return Ok(());
-        }
-        self.n_posts += 1;
-        let Some(author) = posts.author(row_idx) else {
-            self.n_posts_without_author += 1;
-            return Ok(());
-        };
-        let node = self.builder.node(&author).map_err(invalid)?;
+    }
+
+    /// The row's source node, as the author of its row: counted, with its customer and first row.
+    fn author_node(
+        &mut self,
+        name: &str,
+        customer: impl FnOnce() -> Option<String>,
+        row_idx: usize,
+    ) -> Result<NodeId, WorkerError> {
+        let node = self
+            .builder
+            .node(name)
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
         let node_idx = node.0 as usize;
         if self.n_posts_of.len() <= node_idx {
             self.n_posts_of.resize(node_idx + 1, 0);
@@ -446,7 +493,7 @@ impl NetworkJob {
         }
         self.n_posts_of[node_idx] += 1;
         if self.customer_of[node_idx].is_none() {
-            self.customer_of[node_idx] = posts.cell(posts.customer, row_idx);
+            self.customer_of[node_idx] = customer();
         }
         if self.first_row_of.len() <= node_idx {
             self.first_row_of.resize(node_idx + 1, None);
@@ -457,6 +504,43 @@ impl NetworkJob {
         if let Some(slot) = self.row_author.last_mut() {
             *slot = node.0;
         }
+        Ok(node)
+    }
+
+    /// One row of an edge list: an edge from its source to its target (rows passing the filter
+    /// count as "posts", rows without both ends or with a bad weight as "without an author").
+    fn read_edge_row(&mut self, edges: &EdgeRows<'_>, row_idx: usize) -> Result<(), WorkerError> {
+        self.row_author.push(NO_AUTHOR);
+        if !edges.passes(row_idx, &self.filter) {
+            return Ok(());
+        }
+        self.n_posts += 1;
+        let Ok((source, target, weight)) = edges.edge(row_idx) else {
+            self.n_posts_without_author += 1;
+            return Ok(());
+        };
+        self.author_node(&source, || edges.customer(row_idx), row_idx)?;
+        self.builder
+            .add_edge(&source, &target, weight)
+            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
+        self.n_mentions += 1;
+        Ok(())
+    }
+
+    fn read_row(&mut self, posts: &Posts<'_>, row_idx: usize) -> Result<(), WorkerError> {
+        let invalid = |err: converge_core::network::NetworkError| {
+            WorkerError::new(ErrorCode::Invalid, err.to_string())
+        };
+        self.row_author.push(NO_AUTHOR);
+        if !posts.passes(row_idx, &self.filter) {
+            return Ok(());
+        }
+        self.n_posts += 1;
+        let Some(author) = posts.author(row_idx) else {
+            self.n_posts_without_author += 1;
+            return Ok(());
+        };
+        self.author_node(&author, || posts.cell(posts.customer, row_idx), row_idx)?;
         let sentiment = posts.sentiment(row_idx);
         if let Some(text) = posts.cell(Some(posts.text), row_idx) {
             for mention in mentions(&text) {
@@ -529,12 +613,22 @@ impl NetworkJob {
         self.membership().get(node as usize).copied()
     }
 
-    fn describe(&self, posts: &Posts<'_>, community: u32, n_members: u64) -> CommunitySummary {
+    fn describe(
+        &self,
+        posts: Option<&Posts<'_>>,
+        community: u32,
+        n_members: u64,
+    ) -> CommunitySummary {
         let (mut n_posts, mut n_positive, mut n_negative, mut sum) = (0u64, 0u64, 0u64, 0.0);
         for row_idx in 0..self.row_author.len() {
             if self.community_of_row(row_idx) != Some(community) {
                 continue;
             }
+            let Some(posts) = posts else {
+                // Edges carry no text: the rows its members made are counted, unscored.
+                n_posts += 1;
+                continue;
+            };
             let Some(compound) = posts.sentiment(row_idx) else {
                 continue;
             };
@@ -546,14 +640,16 @@ impl NetworkJob {
                 n_negative += 1;
             }
         }
-        let terms = posts
-            .terms
-            .distinctive(
-                |row_idx| self.community_of_row(row_idx).map(|c| c == community),
-                COMMUNITY_TERMS,
-                DEFAULT_MIN_COUNT,
-            )
-            .group;
+        let terms = posts.map_or_else(Vec::new, |posts| {
+            posts
+                .terms
+                .distinctive(
+                    |row_idx| self.community_of_row(row_idx).map(|c| c == community),
+                    COMMUNITY_TERMS,
+                    DEFAULT_MIN_COUNT,
+                )
+                .group
+        });
         let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
         let graph = self.graph.as_ref();
         let mut members: Vec<usize> = self
@@ -579,14 +675,14 @@ impl NetworkJob {
             n_posts,
             n_positive,
             n_negative,
-            mean_sentiment: (n_posts > 0).then(|| sum / n_posts as f64),
+            mean_sentiment: (posts.is_some() && n_posts > 0).then(|| sum / n_posts as f64),
             terms,
         }
     }
 
     fn report(
         &mut self,
-        posts: &Posts<'_>,
+        source: &NetworkSource<'_>,
         resolved: Option<&[Option<converge_core::identity::CustomerId>]>,
     ) -> NetworkReport {
         let empty = GraphBuilder::directed().finish();
@@ -706,11 +802,29 @@ impl NetworkJob {
         NetworkReport {
             dataset: self.dataset,
             filter: self.filter.clone(),
-            author_column: posts.author.to_owned(),
-            text_column: posts.text.to_owned(),
-            reply_column: posts.reply.map(str::to_owned),
-            date_column: posts.date.map(str::to_owned),
-            channel_column: posts.channel.map(str::to_owned),
+            author_column: match source {
+                NetworkSource::Posts(posts) => posts.author.to_owned(),
+                NetworkSource::Edges(edges) => edges.columns.source.clone(),
+            },
+            text_column: match source {
+                NetworkSource::Posts(posts) => posts.text.to_owned(),
+                NetworkSource::Edges(edges) => edges.columns.target.clone(),
+            },
+            reply_column: source
+                .posts()
+                .and_then(|posts| posts.reply.map(str::to_owned)),
+            date_column: match source {
+                NetworkSource::Posts(posts) => posts.date.map(str::to_owned),
+                NetworkSource::Edges(edges) => edges.columns.time.clone(),
+            },
+            channel_column: match source {
+                NetworkSource::Posts(posts) => posts.channel.map(str::to_owned),
+                NetworkSource::Edges(edges) => edges.channel.map(str::to_owned),
+            },
+            edges_from: match source {
+                NetworkSource::Posts(_) => None,
+                NetworkSource::Edges(edges) => Some(edges.columns.kind),
+            },
             n_posts: self.n_posts,
             n_posts_without_author: self.n_posts_without_author,
             n_mentions: self.n_mentions,
@@ -801,6 +915,7 @@ mod tests {
     use crate::service::ImportJob;
     use converge_core::demo::{CompanyGenerator, DemoParams};
     use converge_core::ingest::Ingested;
+    use converge_core::network::EdgeKind;
 
     fn import(name: &str, content: &[u8]) -> Ingested {
         let mut job = ImportJob::new(
@@ -1054,6 +1169,83 @@ P7,,,twitter,2025-03-07,@shop hello,
         assert!(report.communities.iter().any(|c| !c.terms.is_empty()));
         assert!(!report.advocates.is_empty() && !report.detractors.is_empty());
         assert!(report.n_communities >= report.communities.len() as u64);
+    }
+
+    #[test]
+    fn an_edge_list_makes_the_graph_with_its_weights_and_bad_rows_counted() {
+        let (service, ids) = scored(&[(
+            "follows.csv",
+            include_bytes!("../../../tests/data/network/follows_edge_list.csv"),
+        )]);
+        let report = network(&service, ids[0], NetworkFilter::default());
+        assert_eq!(report.edges_from, Some(EdgeKind::EdgeList));
+        assert_eq!(
+            (report.author_column.as_str(), report.text_column.as_str()),
+            ("source", "target")
+        );
+        assert_eq!(report.date_column.as_deref(), Some("time"));
+        assert_eq!(
+            report.channel_column, None,
+            "`source` is an end, not a channel"
+        );
+        // Eleven rows: kim's has no target, lee's weight is not a number.
+        assert_eq!((report.n_posts, report.n_posts_without_author), (11, 2));
+        assert_eq!((report.n_mentions, report.n_replies), (9, 0));
+        assert_eq!(report.n_nodes_total, 11);
+        // PageRank by hand (networkx's iteration): hub 0.3155, then ana and jon 0.1297.
+        assert!((report.nodes[0].pagerank - 0.3155).abs() < 1e-4);
+        assert_eq!(report.nodes[0].handle, "hub");
+        assert_eq!(report.nodes[0].in_degree, 7.0, "3 + 1 + 2 + 1");
+        assert!(report.nodes.iter().all(|n| n.tone.is_none()));
+        assert!(report.advocates.is_empty() && report.detractors.is_empty());
+        // Communities count the rows their members made, and carry no sentiment.
+        assert!(report
+            .communities
+            .iter()
+            .all(|c| c.mean_sentiment.is_none() && c.terms.is_empty()));
+        let ida = report.nodes.iter().find(|n| n.handle == "ida").unwrap();
+        let jon = report.nodes.iter().find(|n| n.handle == "jon").unwrap();
+        assert_eq!(ida.community, jon.community);
+        assert_ne!(ida.community, report.nodes[0].community);
+        // The day filter applies to the time column.
+        let first_days = NetworkFilter {
+            from_day: report.day_range.map(|(lo, _)| lo),
+            to_day: report.day_range.map(|(lo, _)| lo + 1),
+            ..NetworkFilter::default()
+        };
+        assert_eq!(network(&service, ids[0], first_days).n_posts, 3);
+    }
+
+    #[test]
+    fn referrals_in_orders_point_customers_at_who_referred_them() {
+        let orders = "order_id,customer_id,order_date,amount,referred_by
+O1,C2,2025-01-02,10,C1
+O2,C3,2025-01-03,20,C1
+O3,C4,2025-01-04,30,C2
+O4,C2,2025-01-05,15,C1
+O5,C1,2025-01-06,40,
+";
+        let (service, ids) = scored(&[("orders.csv", orders.as_bytes())]);
+        let report = network(&service, ids[0], NetworkFilter::default());
+        assert_eq!(report.edges_from, Some(EdgeKind::Referrals));
+        assert_eq!(
+            (report.author_column.as_str(), report.text_column.as_str()),
+            ("customer_id", "referred_by")
+        );
+        assert_eq!((report.n_posts, report.n_posts_without_author), (5, 1));
+        assert_eq!(report.nodes[0].handle, "c1", "the one who referred most");
+        assert_eq!(
+            report.nodes[0].in_degree, 3.0,
+            "two orders of C2, one of C3"
+        );
+        let c2 = report.nodes.iter().find(|n| n.handle == "c2").unwrap();
+        assert_eq!(c2.customer.as_deref(), Some("C2"));
+        // Posts are still read as posts, and a table that is neither says what to mark.
+        let (service, ids) = scored(&[("posts.csv", POSTS.as_bytes())]);
+        assert_eq!(
+            network(&service, ids[0], NetworkFilter::default()).edges_from,
+            None
+        );
     }
 
     #[test]

@@ -297,6 +297,12 @@ pub struct NetworkReport {
     /// Every channel of the dataset's posts, and their first and last day, for the filters.
     pub channels: Vec<String>,
     pub day_range: Option<(i32, i32)>,
+    /// `None` for posts; for a table of edges (an edge list or referrals), what they stand for.
+    /// Then `author_column` and `text_column` are the source and target columns, a "post" is a
+    /// row, `n_posts_without_author` counts the rows that made no edge (an end missing, or a
+    /// weight that is not a number ≥ 0), `n_mentions` the edges read, and nothing is scored.
+    #[serde(default)]
+    pub edges_from: Option<converge_core::network::EdgeKind>,
 }
 
 /// The most nodes a [`NetworkReport`] draws.

@@ -261,6 +261,25 @@ impl Service {
         )
     }
 
+    /// What the Network view maps in a dataset: its posts once their texts are all scored, else
+    /// its rows if they read as edges (an edge list, or referrals in orders). The error is the
+    /// posts' (what to mark, or that scoring is under way) when neither fits.
+    pub fn network_source(
+        &self,
+        dataset: DatasetId,
+    ) -> Result<network::NetworkSource<'_>, WorkerError> {
+        match self.posts(dataset) {
+            Ok(posts) => Ok(network::NetworkSource::Posts(posts)),
+            Err(err) if err.code == ErrorCode::NotFound => Err(err),
+            Err(err) => {
+                let held = self.find(dataset)?;
+                network::EdgeRows::new(&held.table, &held.schema)
+                    .map(network::NetworkSource::Edges)
+                    .ok_or(err)
+            }
+        }
+    }
+
     /// A handle's latest posts in a dataset of posts.
     pub fn handle_posts(
         &self,

@@ -1,5 +1,7 @@
 //! The Network view: who talks about whom in the customers' posts, who is listened to, who
-//! speaks for or against the brand, and which groups form, with what they talk about.
+//! speaks for or against the brand, and which groups form, with what they talk about. A table
+//! that is edges already (an edge list, or referrals in orders) is mapped the same way, without
+//! the sentiment and terms that only texts give.
 //!
 //! The view holds only its choices (dataset, filter, colouring, the handle picked); the worker
 //! builds the mention graph, ranks and groups it, and lays it out, streaming positions so the
@@ -8,6 +10,7 @@
 
 use std::rc::Rc;
 
+use converge_core::network::{detect_edge_list, EdgeKind};
 use converge_core::schema::Field;
 use converge_core::table::{day_of_text, day_text};
 use converge_wasm::protocol::{
@@ -31,6 +34,12 @@ fn has_posts(dataset: &DatasetSummary) -> bool {
             .any(|guess| guess.field == Some(Field::Handle))
 }
 
+/// Whether a dataset is edges already (an edge list, or referrals), to be mapped as it is: the
+/// worker reads it so when it does not read as posts.
+fn has_edges(dataset: &DatasetSummary) -> bool {
+    !has_posts(dataset) && detect_edge_list(&dataset.schema).is_some()
+}
+
 #[function_component(NetworkView)]
 pub fn network_view() -> Html {
     let context = use_worker();
@@ -43,16 +52,21 @@ pub fn network_view() -> Html {
     let search = use_state_eq(String::new);
     let search_miss = use_state_eq(|| None::<String>);
 
-    let with_posts: Vec<&DatasetSummary> = state.datasets.iter().filter(|d| has_posts(d)).collect();
+    let with_posts: Vec<&DatasetSummary> = state
+        .datasets
+        .iter()
+        .filter(|d| has_posts(d) || has_edges(d))
+        .collect();
     let dataset = chosen
         .and_then(|id| with_posts.iter().find(|dataset| dataset.id == id))
         .or_else(|| with_posts.iter().max_by_key(|dataset| dataset.n_rows))
         .copied()
         .cloned();
     let dataset_id = dataset.as_ref().map(|dataset| dataset.id);
+    let edges = dataset.as_ref().is_some_and(has_edges);
     let scored = dataset
         .as_ref()
-        .is_some_and(|dataset| dataset.sentiment.is_some());
+        .is_some_and(|dataset| dataset.sentiment.is_some() || has_edges(dataset));
     let report = state
         .network
         .clone()
@@ -64,10 +78,10 @@ pub fn network_view() -> Html {
         let name = dataset.as_ref().map(|d| d.name.clone()).unwrap_or_default();
         let overview = dataset.as_ref().and_then(|d| d.sentiment.clone());
         use_effect_with(
-            (dataset_id, (*filter).clone(), overview),
-            move |(dataset_id, filter, overview)| {
-                if let (Some(dataset), Some(_)) = (dataset_id, overview) {
-                    worker.network(*dataset, name, filter.clone());
+            (dataset_id, (*filter).clone(), overview, edges),
+            move |(dataset_id, filter, overview, edges)| {
+                if let Some(dataset) = dataset_id.filter(|_| overview.is_some() || *edges) {
+                    worker.network(dataset, name, filter.clone());
                 }
             },
         );
@@ -91,9 +105,10 @@ pub fn network_view() -> Html {
     {
         let worker = context.worker.clone();
         use_effect_with(
-            (dataset_id, (*selected).clone(), (*filter).clone()),
-            move |(dataset_id, selected, filter)| {
-                if let (Some(dataset), Some(handle)) = (dataset_id, selected) {
+            (dataset_id, (*selected).clone(), (*filter).clone(), edges),
+            move |(dataset_id, selected, filter, edges)| {
+                // Edges carry no posts to show.
+                if let (Some(dataset), Some(handle), false) = (dataset_id, selected, *edges) {
                     worker.handle_posts(*dataset, handle.clone(), filter.clone());
                 }
             },
@@ -104,9 +119,9 @@ pub fn network_view() -> Html {
         <div class="view-header">
             <div>
                 <h1 id="network-title">{ "Network" }</h1>
-                <p class="muted">{ "Who talks about whom: the @mentions and replies in your customers' posts, who is listened to, who speaks for or against you, and the groups they form." }</p>
+                <p class="muted">{ "Who talks about whom: the @mentions and replies in your customers' posts (or an edge list, or the referrals in your orders), who is listened to, who speaks for or against you, and the groups they form." }</p>
             </div>
-            <DatasetPicker label="Posts from" testid="network-dataset"
+            <DatasetPicker label="Network from" testid="network-dataset"
                            candidates={with_posts.iter().map(|d| (*d).clone()).collect::<Vec<_>>()}
                            selected={dataset_id} on_pick={{
                 let chosen = chosen.clone();
@@ -123,9 +138,9 @@ pub fn network_view() -> Html {
 
     let Some(dataset) = dataset else {
         let message = if state.datasets.is_empty() {
-            "Load the demo company, or add an export of social posts (who wrote each post, and its text with @mentions), in the Data view."
+            "Load the demo company, or add an export of social posts (who wrote each post, and its text with @mentions), an edge list (source and target columns, optional weight and time) or orders with a referred-by column, in the Data view."
         } else {
-            "None of the loaded tables reads as posts. In the Data view, mark the column that says who wrote each post as “Social handle” and the column of post text as “Text”."
+            "None of the loaded tables reads as posts or edges. In the Data view, mark the column that says who wrote each post as “Social handle” and the column of post text as “Text”, or add an edge list with columns named source and target."
         };
         return html! {
             <section class="view" aria-labelledby="network-title">
@@ -222,7 +237,11 @@ pub fn network_view() -> Html {
             if report.nodes.is_empty() {
                 <div class="card empty-state" data-testid="network-none">
                     <h2>{ "Nobody mentions anybody here" }</h2>
-                    <p>{ format!("{} posts pass the filters, but none of them @mentions a handle or replies to another post. Clear a filter, or choose another table of posts.", format::count(report.n_posts)) }</p>
+                    if report.edges_from.is_some() {
+                        <p>{ format!("{} rows pass the filters, but none of them has both a source and a target. Clear a filter, or choose another table.", format::count(report.n_posts)) }</p>
+                    } else {
+                        <p>{ format!("{} posts pass the filters, but none of them @mentions a handle or replies to another post. Clear a filter, or choose another table of posts.", format::count(report.n_posts)) }</p>
+                    }
                 </div>
             } else {
                 <div class="network-layout">
@@ -308,8 +327,13 @@ fn canvas_label(report: &NetworkReport) -> String {
         .take(5)
         .map(|node| format!("@{}", node.handle))
         .collect();
+    let graph = if report.edges_from.is_some() {
+        "Graph"
+    } else {
+        "Mention graph"
+    };
     format!(
-        "Mention graph of {} handles; the most influential are {}.",
+        "{graph} of {} handles; the most influential are {}.",
         report.nodes.len(),
         top.join(", ")
     )
@@ -326,8 +350,13 @@ fn caption(report: &NetworkReport, layout: Option<&Layout>, colour_by: ColourBy)
     };
     let shown = if report.nodes.len() as u64 == report.n_nodes_total {
         format!(
-            "All {} handles and the {} links between them.",
+            "All {} {} and the {} links between them.",
             format::count(report.n_nodes_total),
+            if report.edges_from.is_some() {
+                "nodes"
+            } else {
+                "handles"
+            },
             format::count(report.edges.len() as u64)
         )
     } else {
@@ -390,6 +419,42 @@ fn community_name(community: &CommunitySummary) -> String {
 }
 
 fn figures(report: &NetworkReport) -> Html {
+    if let Some(kind) = report.edges_from {
+        let what = match kind {
+            EdgeKind::EdgeList => "edges",
+            EdgeKind::Referrals => "referrals",
+        };
+        return html! {
+            <div class="figures" data-testid="network-figures">
+                <div class="figure card">
+                    <span class="figure-label">{ "Nodes" }</span>
+                    <span class="figure-value">{ format::count(report.n_nodes_total) }</span>
+                    <span class="muted small">{ format!("from “{}” to “{}”", report.author_column, report.text_column) }</span>
+                </div>
+                <div class="figure card">
+                    <span class="figure-label">{ "Links" }</span>
+                    <span class="figure-value">{ format::count(report.n_edges_total) }</span>
+                    <span class="muted small">{ format!("{} {what} read (repeats add up)", format::count(report.n_mentions)) }</span>
+                </div>
+                <div class="figure card">
+                    <span class="figure-label">{ "Rows" }</span>
+                    <span class="figure-value">{ format::count(report.n_posts) }</span>
+                    <span class="muted small" data-testid="network-rows-left-out">
+                        if report.n_posts_without_author > 0 {
+                            { format!("{} without a source, a target or a valid weight, left out", format::count(report.n_posts_without_author)) }
+                        } else {
+                            { "every row made an edge" }
+                        }
+                    </span>
+                </div>
+                <div class="figure card">
+                    <span class="figure-label">{ "Communities" }</span>
+                    <span class="figure-value">{ format::count(report.n_communities) }</span>
+                    <span class="muted small">{ format!("modularity {:.2}", report.modularity) }</span>
+                </div>
+            </div>
+        };
+    }
     html! {
         <div class="figures" data-testid="network-figures">
             <div class="figure card">
@@ -547,11 +612,15 @@ fn communities(report: &Rc<NetworkReport>, select: &Callback<String>) -> Html {
                                 <circle class={classes!("swatch", slot.map_or_else(|| "other".to_owned(), |s| format!("c{s}")))} cx="7" cy="7" r="6" />
                             </svg>
                             <span class="community-name">{ community_name(community) }</span>
-                            <span class="muted small">{ format!("{} members · {} posts", format::count(community.n_members), format::count(community.n_posts)) }</span>
-                            <span class={classes!("community-net", if community.net() >= 0.0 { "good" } else { "bad" })}
-                                  title="Net sentiment of its posts: % positive − % negative">
-                                { format!("net {:+.0}", community.net()) }
-                            </span>
+                            if report.edges_from.is_some() {
+                                <span class="muted small">{ format!("{} members · {} edges made", format::count(community.n_members), format::count(community.n_posts)) }</span>
+                            } else {
+                                <span class="muted small">{ format!("{} members · {} posts", format::count(community.n_members), format::count(community.n_posts)) }</span>
+                                <span class={classes!("community-net", if community.net() >= 0.0 { "good" } else { "bad" })}
+                                      title="Net sentiment of its posts: % positive − % negative">
+                                    { format!("net {:+.0}", community.net()) }
+                                </span>
+                            }
                         </div>
                         <div class="community-body">
                             <span class="muted small">{ "Leaders:" }</span>
@@ -623,8 +692,13 @@ fn details(
                     <dd>{ tone_text(node.tone) }</dd>
                     <dt>{ "Reach" }</dt>
                     <dd>{ node.reach.map_or_else(|| "—".to_owned(), |reach| format!("{} within two hops", format::count(u64::from(reach)))) }</dd>
-                    <dt>{ "Posts" }</dt>
-                    <dd>{ format::count(u64::from(node.n_posts)) }</dd>
+                    if report.edges_from.is_some() {
+                        <dt>{ "Rows" }</dt>
+                        <dd>{ format!("{} with it as the source", format::count(u64::from(node.n_posts))) }</dd>
+                    } else {
+                        <dt>{ "Posts" }</dt>
+                        <dd>{ format::count(u64::from(node.n_posts)) }</dd>
+                    }
                     if let Some(customer) = &node.customer {
                         <dt>{ "Customer" }</dt>
                         <dd data-testid="node-customer">{ customer }</dd>
@@ -638,6 +712,9 @@ fn details(
             } else {
                 <p class="muted small">{ "Converge the customers (the Customers view) to open this handle's customer 360: its records from every source." }</p>
             }
+            if report.edges_from.is_some() {
+                <p class="muted small">{ format!("An edge list has no posts to show: this is where “{}” meets “{}”.", report.author_column, report.text_column) }</p>
+            } else {
             <h3 class="small">{ match posts {
                 Some(posts) if posts.mentioning => format!("Latest posts mentioning @{handle}"),
                 _ => "Latest posts".to_owned(),
@@ -666,6 +743,7 @@ fn details(
                 }
             } else {
                 <p class="muted small">{ "Reading the posts…" }</p>
+            }
             }
         </div>
     }
