@@ -339,6 +339,16 @@ test('the network view draws the demo graph, lists its planted influencers and o
     assert.ok((await page.getByTestId('communities').locator('.community').count()) >= 3);
     await screenshot(page, 'network.png');
 
+    // Every community is listed, a page at a time; the terms of those shown later are fetched.
+    const communities = page.getByTestId('communities').locator('.community');
+    const listed = await communities.count();
+    await page.getByTestId('communities-more').click();
+    await communities.nth(listed).waitFor(READY);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=community-terms-pending]'), null, READY);
+    assert.ok((await communities.nth(listed).locator('.chip').count()) > 0, 'a community shown later has its terms');
+    await communities.nth(listed).scrollIntoViewIfNeeded();
+    await screenshot(page, 'network-more-communities.png');
+
     // Searching a handle picks it and centres it; its details and posts show beside the graph.
     await page.getByTestId('network-search').fill(`@${advocates[0]}`);
     await page.getByTestId('network-search').press('Enter');
@@ -368,6 +378,13 @@ test('the network view draws the demo graph, lists its planted influencers and o
     await page.getByTestId('network-channel').selectOption('instagram');
     await page.getByTestId('network-figures').locator('.figure-value').nth(2).filter({ hasNotText: posts }).waitFor(READY);
     await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+
+    // Back to every channel: the graph laid out before is placed at once (the worker kept its
+    // layout), so it never shows as settling.
+    await page.getByTestId('network-channel').selectOption('');
+    await page.getByTestId('network-figures').locator('.figure-value').nth(2).filter({ hasText: posts }).waitFor(READY);
+    await page.locator('[data-testid=network-canvas][data-laid-out=true]').waitFor(READY);
+    assert.doesNotMatch(await page.getByTestId('network-caption').textContent(), /Settling|Placing/);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use converge_wasm::protocol::{Customer360, CustomerPage, CustomersOverview};
+use converge_wasm::protocol::{CommunityTerms, Customer360, CustomerPage, CustomersOverview};
 use converge_wasm::protocol::{CustomerExplanation, SegmentCustomerPage, SegmentsReport};
 use converge_wasm::protocol::{
     DatasetId, DatasetSummary, HandlePosts, NetworkReport, RequestId, TablePage, VerbatimPage,
@@ -154,6 +154,8 @@ pub struct AppState {
     pub customers: Option<Rc<CustomersOverview>>,
     pub customer_page: Option<Rc<CustomerPage>>,
     pub customer_360: Option<Rc<Customer360>>,
+    /// Terms of the network's communities asked for beyond those its report carries.
+    pub community_terms: Vec<Rc<CommunityTerms>>,
 }
 
 /// A layout of the drawn network as it settles in the worker.
@@ -209,6 +211,7 @@ impl AppState {
             customers: None,
             customer_page: None,
             customer_360: None,
+            community_terms: Vec::new(),
         }
     }
 
@@ -280,6 +283,7 @@ pub enum Action {
     DismissNotice {
         key: u32,
     },
+    CommunityTermsArrived(CommunityTerms),
 }
 
 impl Reducible for AppState {
@@ -438,6 +442,13 @@ impl Reducible for AppState {
                 detail,
             } => state.notify(tone, title, detail),
             Action::DismissNotice { key } => state.notices.retain(|notice| notice.key != key),
+            Action::CommunityTermsArrived(terms) => {
+                // Only the terms of the network on show are worth keeping.
+                state
+                    .community_terms
+                    .retain(|held| held.dataset == terms.dataset && held.filter == terms.filter);
+                state.community_terms.push(Rc::new(terms));
+            }
         }
         Rc::new(state)
     }
@@ -464,6 +475,7 @@ impl AppState {
         self.network = None;
         self.layout = None;
         self.handle_posts = None;
+        self.community_terms.clear();
         self.forget_segments();
     }
 

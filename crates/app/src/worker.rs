@@ -149,6 +149,23 @@ impl WorkerHandle {
         );
     }
 
+    /// Asks for the distinctive terms of communities of the network on show.
+    pub fn community_terms(
+        &self,
+        dataset: DatasetId,
+        filter: NetworkFilter,
+        communities: Vec<u32>,
+    ) {
+        self.start(
+            Request::CommunityTerms {
+                dataset,
+                filter,
+                communities,
+            },
+            None,
+        );
+    }
+
     /// Segments the customers of every dataset held (a job, with progress and cancel).
     pub fn segments(&self) {
         self.start(Request::Segments, Some(JobKind::Segment));
@@ -343,6 +360,9 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 Response::CustomerList { page } => actions.push(Action::CustomerPageArrived(page)),
                 Response::Customer360 { customer } => {
                     actions.push(Action::Customer360Arrived(customer))
+                }
+                Response::CommunityTerms { terms } => {
+                    actions.push(Action::CommunityTermsArrived(terms))
                 }
             }
             actions

@@ -28,7 +28,7 @@ use converge_core::network::{
 };
 use converge_core::schema::{Field, TableSchema};
 use converge_core::table::Table;
-use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
+use converge_core::terms::{DistinctiveTerm, TermIndex, DEFAULT_MIN_COUNT};
 
 use crate::protocol::{
     CommunitySummary, DatasetId, ErrorCode, HandlePost, HandlePosts, NetworkEdge, NetworkFilter,
@@ -42,8 +42,9 @@ const ROWS_PER_STEP: usize = 20_000;
 const LOUVAIN_NODES_PER_STEP: usize = 20_000;
 /// Speakers whose reach is counted per step.
 const REACH_NODES_PER_STEP: usize = 2_000;
-/// Communities summarised (the largest), and what each lists.
-const COMMUNITIES_LISTED: usize = 8;
+/// Communities whose distinctive terms the job finds (the largest); the others' are asked for
+/// as the page shows them ([`KeptNetwork::community_terms`]), at most this many at a time.
+pub const COMMUNITIES_LISTED: usize = 8;
 const COMMUNITY_LEADERS: usize = 3;
 const COMMUNITY_TERMS: usize = 6;
 /// Advocates and detractors listed.
@@ -301,9 +302,9 @@ pub struct NetworkJob {
     pagerank: Option<PageRankScores>,
     communities: Option<Communities>,
     ranks: Vec<InfluenceRank>,
-    /// The largest communities, `(id, members)`, and their summaries as made.
-    largest: Vec<(u32, u64)>,
+    /// Every community of more than one member, largest first, and how many have their terms.
     summaries: Vec<CommunitySummary>,
+    n_described: usize,
 }
 
 enum Phase {
@@ -337,8 +338,8 @@ impl NetworkJob {
             pagerank: None,
             communities: None,
             ranks: Vec::new(),
-            largest: Vec::new(),
             summaries: Vec::new(),
+            n_described: 0,
         }
     }
 
@@ -423,20 +424,28 @@ impl NetworkJob {
                         unreachable!("matched just above")
                     };
                     self.ranks = influence.run();
-                    self.largest = self.largest_communities();
+                    self.summaries = self.summarise_communities(source.posts());
                 }
                 Ok(self.working(0.7 + 0.1 * fraction, "Weighing advocates and detractors"))
             }
             Phase::Describing => {
-                let done = self.summaries.len();
-                match self.largest.get(done).copied() {
-                    Some((community, n_members)) => {
-                        let summary = self.describe(source.posts(), community, n_members);
-                        self.summaries.push(summary);
-                        let fraction = 0.8 + 0.2 * (done + 1) as f32 / self.largest.len() as f32;
+                let done = self.n_described;
+                let n_to_describe = self.summaries.len().min(COMMUNITIES_LISTED);
+                match self.summaries.get(done).map(|summary| summary.id) {
+                    Some(community) if done < n_to_describe => {
+                        let terms = source
+                            .posts()
+                            .map(|posts| self.terms_of(posts, community))
+                            .unwrap_or_default();
+                        if let Some(summary) = self.summaries.get_mut(done) {
+                            summary.terms = terms;
+                            summary.terms_ready = true;
+                        }
+                        self.n_described += 1;
+                        let fraction = 0.8 + 0.2 * (done + 1) as f32 / n_to_describe as f32;
                         Ok(self.working(fraction, "Describing the communities"))
                     }
-                    None => {
+                    _ => {
                         let resolved = service.resolved_customers_of(self.dataset);
                         Ok(Step::Finished(self.report(&source, resolved.as_deref())))
                     }
@@ -584,25 +593,84 @@ impl NetworkJob {
             .map_or(&[][..], |c| &c.membership[..])
     }
 
-    /// `(community, members)` of the largest communities, largest first (ties by id).
-    fn largest_communities(&self) -> Vec<(u32, u64)> {
+    /// Every community of more than one member, largest first (ties by id), with its size,
+    /// leaders and the sentiment of its posts, in one pass over the nodes and one over the rows;
+    /// terms come later, for those on show.
+    fn summarise_communities(&self, posts: Option<&Posts<'_>>) -> Vec<CommunitySummary> {
         let membership = self.membership();
         let n = self.communities.as_ref().map_or(0, |c| c.n_communities);
-        let mut sizes = vec![0u64; n];
-        for &community in membership {
-            if let Some(size) = sizes.get_mut(community as usize) {
-                *size += 1;
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (node, &community) in membership.iter().enumerate() {
+            if let Some(list) = members.get_mut(community as usize) {
+                list.push(node);
             }
         }
-        let mut largest: Vec<(u32, u64)> = sizes
+        // Per community: rows, positive, negative, sum of compounds.
+        let mut tallies = vec![(0u64, 0u64, 0u64, 0f64); n];
+        for row_idx in 0..self.row_author.len() {
+            let Some(tally) = self
+                .community_of_row(row_idx)
+                .and_then(|community| tallies.get_mut(community as usize))
+            else {
+                continue;
+            };
+            let Some(posts) = posts else {
+                // Edges carry no text: the rows its members made are counted, unscored.
+                tally.0 += 1;
+                continue;
+            };
+            let Some(compound) = posts.sentiment(row_idx) else {
+                continue;
+            };
+            tally.0 += 1;
+            tally.3 += compound;
+            if compound >= 0.05 {
+                tally.1 += 1;
+            } else if compound <= -0.05 {
+                tally.2 += 1;
+            }
+        }
+        let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
+        let score = |idx: &usize| scores.get(*idx).copied().unwrap_or(0.0);
+        let graph = self.graph.as_ref();
+        let mut summaries: Vec<CommunitySummary> = members
             .into_iter()
+            .zip(tallies)
             .enumerate()
-            .map(|(id, size)| (id as u32, size))
-            .filter(|(_, size)| *size > 1)
+            .filter(|(_, (list, _))| list.len() > 1)
+            .map(|(id, (mut list, (n_posts, n_positive, n_negative, sum)))| {
+                list.sort_by(|a, b| score(b).total_cmp(&score(a)).then(a.cmp(b)));
+                CommunitySummary {
+                    id: id as u32,
+                    n_members: list.len() as u64,
+                    leaders: list
+                        .iter()
+                        .take(COMMUNITY_LEADERS)
+                        .filter_map(|idx| graph?.name(NodeId(*idx as u32)).map(str::to_owned))
+                        .collect(),
+                    n_posts,
+                    n_positive,
+                    n_negative,
+                    mean_sentiment: (posts.is_some() && n_posts > 0).then(|| sum / n_posts as f64),
+                    terms: Vec::new(),
+                    // Edges have no texts, so nothing is left to find.
+                    terms_ready: posts.is_none(),
+                }
+            })
             .collect();
-        largest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        largest.truncate(COMMUNITIES_LISTED);
-        largest
+        summaries.sort_by(|a, b| b.n_members.cmp(&a.n_members).then(a.id.cmp(&b.id)));
+        summaries
+    }
+
+    /// What is kept for later requests: which community wrote each row.
+    pub fn kept(&self) -> KeptNetwork {
+        KeptNetwork {
+            dataset: self.dataset,
+            filter: self.filter.clone(),
+            row_community: (0..self.row_author.len())
+                .map(|row_idx| self.community_of_row(row_idx).unwrap_or(NO_AUTHOR))
+                .collect(),
+        }
     }
 
     fn community_of_row(&self, row_idx: usize) -> Option<u32> {
@@ -613,71 +681,8 @@ impl NetworkJob {
         self.membership().get(node as usize).copied()
     }
 
-    fn describe(
-        &self,
-        posts: Option<&Posts<'_>>,
-        community: u32,
-        n_members: u64,
-    ) -> CommunitySummary {
-        let (mut n_posts, mut n_positive, mut n_negative, mut sum) = (0u64, 0u64, 0u64, 0.0);
-        for row_idx in 0..self.row_author.len() {
-            if self.community_of_row(row_idx) != Some(community) {
-                continue;
-            }
-            let Some(posts) = posts else {
-                // Edges carry no text: the rows its members made are counted, unscored.
-                n_posts += 1;
-                continue;
-            };
-            let Some(compound) = posts.sentiment(row_idx) else {
-                continue;
-            };
-            n_posts += 1;
-            sum += compound;
-            if compound >= 0.05 {
-                n_positive += 1;
-            } else if compound <= -0.05 {
-                n_negative += 1;
-            }
-        }
-        let terms = posts.map_or_else(Vec::new, |posts| {
-            posts
-                .terms
-                .distinctive(
-                    |row_idx| self.community_of_row(row_idx).map(|c| c == community),
-                    COMMUNITY_TERMS,
-                    DEFAULT_MIN_COUNT,
-                )
-                .group
-        });
-        let scores = self.pagerank.as_ref().map_or(&[][..], |p| &p.scores[..]);
-        let graph = self.graph.as_ref();
-        let mut members: Vec<usize> = self
-            .membership()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c == community)
-            .map(|(idx, _)| idx)
-            .collect();
-        members.sort_by(|a, b| {
-            let score = |idx: &usize| scores.get(*idx).copied().unwrap_or(0.0);
-            score(b).total_cmp(&score(a)).then(a.cmp(b))
-        });
-        let leaders = members
-            .iter()
-            .take(COMMUNITY_LEADERS)
-            .filter_map(|idx| graph?.name(NodeId(*idx as u32)).map(str::to_owned))
-            .collect();
-        CommunitySummary {
-            id: community,
-            n_members,
-            leaders,
-            n_posts,
-            n_positive,
-            n_negative,
-            mean_sentiment: (posts.is_some() && n_posts > 0).then(|| sum / n_posts as f64),
-            terms,
-        }
+    fn terms_of(&self, posts: &Posts<'_>, community: u32) -> Vec<DistinctiveTerm> {
+        community_terms(posts, community, |row_idx| self.community_of_row(row_idx))
     }
 
     fn report(
@@ -848,6 +853,101 @@ impl NetworkJob {
             channels: std::mem::take(&mut self.channels),
             day_range: self.day_range,
         }
+    }
+}
+
+/// The terms most typical of the posts of `community`'s members against everyone else's.
+fn community_terms(
+    posts: &Posts<'_>,
+    community: u32,
+    community_of_row: impl Fn(usize) -> Option<u32>,
+) -> Vec<DistinctiveTerm> {
+    posts
+        .terms
+        .distinctive(
+            |row_idx| community_of_row(row_idx).map(|c| c == community),
+            COMMUNITY_TERMS,
+            DEFAULT_MIN_COUNT,
+        )
+        .group
+}
+
+/// What the worker keeps of the last network it built, so that the terms of the communities the
+/// page shows later are found without building the network again.
+#[derive(Debug, Clone)]
+pub struct KeptNetwork {
+    pub dataset: DatasetId,
+    pub filter: NetworkFilter,
+    /// Per row of the dataset, its author's community ([`NO_AUTHOR`] for none).
+    row_community: Vec<u32>,
+}
+
+impl KeptNetwork {
+    /// The distinctive terms of up to [`COMMUNITIES_LISTED`] of `communities`, in their order.
+    pub fn community_terms(
+        &self,
+        posts: &Posts<'_>,
+        communities: &[u32],
+    ) -> Vec<(u32, Vec<DistinctiveTerm>)> {
+        communities
+            .iter()
+            .take(COMMUNITIES_LISTED)
+            .map(|&community| {
+                let terms = community_terms(posts, community, |row_idx| {
+                    self.row_community
+                        .get(row_idx)
+                        .copied()
+                        .filter(|c| *c != NO_AUTHOR)
+                });
+                (community, terms)
+            })
+            .collect()
+    }
+}
+
+/// Layouts kept: the graphs of the last few filters.
+const LAYOUTS_KEPT: usize = 8;
+
+/// The final positions of the last few graphs laid out. A layout depends only on the node count,
+/// the edges and the seed, so a graph seen before (a filter switched back) is placed at once.
+#[derive(Debug, Default)]
+pub struct LayoutCache {
+    /// The most recently used last.
+    entries: Vec<KeptLayout>,
+}
+
+/// One graph laid out: `(n_nodes, edges, seed, positions)`.
+type KeptLayout = (u32, Vec<(u32, u32)>, u64, Vec<f32>);
+
+impl LayoutCache {
+    /// The positions of this graph, if laid out before; it becomes the most recently used.
+    pub fn get(&mut self, n_nodes: u32, edges: &[(u32, u32)], seed: u64) -> Option<Vec<f32>> {
+        let idx = self
+            .entries
+            .iter()
+            .position(|(n, e, s, _)| *n == n_nodes && *s == seed && e == edges)?;
+        let entry = self.entries.remove(idx);
+        let positions = entry.3.clone();
+        self.entries.push(entry);
+        Some(positions)
+    }
+
+    /// Keeps a settled layout, forgetting the least recently used beyond [`LAYOUTS_KEPT`].
+    pub fn insert(&mut self, n_nodes: u32, edges: Vec<(u32, u32)>, seed: u64, positions: Vec<f32>) {
+        self.entries
+            .retain(|(n, e, s, _)| !(*n == n_nodes && *s == seed && *e == edges));
+        self.entries.push((n_nodes, edges, seed, positions));
+        if self.entries.len() > LAYOUTS_KEPT {
+            self.entries.remove(0);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -1246,6 +1346,110 @@ O5,C1,2025-01-06,40,
             network(&service, ids[0], NetworkFilter::default()).edges_from,
             None
         );
+    }
+
+    #[test]
+    fn every_community_is_listed_and_the_terms_of_the_others_come_when_asked() {
+        let company = CompanyGenerator::new(DemoParams {
+            n_customers: 1_500,
+            ..DemoParams::default()
+        })
+        .finish();
+        let posts = company
+            .files
+            .iter()
+            .find(|file| file.name.starts_with("social_posts"))
+            .unwrap();
+        let (mut service, ids) = scored(&[(&posts.name, &posts.bytes)]);
+        let mut job = NetworkJob::new(ids[0], NetworkFilter::default());
+        let report = loop {
+            if let Step::Finished(report) = job.step(&service).unwrap() {
+                break report;
+            }
+        };
+        let listed = &report.communities;
+        assert!(
+            listed.len() > COMMUNITIES_LISTED,
+            "{} communities",
+            listed.len()
+        );
+        assert!(listed
+            .iter()
+            .all(|c| c.n_members > 1 && !c.leaders.is_empty()));
+        assert!(listed.windows(2).all(|w| w[0].n_members >= w[1].n_members));
+        assert!(listed.iter().map(|c| c.n_members).sum::<u64>() <= report.n_nodes_total);
+        // Sizes agree with the drawn nodes' communities.
+        let drawn_in_first = report
+            .nodes
+            .iter()
+            .filter(|n| n.community == listed[0].id)
+            .count() as u64;
+        assert!(drawn_in_first <= listed[0].n_members);
+        // Sentiment for every one; terms found by the job for the largest only.
+        assert!(listed
+            .iter()
+            .all(|c| c.n_posts == 0 || c.mean_sentiment.is_some()));
+        assert!(listed[..COMMUNITIES_LISTED].iter().all(|c| c.terms_ready));
+        assert!(listed[COMMUNITIES_LISTED..]
+            .iter()
+            .all(|c| !c.terms_ready && c.terms.is_empty()));
+
+        service.keep_network(job.kept());
+        let filter = NetworkFilter::default();
+        // Asked again, the largest get the terms the job found.
+        let first: Vec<u32> = listed[..COMMUNITIES_LISTED].iter().map(|c| c.id).collect();
+        let again = service.community_terms(ids[0], &filter, &first).unwrap();
+        for ((id, terms), summary) in again.terms.iter().zip(listed) {
+            assert_eq!((*id, terms), (summary.id, &summary.terms));
+        }
+        let rest: Vec<u32> = listed[COMMUNITIES_LISTED..].iter().map(|c| c.id).collect();
+        let answer = service.community_terms(ids[0], &filter, &rest).unwrap();
+        assert_eq!(answer.terms.len(), rest.len().min(COMMUNITIES_LISTED));
+        assert!(answer.terms.iter().any(|(_, terms)| !terms.is_empty()));
+        let other = NetworkFilter {
+            channel: Some("instagram".into()),
+            ..NetworkFilter::default()
+        };
+        assert_eq!(
+            service
+                .community_terms(ids[0], &other, &rest)
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+    }
+
+    #[test]
+    fn a_layout_is_kept_for_the_same_graph_and_the_oldest_is_forgotten() {
+        let ring = |n: u32| -> Vec<(u32, u32)> { (0..n).map(|i| (i, (i + 1) % n)).collect() };
+        let settle = |n: u32, seed: u64| {
+            let mut layout = LayoutJob::new(n, &ring(n), seed).unwrap();
+            while layout.step().is_continue() {}
+            layout.positions()
+        };
+        // The same graph and seed always settle the same way, so a kept layout is the layout.
+        assert_eq!(settle(12, 1), settle(12, 1));
+        let mut service = Service::default();
+        assert_eq!(service.cached_layout(12, &ring(12), 1), None);
+        service.keep_layout(12, ring(12), 1, settle(12, 1));
+        assert_eq!(service.cached_layout(12, &ring(12), 1), Some(settle(12, 1)));
+        assert_eq!(
+            service.cached_layout(12, &ring(12), 2),
+            None,
+            "another seed"
+        );
+        assert_eq!(service.cached_layout(12, &ring(11), 1), None, "other edges");
+        let mut cache = LayoutCache::default();
+        for n in 3..3 + LAYOUTS_KEPT as u32 {
+            cache.insert(n, ring(n), 1, vec![n as f32]);
+        }
+        // Using the first keeps it; the next insert forgets the least recently used (the second).
+        assert_eq!(cache.get(3, &ring(3), 1), Some(vec![3.0]));
+        cache.insert(99, ring(99), 1, vec![99.0]);
+        assert_eq!(cache.len(), LAYOUTS_KEPT);
+        assert_eq!(cache.get(4, &ring(4), 1), None);
+        assert_eq!(cache.get(3, &ring(3), 1), Some(vec![3.0]));
+        assert_eq!(cache.get(99, &ring(99), 1), Some(vec![99.0]));
     }
 
     #[test]

@@ -152,6 +152,14 @@ pub enum Request {
     /// Everything known of one customer: records by source, the links with their evidence,
     /// orders, texts and events.
     Customer360 { customer: CustomerId },
+    /// The distinctive terms of communities of the last [`Request::Network`] answered (same
+    /// dataset and filter), for those the page shows beyond the first few; at most
+    /// `COMMUNITIES_LISTED` (8) per request.
+    CommunityTerms {
+        dataset: DatasetId,
+        filter: NetworkFilter,
+        communities: Vec<u32>,
+    },
 }
 
 /// From the worker to the page.
@@ -246,6 +254,9 @@ pub enum Response {
     },
     Customer360 {
         customer: Box<Customer360>,
+    },
+    CommunityTerms {
+        terms: CommunityTerms,
     },
 }
 
@@ -356,6 +367,19 @@ pub struct CommunitySummary {
     pub mean_sentiment: Option<f64>,
     /// Terms most typical of its members' posts against everyone else's.
     pub terms: Vec<DistinctiveTerm>,
+    /// Whether `terms` were looked for: the report finds them for the largest communities only;
+    /// the others' come as [`CommunityTerms`] when the page shows them.
+    #[serde(default)]
+    pub terms_ready: bool,
+}
+
+/// The distinctive terms of some communities of a network (its dataset and filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunityTerms {
+    pub dataset: DatasetId,
+    pub filter: NetworkFilter,
+    /// `(community id, terms)`.
+    pub terms: Vec<(u32, Vec<DistinctiveTerm>)>,
 }
 
 impl CommunitySummary {

@@ -15,8 +15,9 @@ use converge_core::terms::TermIndex;
 
 use crate::network;
 use crate::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, HandlePosts, NetworkFilter, SentimentOverview, TablePage,
-    VerbatimPage, VoiceFilter, VoiceReport, WorkerError, SUMMARY_REJECTED_ROWS,
+    CommunityTerms, DatasetId, DatasetSummary, ErrorCode, HandlePosts, NetworkFilter,
+    SentimentOverview, TablePage, VerbatimPage, VoiceFilter, VoiceReport, WorkerError,
+    SUMMARY_REJECTED_ROWS,
 };
 use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
@@ -38,6 +39,10 @@ pub struct Service {
     segmentation: Option<Segmentation>,
     /// The customers converged across the datasets, once asked for.
     convergence: Option<customers::Convergence>,
+    /// The last network built, for the terms of the communities shown later.
+    kept_network: Option<network::KeptNetwork>,
+    /// The last few layouts, for a graph laid out before.
+    layouts: network::LayoutCache,
 }
 
 #[derive(Debug)]
@@ -278,6 +283,61 @@ impl Service {
                     .ok_or(err)
             }
         }
+    }
+
+    /// Keeps what later requests need of the network just built.
+    pub fn keep_network(&mut self, kept: network::KeptNetwork) {
+        self.kept_network = Some(kept);
+    }
+
+    /// The distinctive terms of `communities` of the last network built of `dataset` under
+    /// `filter`.
+    pub fn community_terms(
+        &self,
+        dataset: DatasetId,
+        filter: &NetworkFilter,
+        communities: &[u32],
+    ) -> Result<CommunityTerms, WorkerError> {
+        let kept = self
+            .kept_network
+            .as_ref()
+            .filter(|kept| kept.dataset == dataset && kept.filter == *filter)
+            .ok_or_else(|| {
+                WorkerError::new(
+                    ErrorCode::NotFound,
+                    "That network is no longer held (another filter or table was mapped since). Open it again.",
+                )
+            })?;
+        let terms = match self.network_source(dataset)? {
+            network::NetworkSource::Posts(posts) => kept.community_terms(&posts, communities),
+            network::NetworkSource::Edges(_) => Vec::new(),
+        };
+        Ok(CommunityTerms {
+            dataset,
+            filter: filter.clone(),
+            terms,
+        })
+    }
+
+    /// The positions of a graph laid out before, if any.
+    pub fn cached_layout(
+        &mut self,
+        n_nodes: u32,
+        edges: &[(u32, u32)],
+        seed: u64,
+    ) -> Option<Vec<f32>> {
+        self.layouts.get(n_nodes, edges, seed)
+    }
+
+    /// Keeps a settled layout for the next time the same graph is drawn.
+    pub fn keep_layout(
+        &mut self,
+        n_nodes: u32,
+        edges: Vec<(u32, u32)>,
+        seed: u64,
+        positions: Vec<f32>,
+    ) {
+        self.layouts.insert(n_nodes, edges, seed, positions);
     }
 
     /// A handle's latest posts in a dataset of posts.

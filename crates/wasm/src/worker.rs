@@ -140,6 +140,7 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             let mut network = NetworkJob::new(dataset, filter);
             let report =
                 drive(job, || SERVICE.with_borrow(|service| network.step(service))).await?;
+            SERVICE.with_borrow_mut(|service| service.keep_network(network.kept()));
             Ok(Response::Network {
                 report: Box::new(report),
             })
@@ -149,14 +150,21 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             edges,
             seed,
         } => {
+            if let Some(positions) =
+                SERVICE.with_borrow_mut(|service| service.cached_layout(n_nodes, &edges, seed))
+            {
+                return Ok(Response::Layout { positions });
+            }
             let mut layout = LayoutJob::new(n_nodes, &edges, seed)?;
             while layout.step().is_continue() {
                 job.positions(layout.fraction_done(), || layout.positions());
                 job.checkpoint().await?;
             }
-            Ok(Response::Layout {
-                positions: layout.positions(),
-            })
+            let positions = layout.positions();
+            SERVICE.with_borrow_mut(|service| {
+                service.keep_layout(n_nodes, edges, seed, positions.clone())
+            });
+            Ok(Response::Layout { positions })
         }
         Request::HandlePosts {
             dataset,
@@ -218,6 +226,13 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             .map(|customer| Response::Customer360 {
                 customer: Box::new(customer),
             }),
+        Request::CommunityTerms {
+            dataset,
+            filter,
+            communities,
+        } => SERVICE
+            .with_borrow(|service| service.community_terms(dataset, &filter, &communities))
+            .map(|terms| Response::CommunityTerms { terms }),
     }
 }
 

@@ -154,11 +154,12 @@ pub fn tone_colour(tone: Option<f64>) -> String {
 
 /// The palette slot of each community summarised, by id.
 pub fn community_slot(report: &NetworkReport, community: u32) -> Option<usize> {
+    // Only the largest have a colour of their own; the list may hold thousands.
     report
         .communities
         .iter()
+        .take(COMMUNITY_COLOURS.len())
         .position(|summary| summary.id == community)
-        .filter(|slot| *slot < COMMUNITY_COLOURS.len())
 }
 
 #[function_component(NetworkCanvas)]

@@ -13,9 +13,10 @@ use std::rc::Rc;
 use converge_core::network::{detect_edge_list, EdgeKind};
 use converge_core::schema::Field;
 use converge_core::table::{day_of_text, day_text};
+use converge_core::terms::DistinctiveTerm;
 use converge_wasm::protocol::{
-    CommunitySummary, DatasetId, DatasetSummary, NetworkFilter, NetworkNode, NetworkPerson,
-    NetworkReport,
+    CommunitySummary, CommunityTerms, DatasetId, DatasetSummary, NetworkFilter, NetworkNode,
+    NetworkPerson, NetworkReport,
 };
 use yew::prelude::*;
 
@@ -23,6 +24,9 @@ use crate::components::{community_slot, ColourBy, DatasetPicker, JobList, Networ
 use crate::format;
 use crate::state::{Layout, View};
 use crate::worker::use_worker;
+
+/// Communities listed at first, and added by each "Show more".
+const COMMUNITIES_PAGE: usize = 8;
 
 /// Whether a dataset reads as posts: customer text with an author's handle.
 fn has_posts(dataset: &DatasetSummary) -> bool {
@@ -51,6 +55,7 @@ pub fn network_view() -> Html {
     let centre_request = use_state_eq(|| 0u32);
     let search = use_state_eq(String::new);
     let search_miss = use_state_eq(|| None::<String>);
+    let communities_shown = use_state_eq(|| COMMUNITIES_PAGE);
 
     let with_posts: Vec<&DatasetSummary> = state
         .datasets
@@ -100,6 +105,39 @@ pub fn network_view() -> Html {
                 }
             }
         });
+    }
+    // Another network lists its communities from the top again.
+    {
+        let communities_shown = communities_shown.clone();
+        use_effect_with((dataset_id, (*filter).clone()), move |_| {
+            communities_shown.set(COMMUNITIES_PAGE)
+        });
+    }
+    // The terms of the communities on show that the report does not carry, asked for once.
+    {
+        let worker = context.worker.clone();
+        let missing: Vec<u32> = report
+            .as_ref()
+            .map(|report| {
+                report
+                    .communities
+                    .iter()
+                    .take(*communities_shown)
+                    .filter(|c| held_terms(report, &state.community_terms, c).is_none())
+                    .map(|c| c.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        use_effect_with(
+            (dataset_id, (*filter).clone(), missing),
+            move |(dataset_id, filter, missing)| {
+                if let Some(dataset) = dataset_id {
+                    for chunk in missing.chunks(COMMUNITIES_PAGE) {
+                        worker.community_terms(*dataset, filter.clone(), chunk.to_vec());
+                    }
+                }
+            },
+        );
     }
     // The picked handle's latest posts.
     {
@@ -281,6 +319,12 @@ pub fn network_view() -> Html {
                     </div>
                     <aside class="network-side">
                         { details(&report, (*selected).as_deref(), state.handle_posts.as_deref(), &select) }
+                        if report.edges_from.is_some() {
+                            <div class="card" data-testid="no-tone">
+                                <h2>{ "Advocates and detractors" }</h2>
+                                <p class="muted small">{ "A table of edges carries no texts, so nobody has a tone here. Map a table of posts to see who speaks for or against you." }</p>
+                            </div>
+                        } else {
                         <div class="card">
                             <h2>{ "Top advocates" }</h2>
                             <p class="muted small">{ "Positive in what they say, and heard far: tone × how many are within two hops of them." }</p>
@@ -291,12 +335,22 @@ pub fn network_view() -> Html {
                             <p class="muted small">{ "Negative in what they say, and heard far." }</p>
                             { people(&report.detractors, "detractors", &select_and_centre) }
                         </div>
+                        }
                     </aside>
                 </div>
                 <div class="card">
                     <h2>{ "Communities" }</h2>
-                    <p class="muted small">{ format!("Groups that mention each other more than chance would have it (Louvain, modularity {:.2}). The largest {} of {}, with how their posts feel and the words that set them apart.", report.modularity, report.communities.len(), format::count(report.n_communities)) }</p>
-                    { communities(&report, &select_and_centre) }
+                    <p class="muted small">{ format!("Groups that mention each other more than chance would have it (Louvain, modularity {:.2}): all {} with more than one member, largest first, with how their posts feel and the words that set them apart.", report.modularity, format::count(report.communities.len() as u64)) }</p>
+                    { communities(&report, &state.community_terms, *communities_shown, &select_and_centre) }
+                    if report.communities.len() > *communities_shown {
+                        <p class="communities-more">
+                            <span class="muted small">{ format!("{} of {} shown. ", format::count(*communities_shown as u64), format::count(report.communities.len() as u64)) }</span>
+                            <button class="button subtle small" data-testid="communities-more" onclick={{
+                                let communities_shown = communities_shown.clone();
+                                Callback::from(move |_: MouseEvent| communities_shown.set(*communities_shown + COMMUNITIES_PAGE))
+                            }}>{ format!("Show {} more", (report.communities.len() - *communities_shown).min(COMMUNITIES_PAGE)) }</button>
+                        </p>
+                    }
                 </div>
             }
         </section>
@@ -597,14 +651,53 @@ fn people(list: &[NetworkPerson], what: &str, select: &Callback<String>) -> Html
     }
 }
 
-fn communities(report: &Rc<NetworkReport>, select: &Callback<String>) -> Html {
+/// A community's distinctive terms: from the report, or asked for since; `None` until known.
+fn held_terms(
+    report: &NetworkReport,
+    asked: &[Rc<CommunityTerms>],
+    community: &CommunitySummary,
+) -> Option<Vec<DistinctiveTerm>> {
+    if community.terms_ready {
+        return Some(community.terms.clone());
+    }
+    asked
+        .iter()
+        .filter(|held| held.dataset == report.dataset && held.filter == report.filter)
+        .find_map(|held| {
+            held.terms
+                .iter()
+                .find(|(id, _)| *id == community.id)
+                .map(|(_, terms)| terms.clone())
+        })
+}
+
+fn communities(
+    report: &Rc<NetworkReport>,
+    asked: &[Rc<CommunityTerms>],
+    shown: usize,
+    select: &Callback<String>,
+) -> Html {
     if report.communities.is_empty() {
         return html! { <p class="muted">{ "No community has more than one member." }</p> };
     }
     html! {
         <ul class="communities" data-testid="communities">
-            { for report.communities.iter().map(|community| {
+            { for report.communities.iter().take(shown).map(|community| {
                 let slot = community_slot(report, community.id);
+                let terms_html = match held_terms(report, asked, community) {
+                    Some(terms) if !terms.is_empty() => html! {
+                        <>
+                            <span class="muted small">{ "Talks about:" }</span>
+                            { for terms.iter().map(|term| html! {
+                                <span class="chip small" title={format!("{} times in its posts, {} in others'", term.n_in_group, term.n_in_rest)}>{ &term.term }</span>
+                            }) }
+                        </>
+                    },
+                    Some(_) => Html::default(),
+                    None => html! {
+                        <span class="muted small" data-testid="community-terms-pending">{ "Finding what it talks about…" }</span>
+                    },
+                };
                 html! {
                     <li class="community">
                         <div class="community-head">
@@ -632,12 +725,7 @@ fn communities(report: &Rc<NetworkReport>, select: &Callback<String>) -> Html {
                                 };
                                 html! { <button class="link-button small" {onclick}>{ format!("@{leader}") }</button> }
                             }) }
-                            if !community.terms.is_empty() {
-                                <span class="muted small">{ "Talks about:" }</span>
-                                { for community.terms.iter().map(|term| html! {
-                                    <span class="chip small" title={format!("{} times in its posts, {} in others'", term.n_in_group, term.n_in_rest)}>{ &term.term }</span>
-                                }) }
-                            }
+                            { terms_html }
                         </div>
                     </li>
                 }
@@ -684,8 +772,13 @@ fn details(
                 <dl class="node-facts">
                     <dt>{ "Influence" }</dt>
                     <dd>{ format!("#{} of {} by PageRank ({:.4})", node.rank, format::count(report.n_nodes_total), node.pagerank) }</dd>
-                    <dt>{ "Mentioned" }</dt>
-                    <dd>{ format!("{} times; mentions others {} times", node.in_degree, node.out_degree) }</dd>
+                    if report.edges_from.is_some() {
+                        <dt>{ "Links" }</dt>
+                        <dd>{ format!("{} in, {} out (weighted)", node.in_degree, node.out_degree) }</dd>
+                    } else {
+                        <dt>{ "Mentioned" }</dt>
+                        <dd>{ format!("{} times; mentions others {} times", node.in_degree, node.out_degree) }</dd>
+                    }
                     <dt>{ "Community" }</dt>
                     <dd>{ community.map_or_else(|| "a smaller one, not listed".to_owned(), community_name) }</dd>
                     <dt>{ "Tone" }</dt>
