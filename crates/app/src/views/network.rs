@@ -266,6 +266,12 @@ pub fn network_view() -> Html {
         })
     };
 
+    // Edges have no tone to colour by.
+    let colour = if report.edges_from.is_some() {
+        ColourBy::Community
+    } else {
+        *colour_by
+    };
     html! {
         <section class="view" aria-labelledby="network-title" data-testid="network-view">
             { header }
@@ -288,7 +294,9 @@ pub fn network_view() -> Html {
                             <div class="segmented" role="group" aria-label="Colour the handles by">
                                 <span class="muted small">{ "Colour by" }</span>
                                 { colour_button(ColourBy::Community, "Community", &colour_by) }
-                                { colour_button(ColourBy::Tone, "Tone", &colour_by) }
+                                if report.edges_from.is_none() {
+                                    { colour_button(ColourBy::Tone, "Tone", &colour_by) }
+                                }
                             </div>
                             <form class="network-search" role="search" onsubmit={on_search}>
                                 <label class="field">
@@ -312,10 +320,10 @@ pub fn network_view() -> Html {
                         }
                         <NetworkCanvas report={report.clone()}
                                        positions={layout.map(|l| l.positions.clone()).unwrap_or_default()}
-                                       colour_by={*colour_by} selected={(*selected).clone()} on_select={select.clone()}
+                                       colour_by={colour} selected={(*selected).clone()} on_select={select.clone()}
                                        centre_request={*centre_request} label={canvas_label(&report)} />
-                        { legend(&report, *colour_by) }
-                        <p class="network-caption" data-testid="network-caption">{ caption(&report, layout, *colour_by) }</p>
+                        { legend(&report, colour) }
+                        <p class="network-caption" data-testid="network-caption">{ caption(&report, layout, colour) }</p>
                     </div>
                     <aside class="network-side">
                         { details(&report, (*selected).as_deref(), state.handle_posts.as_deref(), &select) }
@@ -340,7 +348,11 @@ pub fn network_view() -> Html {
                 </div>
                 <div class="card">
                     <h2>{ "Communities" }</h2>
-                    <p class="muted small">{ format!("Groups that mention each other more than chance would have it (Louvain, modularity {:.2}): all {} with more than one member, largest first, with how their posts feel and the words that set them apart.", report.modularity, format::count(report.communities.len() as u64)) }</p>
+                    if report.edges_from.is_some() {
+                        <p class="muted small">{ format!("Groups linked to each other more than chance would have it (Louvain, modularity {:.2}): all {} with more than one member, largest first.", report.modularity, format::count(report.communities.len() as u64)) }</p>
+                    } else {
+                        <p class="muted small">{ format!("Groups that mention each other more than chance would have it (Louvain, modularity {:.2}): all {} with more than one member, largest first, with how their posts feel and the words that set them apart.", report.modularity, format::count(report.communities.len() as u64)) }</p>
+                    }
                     { communities(&report, &state.community_terms, *communities_shown, &select_and_centre) }
                     if report.communities.len() > *communities_shown {
                         <p class="communities-more">
@@ -781,10 +793,12 @@ fn details(
                     }
                     <dt>{ "Community" }</dt>
                     <dd>{ community.map_or_else(|| "a smaller one, not listed".to_owned(), community_name) }</dd>
-                    <dt>{ "Tone" }</dt>
-                    <dd>{ tone_text(node.tone) }</dd>
-                    <dt>{ "Reach" }</dt>
-                    <dd>{ node.reach.map_or_else(|| "—".to_owned(), |reach| format!("{} within two hops", format::count(u64::from(reach)))) }</dd>
+                    if report.edges_from.is_none() {
+                        <dt>{ "Tone" }</dt>
+                        <dd>{ tone_text(node.tone) }</dd>
+                        <dt>{ "Reach" }</dt>
+                        <dd>{ node.reach.map_or_else(|| "—".to_owned(), |reach| format!("{} within two hops", format::count(u64::from(reach)))) }</dd>
+                    }
                     if report.edges_from.is_some() {
                         <dt>{ "Rows" }</dt>
                         <dd>{ format!("{} with it as the source", format::count(u64::from(node.n_posts))) }</dd>
