@@ -54,8 +54,13 @@ impl Hasher for WordHasher {
 
 /// The fast hash of one string.
 pub fn hash_str(value: &str) -> u64 {
+    hash_bytes(value.as_bytes())
+}
+
+/// The fast hash of a byte string (equal to `hash_str` of the same UTF-8 bytes).
+pub fn hash_bytes(value: &[u8]) -> u64 {
     let mut hasher = WordHasher::default();
-    hasher.write(value.as_bytes());
+    hasher.write(value);
     hasher.finish()
 }
 

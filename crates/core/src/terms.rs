@@ -185,6 +185,24 @@ impl TermIndex {
         Distinctive { group, rest }
     }
 
+    /// The terms a selection of texts (`in_selection`) says more than every other text: the
+    /// same weighted log-odds, the selection against the rest, with all the texts as the prior.
+    /// At most `limit` terms, most typical of the selection first, each seen at least
+    /// `min_count` times; none when the selection is empty or holds every text.
+    pub fn selection_vs_rest(
+        &self,
+        in_selection: impl Fn(usize) -> bool,
+        limit: usize,
+        min_count: u32,
+    ) -> Vec<DistinctiveTerm> {
+        let n_selected = (0..self.n_texts()).filter(|&idx| in_selection(idx)).count();
+        if n_selected == 0 || n_selected == self.n_texts() {
+            return Vec::new();
+        }
+        self.distinctive(|idx| Some(in_selection(idx)), limit, min_count)
+            .group
+    }
+
     fn term_ids_of(&self, text_idx: usize) -> &[u32] {
         match (
             self.doc_offsets.get(text_idx),
@@ -553,6 +571,33 @@ mod tests {
         assert_eq!((late.n_in_group, late.n_in_rest), (3, 1));
         assert_eq!(distinctive.rest[0].term, "kind");
         assert!(distinctive.rest[0].z < 0.0);
+    }
+
+    /// A hand-checked selection: two texts "late delivery" against "great delivery" and
+    /// "great service". The selection has 6 tokens (late 2, delivery 2, "late delivery" 2), the
+    /// rest 6 (great 2, delivery 1, service 1 and the two phrases once), all texts 12.
+    /// For "late": α_w = 2, δ = ln((2+2)/(6+12−2−2)) − ln((0+2)/(6+12−0−2)) = ln(16/7),
+    /// σ² = 1/4 + 1/2. For "delivery": α_w = 3, δ = ln(5/13) − ln(4/14), σ² = 1/5 + 1/4.
+    #[test]
+    fn a_selection_is_compared_with_every_other_text() {
+        let index = TermIndex::build([
+            Some("late delivery"),
+            Some("great delivery"),
+            Some("late delivery"),
+            Some("great service"),
+        ]);
+        let selected = index.selection_vs_rest(|idx| idx % 2 == 0, 10, 1);
+        let terms: Vec<&str> = selected.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(terms, ["late", "late delivery", "delivery"]);
+        let late_z = (16.0_f64 / 7.0).ln() / (0.25 + 0.5_f64).sqrt();
+        let delivery_z = ((5.0_f64 / 13.0).ln() - (4.0_f64 / 14.0).ln()) / (0.2 + 0.25_f64).sqrt();
+        assert!((selected[0].z - late_z).abs() < 1e-12, "{selected:?}");
+        assert!((selected[1].z - late_z).abs() < 1e-12);
+        assert!((selected[2].z - delivery_z).abs() < 1e-12);
+        assert_eq!((selected[2].n_in_group, selected[2].n_in_rest), (2, 1));
+        // Nothing selected, or everything: no comparison to make.
+        assert!(index.selection_vs_rest(|_| false, 10, 1).is_empty());
+        assert!(index.selection_vs_rest(|_| true, 10, 1).is_empty());
     }
 
     #[test]

@@ -436,6 +436,9 @@ pub struct VoiceFilter {
     /// Days since 1970-01-01, both ends included.
     pub from_day: Option<i32>,
     pub to_day: Option<i32>,
+    /// Only texts whose author is a customer of this segment (by its name), once segmented.
+    #[serde(default)]
+    pub segment: Option<String>,
 }
 
 /// A dataset's voice of the customer under a filter.
@@ -468,6 +471,19 @@ pub struct VoiceReport {
     pub day_range: Option<(i32, i32)>,
     /// The project's own rated words in use.
     pub lexicon: Vec<LexiconEntry>,
+    /// Whether the customers are segmented (in the Segments view); `segments` is empty until.
+    #[serde(default)]
+    pub segmented: bool,
+    /// Per segment, the texts that pass the rest of the filter whose author is one of its
+    /// customers (by customer id, or an email or handle a table maps to one).
+    #[serde(default)]
+    pub segments: Vec<GroupSentiment>,
+    /// Texts that pass the filter whose author has no segment.
+    #[serde(default)]
+    pub n_without_segment: u64,
+    /// The terms the filtered texts say more than all the others (empty without a filter).
+    #[serde(default)]
+    pub selection_terms: Vec<DistinctiveTerm>,
 }
 
 /// One customer text, explained.

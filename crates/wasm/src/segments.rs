@@ -1034,6 +1034,21 @@ impl Segmentation {
         &self.report
     }
 
+    /// Every customer's id with the name of their segment (as its card names it).
+    pub fn segment_names(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.rfm
+            .iter()
+            .zip(&self.model.labels)
+            .filter_map(|(rfm, &label)| {
+                let card = self
+                    .report
+                    .segments
+                    .iter()
+                    .find(|card| card.segment as usize == label)?;
+                Some((rfm.customer_id.as_str(), card.name.as_str()))
+            })
+    }
+
     fn members(&self, audience: &Audience) -> Result<Vec<usize>, WorkerError> {
         if let Audience::Segment { segment } = audience {
             if *segment as usize >= self.model.n_segments() {

@@ -379,8 +379,55 @@ impl Service {
             &scoring.column,
             &scoring.compounds,
             &scoring.terms,
-        );
+        )
+        .with_segments(self.segment_lookup(dataset));
         Ok((context, scoring))
+    }
+
+    /// Each customer's segment, and the emails and handles held next to a customer id, once the
+    /// customers are segmented.
+    fn segment_lookup(&self, dataset: DatasetId) -> Option<voice::SegmentLookup> {
+        use converge_core::schema::Field;
+        let segmentation = self.segmentation.as_ref()?;
+        let mut aliases = Vec::new();
+        // Converged customers, when convergence ran: each one's records' customer ids.
+        let mut converged = Vec::new();
+        for held in &self.datasets {
+            let column = |field: Field| {
+                held.schema
+                    .fields
+                    .iter()
+                    .find(|guess| guess.field == Some(field))
+                    .and_then(|guess| held.table.column(&guess.column))
+            };
+            let Some(ids) = column(Field::CustomerId) else {
+                continue;
+            };
+            if let Some(by_row) = self.resolved_customers_of(held.id) {
+                for (row, customer) in by_row.into_iter().enumerate() {
+                    if let (Some(customer), Some(id)) = (customer, ids.display(row)) {
+                        converged.push((customer, id));
+                    }
+                }
+            }
+            for names in [column(Field::Email), column(Field::Handle)]
+                .into_iter()
+                .flatten()
+            {
+                for row in 0..held.table.n_rows() {
+                    if let (Some(id), Some(name)) = (ids.display(row), names.display(row)) {
+                        if !name.trim().is_empty() {
+                            aliases.push((id, name));
+                        }
+                    }
+                }
+            }
+        }
+        let lookup = voice::SegmentLookup::new(segmentation.segment_names(), aliases);
+        Some(match self.resolved_customers_of(dataset) {
+            Some(by_row) => lookup.with_converged(by_row, converged),
+            None => lookup,
+        })
     }
 
     /// The refused rows of an import as CSV: `(file name, text)`.

@@ -4,6 +4,9 @@
 //! Every answer is a pass over the dataset's rows (a few milliseconds for 100k texts), so filters
 //! need no precomputed cube and any combination of channel, label, term and dates works.
 
+use std::collections::HashMap;
+
+use converge_core::identity::CustomerId;
 use converge_core::schema::{Field, TableSchema};
 use converge_core::sentiment::{
     Dimension, Granularity, ScoredText, SentimentLabel, SentimentRollup, Vader,
@@ -23,6 +26,8 @@ const MOVER_WINDOW_DAYS: i32 = 30;
 const MOVER_MIN_TEXTS: u32 = 5;
 /// Customers listed as the ones to watch.
 const CUSTOMERS_TO_WATCH: usize = 10;
+/// Terms listed for "this selection vs the rest".
+const SELECTION_TERMS_LISTED: usize = 10;
 /// The most verbatims one page carries.
 pub const MAX_VERBATIMS: u64 = 200;
 
@@ -36,6 +41,85 @@ pub struct Context<'t> {
     channel: Option<&'t str>,
     product: Option<&'t str>,
     customer: Option<&'t str>,
+    /// Whose segment an author is in, once the customers are segmented.
+    segments: Option<SegmentLookup>,
+}
+
+/// The segment of a text's author: customer ids as the segmentation has them, and the emails
+/// and handles that tables hold next to an id (lower case), each with its segment's name.
+#[derive(Debug, Default)]
+pub struct SegmentLookup {
+    by_id: HashMap<String, String>,
+    by_alias: HashMap<String, String>,
+    /// Once customers are converged: the converged customer behind each row of the texts'
+    /// dataset, and each converged customer's segment (through any of its records' ids).
+    by_row: Vec<Option<CustomerId>>,
+    by_converged: HashMap<CustomerId, String>,
+}
+
+impl SegmentLookup {
+    /// From `(customer id, segment name)` pairs and `(customer id, email or handle)` aliases.
+    pub fn new<'a>(
+        segments: impl IntoIterator<Item = (&'a str, &'a str)>,
+        aliases: impl IntoIterator<Item = (String, String)>,
+    ) -> SegmentLookup {
+        let by_id: HashMap<String, String> = segments
+            .into_iter()
+            .map(|(id, name)| (id.trim().to_owned(), name.to_owned()))
+            .collect();
+        let mut by_alias = HashMap::new();
+        for (id, alias) in aliases {
+            if let Some(name) = by_id.get(id.trim()) {
+                by_alias
+                    .entry(alias.trim().to_lowercase())
+                    .or_insert_with(|| name.clone());
+            }
+        }
+        SegmentLookup {
+            by_id,
+            by_alias,
+            ..SegmentLookup::default()
+        }
+    }
+
+    /// Reads authors through the converged customers: `by_row` is the converged customer of
+    /// each row of the texts' dataset, `records` the converged customer and customer id of
+    /// every record with one, in any dataset.
+    pub fn with_converged(
+        mut self,
+        by_row: Vec<Option<CustomerId>>,
+        records: impl IntoIterator<Item = (CustomerId, String)>,
+    ) -> SegmentLookup {
+        for (customer, id) in records {
+            if let Some(name) = self.by_id.get(id.trim()) {
+                self.by_converged
+                    .entry(customer)
+                    .or_insert_with(|| name.clone());
+            }
+        }
+        self.by_row = by_row;
+        self
+    }
+
+    /// The segment of the author of row `row_idx` (named by `author`): through the converged
+    /// customers when they are known, else by the author's customer id, email or handle.
+    fn segment_of_row(&self, row_idx: usize, author: Option<&str>) -> Option<&str> {
+        if let Some(Some(customer)) = self.by_row.get(row_idx) {
+            if let Some(name) = self.by_converged.get(customer) {
+                return Some(name);
+            }
+        }
+        self.segment_of(author?)
+    }
+
+    /// The segment of the customer a text's author column names.
+    pub fn segment_of(&self, author: &str) -> Option<&str> {
+        let author = author.trim();
+        self.by_id
+            .get(author)
+            .or_else(|| self.by_alias.get(&author.to_lowercase()))
+            .map(String::as_str)
+    }
 }
 
 impl<'t> Context<'t> {
@@ -64,7 +148,21 @@ impl<'t> Context<'t> {
             channel: column_of(&[Field::Channel]),
             product: column_of(&[Field::Product]),
             customer: column_of(&[Field::CustomerId, Field::Handle, Field::Email]),
+            segments: None,
         }
+    }
+
+    /// The same context, knowing each author's segment.
+    pub fn with_segments(mut self, segments: Option<SegmentLookup>) -> Context<'t> {
+        self.segments = segments;
+        self
+    }
+
+    /// The segment of a row's author, if the customers are segmented and the author is one.
+    fn segment(&self, row_idx: usize) -> Option<&str> {
+        let segments = self.segments.as_ref()?;
+        let author = self.text_of(self.customer, row_idx);
+        segments.segment_of_row(row_idx, author.as_deref())
     }
 
     fn day(&self, row_idx: usize) -> Option<i32> {
@@ -106,6 +204,11 @@ impl<'t> Context<'t> {
                 return false;
             }
         }
+        if let Some(segment) = &filter.segment {
+            if self.segment(row_idx) != Some(segment.as_str()) {
+                return false;
+            }
+        }
         true
     }
 
@@ -120,6 +223,13 @@ impl<'t> Context<'t> {
             channel: None,
             ..filter.clone()
         };
+        // Segments, like channels, are listed whatever segment is picked.
+        let mut segment_rollup = SentimentRollup::default();
+        let without_segment = VoiceFilter {
+            segment: None,
+            ..filter.clone()
+        };
+        let mut n_without_segment = 0_u64;
         let mut day_range: Option<(i32, i32)> = None;
         for row_idx in 0..n_rows {
             let Some(compound) = self.compound(row_idx) else {
@@ -138,6 +248,16 @@ impl<'t> Context<'t> {
                     channel: channel.as_deref(),
                     ..ScoredText::default()
                 });
+            }
+            if self.segments.is_some() && self.passes(row_idx, &without_segment) {
+                match self.segment(row_idx) {
+                    Some(segment) => segment_rollup.add(ScoredText {
+                        compound,
+                        channel: Some(segment),
+                        ..ScoredText::default()
+                    }),
+                    None => n_without_segment += 1,
+                }
             }
             if self.passes(row_idx, filter) {
                 let product = self.text_of(self.product, row_idx);
@@ -181,6 +301,21 @@ impl<'t> Context<'t> {
             TERMS_LISTED,
             DEFAULT_MIN_COUNT,
         );
+        // What the filtered texts say more than the others: the filter without its term (the
+        // term only picks verbatims), against every other scored text.
+        let selection = VoiceFilter {
+            term: None,
+            ..filter.clone()
+        };
+        let selection_terms = if selection == VoiceFilter::default() {
+            Vec::new()
+        } else {
+            self.terms.selection_vs_rest(
+                |row_idx| row_idx < n_rows && self.passes(row_idx, &selection),
+                SELECTION_TERMS_LISTED,
+                DEFAULT_MIN_COUNT,
+            )
+        };
         let mut customers_to_watch: Vec<_> = rollup
             .customers()
             .into_iter()
@@ -212,6 +347,11 @@ impl<'t> Context<'t> {
             positive_terms: distinctive.rest,
             day_range,
             lexicon: Vec::new(),
+            segmented: self.segments.is_some(),
+            // The rollup's channel slot holds the segment here.
+            segments: segment_rollup.groups(Dimension::Channel),
+            n_without_segment,
+            selection_terms,
         }
     }
 
@@ -277,4 +417,112 @@ pub(crate) fn within_days(
         return true;
     }
     day().is_some_and(|day| from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to))
+}
+
+#[cfg(test)]
+mod tests {
+    use converge_core::sentiment::SentimentLabel;
+
+    use crate::protocol::VoiceFilter;
+    use crate::service::{DemoJob, Service, Step};
+
+    fn demo() -> Service {
+        let mut job = DemoJob::new(400).unwrap();
+        let imported = loop {
+            if let Step::Finished(done) = job.step().unwrap() {
+                break done;
+            }
+        };
+        let mut service = Service::default();
+        for ingested in imported {
+            service.add(ingested);
+        }
+        while service.score_sentiment_step().is_some() {}
+        service
+    }
+
+    #[test]
+    fn sentiment_by_segment_once_customers_are_segmented() {
+        let mut service = demo();
+        let dataset = |name: &str| {
+            service
+                .summaries()
+                .into_iter()
+                .find(|summary| summary.name == name)
+                .unwrap()
+                .id
+        };
+        // Reviews name their author by customer id; posts only by a handle no table maps to an
+        // id, so they reach a segment only through the converged customers.
+        let (reviews, social) = (dataset("product_reviews"), dataset("social_posts"));
+        let posts = reviews;
+        let report = service.voice(posts, &VoiceFilter::default()).unwrap();
+        assert!(!report.segmented);
+        assert!(report.segments.is_empty());
+        assert!(report.selection_terms.is_empty(), "no filter, no selection");
+
+        let mut job = service.start_segmentation().unwrap();
+        let done = loop {
+            if let Step::Finished(done) = job.step().unwrap() {
+                break done;
+            }
+        };
+        service.keep_segmentation(done);
+        let report = service.voice(posts, &VoiceFilter::default()).unwrap();
+        assert!(report.segmented);
+        assert!(report.segments.len() >= 2, "{:?}", report.segments);
+        // Every text is counted once: in its author's segment, or as without one.
+        let in_segments: u64 = report
+            .segments
+            .iter()
+            .map(|group| u64::from(group.tally.n_texts()))
+            .sum();
+        assert_eq!(
+            in_segments + report.n_without_segment,
+            u64::from(report.overall.n_texts())
+        );
+        assert!(in_segments > u64::from(report.overall.n_texts()) / 2);
+
+        // A segment filters the texts, and its texts say something of their own.
+        let first = &report.segments[0];
+        let filter = VoiceFilter {
+            segment: Some(first.name.clone()),
+            ..VoiceFilter::default()
+        };
+        let of_segment = service.voice(posts, &filter).unwrap();
+        assert_eq!(of_segment.overall, first.tally);
+        assert_eq!(of_segment.segments, report.segments, "segments stay listed");
+        let page = service.verbatims(posts, &filter, 0, 500).unwrap();
+        assert_eq!(page.n_total, u64::from(first.tally.n_texts()));
+
+        // The negative texts against all the others.
+        let negative = VoiceFilter {
+            label: Some(SentimentLabel::Negative),
+            ..VoiceFilter::default()
+        };
+        let report = service.voice(posts, &negative).unwrap();
+        assert!(!report.selection_terms.is_empty());
+        assert!(report
+            .selection_terms
+            .iter()
+            .all(|term| term.z > 0.0 && term.n_in_group > 0));
+
+        // Posts by handles no table ties to a customer id stay without a segment, and say so.
+        let social_report = service.voice(social, &VoiceFilter::default()).unwrap();
+        assert!(social_report.segmented && social_report.segments.is_empty());
+        assert_eq!(
+            social_report.n_without_segment,
+            u64::from(social_report.overall.n_texts())
+        );
+
+        // Once customers are converged, authors are read through them: a review by a customer
+        // whose records carry several ids still finds the segment.
+        let before = service.voice(reviews, &VoiceFilter::default()).unwrap();
+        service
+            .converge(0.9, |_| std::ops::ControlFlow::Continue(()))
+            .unwrap();
+        let after = service.voice(reviews, &VoiceFilter::default()).unwrap();
+        assert!(after.n_without_segment <= before.n_without_segment);
+        assert_eq!(after.overall, before.overall);
+    }
 }

@@ -14,6 +14,7 @@ mod lexicon;
 mod rollup;
 mod social;
 mod vader;
+mod word_table;
 
 pub use rollup::{
     week_start, CustomerSentiment, Dimension, Granularity, GroupSentiment, Mover, ScoredText,

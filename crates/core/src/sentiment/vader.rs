@@ -5,10 +5,12 @@
 //! Unicode whitespace, `strip(string.punctuation)`, `isupper()`, and counting characters, not bytes.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use super::lexicon;
 use super::social::{self, Reading};
+use super::word_table::WordTable;
 use crate::hashing::FastMap;
 
 /// Boost of a booster word ("very", "extremely").
@@ -301,8 +303,9 @@ struct WordInfo {
     upper: bool,
     /// Which of the words the rules name it is, so the rules compare a byte, not a string.
     marker: Marker,
-    /// Whether it is a word of an idiom or multi-word booster (`PHRASE_WORDS`).
-    phrase: bool,
+    /// Which word of the idioms and multi-word boosters it is (its place in `PHRASE_WORDS`, plus
+    /// one; 0 for none), so phrases are matched by comparing bytes, not strings.
+    phrase: u8,
 }
 
 /// The words VADER's rules look for by name.
@@ -388,17 +391,19 @@ pub enum LexiconError {
 /// The VADER analyser: its lexicons, parsed once.
 #[derive(Clone)]
 pub struct Vader {
-    words: FastMap<String, WordInfo>,
+    words: WordTable<WordInfo>,
     emoji: FastMap<char, String>,
-    /// The boosters and dampeners of more than one word.
-    phrase_boosters: Vec<(&'static str, f64)>,
+    /// The boosters and dampeners of more than one word, spelled as `WordInfo::phrase` ids.
+    phrase_boosters: Vec<Phrase>,
+    /// The idioms (`SPECIAL_CASES`), spelled as `WordInfo::phrase` ids.
+    special_cases: Vec<Phrase>,
     /// Whether links, handles, hashtags and elongations are read first (see `social`).
     social_reading: bool,
 }
 
 impl Default for Vader {
     fn default() -> Vader {
-        let mut words: FastMap<String, WordInfo> = lexicon::words()
+        let mut words: WordTable<WordInfo> = lexicon::words()
             .into_iter()
             .map(|(word, valence)| {
                 (
@@ -416,26 +421,31 @@ impl Default for Vader {
             .chain(DAMPENERS.iter().map(|word| (*word, B_DECR)))
             .filter(|(word, _)| !word.contains(' '));
         for (word, boost) in single_boosters {
-            words.entry(word.to_owned()).or_default().boost = Some(boost);
+            words.entry(word).boost = Some(boost);
         }
         for word in NEGATE {
-            words.entry((*word).to_owned()).or_default().negation = true;
+            words.entry(word).negation = true;
         }
         for (word, marker) in MARKERS {
-            words.entry(word.to_owned()).or_default().marker = marker;
+            words.entry(word).marker = marker;
         }
-        for word in PHRASE_WORDS {
-            words.entry((*word).to_owned()).or_default().phrase = true;
+        for (id, word) in (1..).zip(PHRASE_WORDS) {
+            words.entry(word).phrase = id;
         }
         let phrase_boosters = DAMPENERS
             .iter()
             .filter(|phrase| phrase.contains(' '))
-            .map(|phrase| (*phrase, B_DECR))
+            .map(|phrase| Phrase::new(phrase, B_DECR))
+            .collect();
+        let special_cases = SPECIAL_CASES
+            .iter()
+            .map(|(phrase, valence)| Phrase::new(phrase, *valence))
             .collect();
         Vader {
             words,
             emoji: lexicon::emoji(),
             phrase_boosters,
+            special_cases,
             social_reading: false,
         }
     }
@@ -474,17 +484,25 @@ impl Vader {
         }
         for entry in entries {
             let word = entry.word.trim().to_lowercase();
-            self.words.entry(word).or_default().valence = Some(entry.valence);
+            self.words.entry(&word).valence = Some(entry.valence);
         }
         Ok(self)
     }
 
     pub fn score(&self, text: &str) -> SentimentScore {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.score_with(text, &mut scratch),
+            // Only reachable if scoring were re-entered on one thread; fresh buffers then.
+            Err(_) => self.score_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn score_with(&self, text: &str, scratch: &mut Scratch) -> SentimentScore {
         let text = self.read_social(text);
         let text = self.describe_emoji(&text);
         let text = text.trim_matches(is_python_space);
-        let (_, sentiments) = self.sentiments(text, None);
-        score_valence(&sentiments, punctuation_emphasis(text))
+        self.sentiments(text, scratch, None);
+        score_valence(&scratch.sentiments, punctuation_emphasis(text))
     }
 
     pub fn explain(&self, text: &str) -> Explained {
@@ -492,17 +510,19 @@ impl Vader {
         let text = self.describe_emoji(&text);
         let text = text.trim_matches(is_python_space);
         let mut rules: Vec<Vec<Rule>> = Vec::new();
-        let (words, sentiments) = self.sentiments(text, Some(&mut rules));
+        let mut scratch = Scratch::default();
+        self.sentiments(text, &mut scratch, Some(&mut rules));
         let punctuation_emphasis = punctuation_emphasis(text);
-        let score = score_valence(&sentiments, punctuation_emphasis);
+        let score = score_valence(&scratch.sentiments, punctuation_emphasis);
         Explained {
             score,
-            contributions: words
-                .into_iter()
-                .zip(sentiments)
+            contributions: scratch
+                .tokens
+                .iter()
+                .zip(&scratch.sentiments)
                 .zip(rules)
-                .map(|((token, valence), rules)| Contribution {
-                    token: token.to_owned(),
+                .map(|((&(start, end), &valence), rules)| Contribution {
+                    token: text.get(start..end).unwrap_or_default().to_owned(),
                     valence,
                     rules,
                 })
@@ -511,50 +531,34 @@ impl Vader {
         }
     }
 
-    /// The words of a (described, trimmed) text and the valence of each after every rule; with
-    /// `trace`, also the rules that applied to each word.
-    fn sentiments<'t>(
+    /// Splits a (described, trimmed) text into words and leaves the valence of each after every
+    /// rule in `scratch.sentiments` (and each word's place in `scratch.tokens`); with `trace`,
+    /// also the rules that applied to each word.
+    fn sentiments(
         &self,
-        text: &'t str,
+        text: &str,
+        scratch: &mut Scratch,
         mut trace: Option<&mut Vec<Vec<Rule>>>,
-    ) -> (Vec<&'t str>, Vec<f64>) {
-        let words: Vec<&str> = if text.is_ascii() {
-            // Byte-wise: the same split, without decoding characters.
-            text.split(|c: char| is_python_space_ascii(c as u8))
-                .filter(|word| !word.is_empty())
-                .map(strip_punctuation_if_word)
-                .collect()
+    ) {
+        scratch.clear();
+        if text.is_ascii() {
+            self.ascii_words(text, scratch);
         } else {
-            text.split(is_python_space)
-                .filter(|word| !word.is_empty())
-                .map(strip_punctuation_if_word)
-                .collect()
-        };
-        // One pass per word: lower case, one lexicon lookup, negation, ALL CAPS.
-        let mut lower: Vec<Cow<'t, str>> = Vec::with_capacity(words.len());
-        let mut info: Vec<WordInfo> = Vec::with_capacity(words.len());
-        for word in &words {
-            let word_lower = lowercase(word);
-            let mut word_info = self
-                .words
-                .get(word_lower.as_ref())
-                .copied()
-                .unwrap_or_default();
-            // Most words have no apostrophe: one byte scan before the substring search.
-            word_info.negation |=
-                word_lower.as_bytes().contains(&b'\'') && word_lower.contains("n't");
-            word_info.upper = is_python_upper(word);
-            lower.push(word_lower);
-            info.push(word_info);
+            self.unicode_words(text, scratch);
         }
+        let words = Words {
+            lower: &scratch.lower,
+            ranges: &scratch.lower_ranges,
+        };
+        let info = &scratch.info;
+        let n_words = info.len();
         // Some, but not all, words in ALL CAPS.
         let n_upper = info.iter().filter(|word| word.upper).count();
-        let is_cap_diff = n_upper > 0 && n_upper < words.len();
-        let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
+        let is_cap_diff = n_upper > 0 && n_upper < n_words;
         let tracing = trace.is_some();
         let mut rules: Vec<Rule> = Vec::new();
-        for word_idx in 0..words.len() {
-            let kind_of = word_idx + 1 < words.len()
+        for word_idx in 0..n_words {
+            let kind_of = word_idx + 1 < n_words
                 && info[word_idx].marker == Marker::Kind
                 && info[word_idx + 1].marker == Marker::Of;
             let valence = if info[word_idx].boost.is_some() || kind_of {
@@ -562,22 +566,23 @@ impl Vader {
             } else {
                 self.valence(
                     &words,
-                    &lower,
-                    &info,
+                    info,
                     word_idx,
                     is_cap_diff,
                     tracing.then_some(&mut rules),
                 )
             };
-            sentiments.push(valence);
+            scratch.sentiments.push(valence);
             if let Some(trace) = trace.as_deref_mut() {
                 trace.push(std::mem::take(&mut rules));
             }
         }
-        let before_but = tracing.then(|| sentiments.clone());
-        but_check(&info, &mut sentiments);
+        let before_but = tracing.then(|| scratch.sentiments.clone());
+        but_check(info, &mut scratch.sentiments);
         if let (Some(trace), Some(before_but)) = (trace, before_but) {
-            for ((rules, before), after) in trace.iter_mut().zip(before_but).zip(&sentiments) {
+            for ((rules, before), after) in
+                trace.iter_mut().zip(before_but).zip(&scratch.sentiments)
+            {
                 if before != 0.0 && *after == before * 0.5 {
                     rules.push(Rule::BeforeBut);
                 } else if before != 0.0 && *after == before * 1.5 {
@@ -585,7 +590,97 @@ impl Vader {
                 }
             }
         }
-        (words, sentiments)
+    }
+
+    /// The words of an ASCII text in one pass over its bytes: split on whitespace, punctuation
+    /// stripped, lower-cased into `scratch.lower`, case and apostrophes noted on the way, each
+    /// looked up once.
+    fn ascii_words(&self, text: &str, scratch: &mut Scratch) {
+        let bytes = text.as_bytes();
+        let class = |idx: usize| ASCII_CLASS[usize::from(bytes[idx])];
+        let mut idx = 0;
+        while idx < bytes.len() {
+            while idx < bytes.len() && class(idx) & SPACE != 0 {
+                idx += 1;
+            }
+            let start = idx;
+            // Letters' case and apostrophes of the whole token: stripping removes punctuation
+            // only, so the stripped word has the same letters.
+            let mut seen = 0;
+            while idx < bytes.len() && class(idx) & SPACE == 0 {
+                seen |= class(idx);
+                idx += 1;
+            }
+            if start == idx {
+                break;
+            }
+            // `strip(string.punctuation)`, unless two characters or fewer would be left.
+            let (mut from, mut to) = (start, idx);
+            while from < to && class(from) & PUNCTUATION != 0 {
+                from += 1;
+            }
+            while to > from && class(to - 1) & PUNCTUATION != 0 {
+                to -= 1;
+            }
+            if to - from <= 2 {
+                (from, to) = (start, idx);
+            }
+            let lower_from = scratch.lower.len();
+            scratch
+                .lower
+                .extend(bytes[from..to].iter().map(u8::to_ascii_lowercase));
+            scratch.tokens.push((from, to));
+            self.push_word(
+                scratch,
+                (lower_from, scratch.lower.len()),
+                seen & UPPER != 0 && seen & LOWER == 0,
+                seen & APOSTROPHE != 0,
+            );
+        }
+    }
+
+    /// The words of any text: the same steps as `ascii_words`, character by character, with
+    /// Python's whitespace and lower case (final sigma included, as `to_lowercase` does it).
+    fn unicode_words(&self, text: &str, scratch: &mut Scratch) {
+        split_words(text, &mut scratch.tokens);
+        for token_idx in 0..scratch.tokens.len() {
+            let (from, to) = scratch.tokens[token_idx];
+            let word = &text[from..to];
+            let lower_from = scratch.lower.len();
+            if word.is_ascii() {
+                scratch
+                    .lower
+                    .extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+            } else {
+                scratch
+                    .lower
+                    .extend_from_slice(word.to_lowercase().as_bytes());
+            }
+            let apostrophe = scratch.lower[lower_from..].contains(&b'\'');
+            self.push_word(
+                scratch,
+                (lower_from, scratch.lower.len()),
+                is_python_upper(word),
+                apostrophe,
+            );
+        }
+    }
+
+    /// Records what the lexicon knows of one word, by its lower case in `scratch.lower`.
+    fn push_word(
+        &self,
+        scratch: &mut Scratch,
+        lower: (usize, usize),
+        upper: bool,
+        apostrophe: bool,
+    ) {
+        let word_lower = &scratch.lower[lower.0..lower.1];
+        let mut word_info = self.words.get(word_lower).copied().unwrap_or_default();
+        // Any word with "n't" negates; most words have no apostrophe to look behind.
+        word_info.negation |= apostrophe && word_lower.windows(3).any(|three| three == b"n't");
+        word_info.upper = upper;
+        scratch.lower_ranges.push(lower);
+        scratch.info.push(word_info);
     }
 
     /// The score with the text as written, piece by piece, each word carrying the valence and
@@ -640,7 +735,7 @@ impl Vader {
         }
         social::read_word(word, |lower| {
             self.words
-                .get(lower)
+                .get(lower.as_bytes())
                 .is_some_and(|info| info.valence.is_some() || info.boost.is_some() || info.negation)
         })
     }
@@ -695,8 +790,7 @@ impl Vader {
     /// `sentiment_valence` upstream: the valence of the word at `word_idx`, in its context.
     fn valence(
         &self,
-        words: &[&str],
-        lower: &[Cow<'_, str>],
+        words: &Words<'_>,
         info: &[WordInfo],
         word_idx: usize,
         is_cap_diff: bool,
@@ -705,9 +799,10 @@ impl Vader {
         let Some(own) = info[word_idx].valence else {
             return 0.0;
         };
-        let mut note = |rule: Rule| {
+        // Rules are named only when traced: scoring alone builds no strings.
+        let mut note = |rule: &dyn Fn() -> Rule| {
             if let Some(rules) = rules.as_deref_mut() {
-                rules.push(rule);
+                rules.push(rule());
             }
         };
         let mut valence = own;
@@ -716,7 +811,7 @@ impl Vader {
         };
         // "no" before a rated word negates it rather than counting on its own.
         if info[word_idx].marker == Marker::No
-            && word_idx + 1 < words.len()
+            && word_idx + 1 < info.len()
             && info[word_idx + 1].valence.is_some()
         {
             valence = 0.0;
@@ -726,10 +821,10 @@ impl Vader {
             || (at(3) == Some(Marker::No) && matches!(at(1), Some(Marker::Or | Marker::Nor)))
         {
             valence = own * N_SCALAR;
-            note(Rule::NegatedBy("no".to_owned()));
+            note(&|| Rule::NegatedBy("no".to_owned()));
         }
         if info[word_idx].upper && is_cap_diff {
-            note(Rule::AllCaps);
+            note(&|| Rule::AllCaps);
             // Upstream: a valence of exactly 0 ("NO" before a rated word) is pushed negative.
             if valence > 0.0 {
                 valence += C_INCR;
@@ -753,12 +848,14 @@ impl Vader {
                 scalar *= 0.9;
             }
             if scalar != 0.0 {
-                let by = lower[before_idx].to_string();
                 let strengthens = (scalar > 0.0) == (valence >= 0.0);
-                note(if strengthens {
-                    Rule::BoostedBy(by)
-                } else {
-                    Rule::DampenedBy(by)
+                note(&|| {
+                    let by = words.get(before_idx).to_owned();
+                    if strengthens {
+                        Rule::BoostedBy(by)
+                    } else {
+                        Rule::DampenedBy(by)
+                    }
                 });
             }
             valence += scalar;
@@ -766,32 +863,33 @@ impl Vader {
             valence = negation_check(valence, info, start_idx, word_idx);
             if valence != before {
                 if valence == before * N_SCALAR {
-                    note(Rule::NegatedBy(lower[before_idx].to_string()));
+                    note(&|| Rule::NegatedBy(words.get(before_idx).to_owned()));
                 } else if valence == before * 1.25 {
-                    let by = lower[word_idx - 2..word_idx]
-                        .iter()
-                        .rev()
-                        .find(|word| *word == "so" || *word == "this")
-                        .map_or_else(|| lower[word_idx - 1].to_string(), |word| word.to_string());
-                    note(Rule::IntensifiedBy(by));
+                    note(&|| {
+                        let by = [word_idx - 1, word_idx - 2]
+                            .into_iter()
+                            .find(|&idx| matches!(info[idx].marker, Marker::So | Marker::This))
+                            .unwrap_or(word_idx - 1);
+                        Rule::IntensifiedBy(words.get(by).to_owned())
+                    });
                 }
             }
             if start_idx == 2 && Self::near_phrase_word(info, word_idx) {
                 let before = valence;
-                valence = Self::idiom_valence(valence, lower, word_idx);
+                valence = self.idiom_valence(valence, info, word_idx);
                 if valence != before {
-                    note(Rule::Idiom);
+                    note(&|| Rule::Idiom);
                 }
-                for (phrase, boost) in self.phrase_boosts(lower, word_idx) {
-                    valence += boost;
-                    note(Rule::DampenedBy(phrase.to_owned()));
+                for phrase in self.phrase_boosts(info, word_idx) {
+                    valence += phrase.valence;
+                    note(&|| Rule::DampenedBy(phrase.spelling.to_owned()));
                 }
             }
         }
         let before = valence;
         let valence = least_check(valence, info, word_idx);
         if valence != before {
-            note(Rule::Least);
+            note(&|| Rule::Least);
         }
         valence
     }
@@ -825,17 +923,24 @@ fn least_check(valence: f64, info: &[WordInfo], word_idx: usize) -> f64 {
 }
 
 impl Vader {
-    /// Called with `word_idx >= 3`.
     /// Whether any word of an idiom or multi-word booster is near `word_idx` (`>= 3`): if not,
     /// nothing in `idiom_valence` or `phrase_boosts` can match.
     fn near_phrase_word(info: &[WordInfo], word_idx: usize) -> bool {
         let last = (word_idx + 2).min(info.len() - 1);
-        info[word_idx - 3..=last].iter().any(|word| word.phrase)
+        info[word_idx - 3..=last]
+            .iter()
+            .any(|word| word.phrase != 0)
     }
 
     /// Upstream's special cases: an idiom around the word replaces its valence. Called with
     /// `word_idx >= 3`.
-    fn idiom_valence(mut valence: f64, lower: &[Cow<'_, str>], word_idx: usize) -> f64 {
+    fn idiom_valence(&self, mut valence: f64, info: &[WordInfo], word_idx: usize) -> f64 {
+        let special_case = |words: &[WordInfo]| {
+            self.special_cases
+                .iter()
+                .find(|phrase| phrase.spells(words))
+                .map(|phrase| phrase.valence)
+        };
         let i = word_idx;
         // one_zero, two_one_zero, two_one, three_two_one, three_two, in upstream's order.
         for (from, to) in [
@@ -845,40 +950,39 @@ impl Vader {
             (i - 3, i - 1),
             (i - 3, i - 2),
         ] {
-            if let Some(special) = special_case(&lower[from..=to]) {
+            if let Some(special) = special_case(&info[from..=to]) {
                 valence = special;
                 break;
             }
         }
-        if lower.len() - 1 > i {
-            if let Some(special) = special_case(&lower[i..=i + 1]) {
+        if info.len() - 1 > i {
+            if let Some(special) = special_case(&info[i..=i + 1]) {
                 valence = special;
             }
         }
-        if lower.len() - 1 > i + 1 {
-            if let Some(special) = special_case(&lower[i..=i + 2]) {
+        if info.len() - 1 > i + 1 {
+            if let Some(special) = special_case(&info[i..=i + 2]) {
                 valence = special;
             }
         }
         valence
     }
 
-    /// Multi-word boosters ("kind of", "sort of", "just enough") just before the word, each with
-    /// its boost, in upstream's order. Called with `word_idx >= 3`.
+    /// Multi-word boosters ("kind of", "sort of", "just enough") just before the word, in
+    /// upstream's order. Called with `word_idx >= 3`.
     fn phrase_boosts<'v>(
         &'v self,
-        lower: &'v [Cow<'_, str>],
+        info: &'v [WordInfo],
         word_idx: usize,
-    ) -> impl Iterator<Item = (&'static str, f64)> + 'v {
+    ) -> impl Iterator<Item = &'v Phrase> + 'v {
         let i = word_idx;
         [(i - 3, i - 1), (i - 3, i - 2), (i - 2, i - 1)]
             .into_iter()
             .filter_map(move |(from, to)| {
-                let words = &lower[from..=to];
+                let words = &info[from..=to];
                 self.phrase_boosters
                     .iter()
-                    .find(|(phrase, _)| phrase_is(phrase, words))
-                    .copied()
+                    .find(|phrase| phrase.spells(words))
             })
     }
 }
@@ -889,29 +993,47 @@ const PHRASE_WORDS: &[&str] = &[
     "death", "to", "die", "for", "beating", "heart", "just", "enough", "kind", "sort",
 ];
 
-/// Whether `words` joined by single spaces spell `phrase`, without building the joined string.
-fn phrase_is(phrase: &str, words: &[Cow<'_, str>]) -> bool {
-    let mut rest = phrase;
-    for (word_idx, word) in words.iter().enumerate() {
-        if word_idx > 0 {
-            match rest.strip_prefix(' ') {
-                Some(after) => rest = after,
-                None => return false,
-            }
-        }
-        match rest.strip_prefix(word.as_ref()) {
-            Some(after) => rest = after,
-            None => return false,
-        }
-    }
-    rest.is_empty()
+/// An idiom or multi-word booster as the `WordInfo::phrase` ids of its words, with its valence
+/// (or boost).
+///
+/// Words never contain whitespace, so the words of a window joined by spaces spell a phrase
+/// exactly when each word is the phrase's word at its place: comparing ids is upstream's
+/// comparison of joined strings, without building them.
+#[derive(Debug, Clone)]
+struct Phrase {
+    spelling: &'static str,
+    ids: Vec<u8>,
+    valence: f64,
 }
 
-fn special_case(words: &[Cow<'_, str>]) -> Option<f64> {
-    SPECIAL_CASES
-        .iter()
-        .find(|(phrase, _)| phrase_is(phrase, words))
-        .map(|(_, valence)| *valence)
+impl Phrase {
+    fn new(spelling: &'static str, valence: f64) -> Phrase {
+        let ids = spelling
+            .split(' ')
+            .map(|word| {
+                let idx = PHRASE_WORDS
+                    .iter()
+                    .position(|known| *known == word)
+                    .expect("every word of a phrase is listed in PHRASE_WORDS");
+                u8::try_from(idx + 1).expect("PHRASE_WORDS has fewer than 255 words")
+            })
+            .collect();
+        Phrase {
+            spelling,
+            ids,
+            valence,
+        }
+    }
+
+    /// Whether `words`, in order, are this phrase's words.
+    fn spells(&self, words: &[WordInfo]) -> bool {
+        self.ids.len() == words.len()
+            && self
+                .ids
+                .iter()
+                .zip(words)
+                .all(|(id, word)| *id == word.phrase)
+    }
 }
 
 fn negation_check(valence: f64, info: &[WordInfo], start_idx: usize, word_idx: usize) -> f64 {
@@ -956,6 +1078,7 @@ fn but_check(info: &[WordInfo], sentiments: &mut [f64]) {
 }
 
 fn punctuation_emphasis(text: &str) -> f64 {
+    // Two plain counts, which the compiler vectorises.
     let exclamations = text.bytes().filter(|b| *b == b'!').count().min(4) as f64;
     let questions = text.bytes().filter(|b| *b == b'?').count();
     let question_boost = match questions {
@@ -1027,8 +1150,43 @@ fn runs(text: &str) -> impl Iterator<Item = (bool, &str)> {
     })
 }
 
+/// What `ascii_words` needs to know of a byte, as bits of `ASCII_CLASS`.
+const SPACE: u8 = 1;
+const PUNCTUATION: u8 = 2;
+const UPPER: u8 = 4;
+const LOWER: u8 = 8;
+const APOSTROPHE: u8 = 16;
+
+/// Each byte's class: Python's whitespace, `string.punctuation`, case, the apostrophe.
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0_u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if is_python_space_ascii(b) {
+            class |= SPACE;
+        }
+        if b.is_ascii_punctuation() {
+            class |= PUNCTUATION;
+        }
+        if b.is_ascii_uppercase() {
+            class |= UPPER;
+        }
+        if b.is_ascii_lowercase() {
+            class |= LOWER;
+        }
+        if b == b'\'' {
+            class |= APOSTROPHE;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
+
 /// Python's `str.isspace` for an ASCII byte.
-fn is_python_space_ascii(byte: u8) -> bool {
+const fn is_python_space_ascii(byte: u8) -> bool {
     matches!(
         byte,
         b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f
@@ -1040,9 +1198,32 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// The byte ranges of a text's words: split on Python's whitespace, each word then stripped of
+/// ASCII punctuation unless that leaves two characters or fewer (`strip_punctuation_if_word`).
+fn split_words(text: &str, out: &mut Vec<(usize, usize)>) {
+    let mut push = |start: usize, end: usize| {
+        let (from, to) = strip_punctuation_if_word(&text[start..end]);
+        out.push((start + from, start + to));
+    };
+    let mut start = None;
+    for (idx, c) in text.char_indices() {
+        match (is_python_space(c), start) {
+            (true, Some(from)) => {
+                push(from, idx);
+                start = None;
+            }
+            (false, None) => start = Some(idx),
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        push(from, text.len());
+    }
+}
+
 /// `token.strip(string.punctuation)`, unless that leaves two characters or fewer (an emoticon
-/// such as `:)` is kept whole).
-fn strip_punctuation_if_word(token: &str) -> &str {
+/// such as `:)` is kept whole), as the byte range kept.
+fn strip_punctuation_if_word(token: &str) -> (usize, usize) {
     // ASCII punctuation is single bytes that never occur inside a multi-byte character, so
     // trimming bytes keeps character boundaries.
     let bytes = token.as_bytes();
@@ -1061,21 +1242,54 @@ fn strip_punctuation_if_word(token: &str) -> &str {
         stripped.chars().count() <= 2
     };
     if short {
-        token
+        (0, token.len())
     } else {
-        stripped
+        (start, end)
     }
 }
 
-/// Python's `str.lower()`, borrowing when there is nothing to change.
-fn lowercase(word: &str) -> Cow<'_, str> {
-    if word
-        .bytes()
-        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
-    {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(word.to_lowercase())
+/// The buffers of one scoring, kept for the next text on the same thread so that scoring
+/// allocates nothing once they have grown to the longest text seen.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Each word's byte range in the text.
+    tokens: Vec<(usize, usize)>,
+    /// Every word in lower case (UTF-8), end to end, and each one's range in it.
+    lower: Vec<u8>,
+    lower_ranges: Vec<(usize, usize)>,
+    info: Vec<WordInfo>,
+    /// Each word's valence after every rule.
+    sentiments: Vec<f64>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.tokens.clear();
+        self.lower.clear();
+        self.lower_ranges.clear();
+        self.info.clear();
+        self.sentiments.clear();
+    }
+}
+
+thread_local! {
+    /// `Vader::score`'s buffers: one set per thread (the analyser itself stays shared and `Sync`).
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The lower-case words of a text, for naming the words behind a rule.
+struct Words<'s> {
+    lower: &'s [u8],
+    ranges: &'s [(usize, usize)],
+}
+
+impl Words<'_> {
+    fn get(&self, word_idx: usize) -> &str {
+        self.ranges
+            .get(word_idx)
+            .and_then(|&(from, to)| self.lower.get(from..to))
+            .and_then(|word| std::str::from_utf8(word).ok())
+            .unwrap_or_default()
     }
 }
 
