@@ -26,7 +26,9 @@ mod params;
 mod records;
 mod resolution;
 
-pub use blocking::{BlockKey, BlockingReport, BlockingRule, SkippedBlocks};
+pub use blocking::{
+    BlockKey, BlockingReport, BlockingRule, SkippedBlocks, MAX_BLOCKING_RULES, REFINING_KEYS,
+};
 pub use error::IdentityError;
 pub use fields::{map_identity_columns, recency_column, IdentityColumn, IdentityField};
 pub use model::{FieldModel, MatchModel};

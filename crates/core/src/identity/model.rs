@@ -68,7 +68,7 @@ pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<Fi
     let n = records.len();
     if n >= 2 {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let mut cache = LevelCache::default();
+        let mut cache = LevelCache::off();
         for _ in 0..n_pairs {
             let a = rng.random_range(0..n);
             let b = rng.random_range(0..n);

@@ -1,6 +1,6 @@
 //! The settings of a resolution, checked before any work.
 
-use super::blocking::BlockingRule;
+use super::blocking::{BlockingRule, MAX_BLOCKING_RULES};
 use super::normalise::EmailRules;
 use super::IdentityError;
 
@@ -14,10 +14,12 @@ pub struct ResolveParams {
     /// A customer whose weakest link is below this probability is reported for review.
     /// Default 0.99.
     pub weak_link: f64,
-    /// Blocks (records sharing a blocking key) larger than this are skipped and reported, so
-    /// candidate pairs never grow with the square of the data. Default 300.
+    /// Blocks (records sharing a blocking key) larger than this are split by further keys (or,
+    /// when none splits them, skipped) and reported, so candidate pairs never grow with the
+    /// square of the data. Default 300.
     pub max_block_records: usize,
-    /// Random record pairs compared to estimate u probabilities (at most twenty per record).
+    /// Random record pairs compared to estimate u probabilities (at most five per record, or
+    /// 5,000 for fewer than 1,000 records).
     /// Default 30,000.
     pub n_u_pairs: usize,
     /// Expectation-maximisation rounds at most. Default 50.
@@ -127,6 +129,14 @@ impl ResolveParams {
             return Err(IdentityError::BadSampleSize {
                 n_u_pairs: self.n_u_pairs,
             });
+        }
+        if let Some(rules) = &self.blocking_rules {
+            if rules.len() > MAX_BLOCKING_RULES {
+                return Err(IdentityError::TooManyRules {
+                    n_rules: rules.len(),
+                    max: MAX_BLOCKING_RULES,
+                });
+            }
         }
         let code = &self.default_country_code;
         if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
