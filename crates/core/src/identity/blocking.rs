@@ -109,6 +109,10 @@ impl BlockingRule {
     }
 }
 
+/// Blocking rules a resolution takes at most (a candidate pair records which rules found it
+/// in one `u32`).
+pub const MAX_BLOCKING_RULES: usize = 32;
+
 /// Keys that split a block too large to compare whole, tried in this order (a key already in
 /// the rule, or whose field no record has, is passed over). Records missing a key's value form
 /// their own part, split further by the next key.
@@ -355,75 +359,50 @@ pub(crate) fn blocked_fields(rule: &BlockingRule) -> Vec<IdentityField> {
     rule.keys.iter().map(|key| key.field()).collect()
 }
 
-/// Blocking rules a resolution takes at most (a candidate pair records which rules found it
-/// in one `u32`).
-pub const MAX_BLOCKING_RULES: usize = 32;
-
-/// Candidate pairs from every rule, `(a << 32) | b` with `a < b`, sorted and distinct, and per
-/// pair the rules that found it (bit `i` for rule `i`, so each rule's EM session takes its own
-/// pairs without blocking again); calls `tick` with the share of rules done.
-pub(crate) fn candidate_pairs(
-    records: &Records,
-    rules: &[BlockingRule],
-    max_block_records: usize,
-    mut tick: impl FnMut(f32) -> std::ops::ControlFlow<()>,
-) -> Option<(Vec<u64>, Vec<u32>, BlockingReport)> {
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut found_by: Vec<u32> = Vec::new();
-    let mut report = BlockingReport {
-        rules: rules.iter().map(BlockingRule::describe).collect(),
-        ..BlockingReport::default()
-    };
-    for (rule_idx, rule) in rules.iter().take(MAX_BLOCKING_RULES).enumerate() {
-        let (found, skipped) = rule_pairs(records, rule, max_block_records);
-        if skipped.any() {
-            report.skipped.push(skipped);
-        }
-        let bit = 1u32 << rule_idx;
-        // Merge two sorted lists of distinct pairs, or-ing the rule's bit in.
-        let mut merged = Vec::with_capacity(pairs.len() + found.len());
-        let mut merged_by = Vec::with_capacity(pairs.len() + found.len());
-        let (mut old, mut new) = (
-            pairs.iter().zip(&found_by).peekable(),
-            found.iter().peekable(),
-        );
-        loop {
-            match (old.peek(), new.peek()) {
-                (Some((p, by)), Some(q)) => {
-                    if *p < *q {
-                        merged.push(**p);
-                        merged_by.push(**by);
-                        old.next();
-                    } else if *p > *q {
-                        merged.push(**q);
-                        merged_by.push(bit);
-                        new.next();
-                    } else {
-                        merged.push(**p);
-                        merged_by.push(**by | bit);
-                        old.next();
-                        new.next();
-                    }
-                }
-                (Some((p, by)), None) => {
+/// Merges one rule's pairs (sorted, distinct) into the union so far (sorted, distinct, with
+/// per pair the rules that found it), or-ing the rule's `bit` in.
+pub(crate) fn merge_pairs(
+    pairs: Vec<u64>,
+    found_by: Vec<u32>,
+    found: &[u64],
+    bit: u32,
+) -> (Vec<u64>, Vec<u32>) {
+    let mut merged = Vec::with_capacity(pairs.len() + found.len());
+    let mut merged_by = Vec::with_capacity(pairs.len() + found.len());
+    let (mut old, mut new) = (
+        pairs.iter().zip(&found_by).peekable(),
+        found.iter().peekable(),
+    );
+    loop {
+        match (old.peek(), new.peek()) {
+            (Some((p, by)), Some(q)) => {
+                if *p < *q {
                     merged.push(**p);
                     merged_by.push(**by);
                     old.next();
-                }
-                (None, Some(q)) => {
+                } else if *p > *q {
                     merged.push(**q);
                     merged_by.push(bit);
                     new.next();
+                } else {
+                    merged.push(**p);
+                    merged_by.push(**by | bit);
+                    old.next();
+                    new.next();
                 }
-                (None, None) => break,
             }
-        }
-        pairs = merged;
-        found_by = merged_by;
-        if tick((rule_idx + 1) as f32 / rules.len().max(1) as f32).is_break() {
-            return None;
+            (Some((p, by)), None) => {
+                merged.push(**p);
+                merged_by.push(**by);
+                old.next();
+            }
+            (None, Some(q)) => {
+                merged.push(**q);
+                merged_by.push(bit);
+                new.next();
+            }
+            (None, None) => break,
         }
     }
-    report.n_candidate_pairs = pairs.len() as u64;
-    Some((pairs, found_by, report))
+    (merged, merged_by)
 }

@@ -22,4 +22,6 @@ pub enum IdentityError {
     Cancelled,
     #[error("{n_rules} blocking rules are more than resolution takes (at most {max})")]
     TooManyRules { n_rules: usize, max: usize },
+    #[error("the resolution has finished: a finished run takes no more steps")]
+    Finished,
 }

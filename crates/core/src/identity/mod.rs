@@ -36,6 +36,6 @@ pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
     CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkDecision,
-    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve,
+    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, ResolveRun,
     MAX_SHARED_IDENTIFIER,
 };

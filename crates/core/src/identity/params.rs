@@ -37,6 +37,9 @@ pub struct ResolveParams {
     pub blocking_rules: Option<Vec<BlockingRule>>,
     /// Seeds the sampling of random pairs; the same seed gives the same result.
     pub seed: u64,
+    /// The strongest pairs below the threshold kept for review
+    /// ([`crate::identity::Resolution::near_misses`]). Default 50.
+    pub near_misses: usize,
 }
 
 impl Default for ResolveParams {
@@ -53,6 +56,7 @@ impl Default for ResolveParams {
             deterministic: true,
             blocking_rules: None,
             seed: 6,
+            near_misses: 50,
         }
     }
 }
@@ -100,6 +104,11 @@ impl ResolveParams {
 
     pub fn blocking_rules(mut self, rules: Vec<BlockingRule>) -> ResolveParams {
         self.blocking_rules = Some(rules);
+        self
+    }
+
+    pub fn near_misses(mut self, near_misses: usize) -> ResolveParams {
+        self.near_misses = near_misses;
         self
     }
 

@@ -780,6 +780,31 @@ mod tests {
         }
     }
 
+    /// The bit-parallel Jaro-Winkler against `strsim` on random ASCII strings of every length up
+    /// to 64 over a small alphabet (so characters repeat and transpose often), and both bounds.
+    #[test]
+    fn bit_parallel_jaro_winkler_is_strsims_on_random_strings() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+        let word = |rng: &mut rand_pcg::Pcg64Mcg| -> String {
+            let len = rng.random_range(0..=64);
+            (0..len)
+                .map(|_| char::from(b"abcde "[rng.random_range(0..6)]))
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (x, y) = (word(&mut rng), word(&mut rng));
+            let (ours, theirs) = (jaro_winkler(&x, &y), strsim::jaro_winkler(&x, &y));
+            assert!(
+                (ours - theirs).abs() < 1e-12,
+                "{x:?} {y:?}: {ours} vs {theirs}"
+            );
+            assert!(jaro_winkler_bound(&x, &y) + 1e-12 >= ours, "{x:?} {y:?}");
+            let quick = quick_jaro_winkler_bound(x.len(), byte_set(&x), y.len(), byte_set(&y));
+            assert!(quick + 1e-12 >= ours, "{x:?} {y:?}");
+        }
+    }
+
     #[test]
     fn the_jaro_winkler_bound_is_never_below_the_similarity() {
         let words = [
