@@ -514,6 +514,25 @@ test('the demo converges into customers, and a customer 360 shows records from s
     assert.match(await page.getByTestId('waterfall').first().locator('figcaption').textContent(), /^Prior [+-]\d/);
     await screenshot(page, 'customer-360.png');
 
+    // The review lists the weakest links applied and the strongest pairs left apart; splitting
+    // an applied link in the worker makes one more customer, and the ruling is shown.
+    await page.getByTestId('nav-customers').click();
+    const review = page.getByTestId('review');
+    const together = review.locator('[data-testid=review-link][data-status=together]');
+    await together.first().waitFor(READY);
+    const nApart = await review.locator('[data-testid=review-link][data-status=apart]').count();
+    assert.ok(nApart > 0, 'pairs left apart to review');
+    const beforeSplit = await number('n-customers');
+    await together.first().getByTestId('split-link').click();
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid=n-customers]')?.textContent.replaceAll(',', '')) > n,
+      beforeSplit,
+      READY,
+    );
+    await review.locator('.review-actions', { hasText: 'Split' }).getByRole('button', { name: 'Undo' }).first().waitFor(READY);
+    console.log(`split one reviewed link: ${beforeSplit} → ${await number('n-customers')} customers`);
+    await screenshot(page, 'customers-review-split.png');
+
     // A stricter threshold re-clusters in the worker: never fewer customers.
     const applied = await page.getByTestId('customers-summary').getAttribute('data-threshold');
     const slider = page.getByTestId('threshold');

@@ -251,10 +251,22 @@ fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
         }
     );
     for skipped in &blocking.skipped {
-        eprintln!(
-            "blocking: {} blocks of `{}` were too large and skipped ({} records, the largest {})",
-            skipped.n_blocks, skipped.rule, skipped.n_records, skipped.largest
-        );
+        if skipped.n_split > 0 {
+            eprintln!(
+                "blocking: {} blocks of `{}` were too large and split by {} ({} records, the largest {})",
+                skipped.n_split,
+                skipped.rule,
+                skipped.split_by.join(", then "),
+                skipped.n_split_records,
+                skipped.largest_split
+            );
+        }
+        if skipped.n_blocks > 0 {
+            eprintln!(
+                "blocking: {} parts of `{}` were still too large and skipped ({} records, the largest {})",
+                skipped.n_blocks, skipped.rule, skipped.n_records, skipped.largest
+            );
+        }
     }
     let model = &resolution.model;
     eprintln!(

@@ -517,3 +517,89 @@ fn review_decisions_split_and_accept_links_on_every_recluster() {
     assert!(!together(&at_strict));
     assert!(together(&accepted));
 }
+
+/// The strongest pairs below the threshold are kept for review, strongest first, each between
+/// two customers; accepting one joins them without a refit, and nothing else moves.
+#[test]
+fn near_misses_are_kept_for_review_and_can_be_accepted() {
+    let tables = register_tables();
+    let sources = sources(&tables, Some("rec_id"));
+    let fitted = Resolve::params()
+        .threshold(0.9)
+        .near_misses(10)
+        .fit(&sources, |_| ControlFlow::Continue(()))
+        .unwrap();
+    let near = &fitted.near_misses;
+    assert!(
+        !near.is_empty() && near.len() <= 10,
+        "{} near misses",
+        near.len()
+    );
+    assert!(near
+        .windows(2)
+        .all(|w| w[0].match_probability >= w[1].match_probability));
+    let customer_of = |r: &Resolution, record| {
+        r.assignments
+            .iter()
+            .find(|a| a.record == record)
+            .map(|a| a.customer)
+    };
+    for link in near {
+        assert!(link.match_probability < 0.9);
+        assert_ne!(
+            customer_of(&fitted, link.left),
+            customer_of(&fitted, link.right)
+        );
+    }
+    let strongest = near[0];
+    let accepted = fitted
+        .recluster(
+            &sources,
+            0.9,
+            &[LinkDecision {
+                left: strongest.left,
+                right: strongest.right,
+                same_customer: true,
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        customer_of(&accepted, strongest.left),
+        customer_of(&accepted, strongest.right)
+    );
+    assert_eq!(accepted.customers.len(), fitted.customers.len() - 1);
+    let none = Resolve::params()
+        .near_misses(0)
+        .fit(&sources, |_| ControlFlow::Continue(()))
+        .unwrap();
+    assert!(none.near_misses.is_empty());
+}
+
+/// A run stepped by its caller (as the worker drives it) gives what one `fit` gives, with
+/// progress that only rises, and takes no step after the end.
+#[test]
+fn a_run_in_steps_gives_the_fit_and_finishes_once() {
+    let tables = register_tables();
+    let sources = sources(&tables, Some("rec_id"));
+    let params = Resolve::params();
+    let fitted = params.fit(&sources, |_| ControlFlow::Continue(())).unwrap();
+    let mut run = params.start(&sources).unwrap();
+    let mut fractions = vec![run.fraction_done()];
+    let mut n_steps = 0;
+    let stepped = loop {
+        n_steps += 1;
+        if let Some(resolution) = run.step(&sources).unwrap() {
+            break resolution;
+        }
+        fractions.push(run.fraction_done());
+    };
+    assert!(n_steps > 10, "{n_steps} steps");
+    assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+    assert!(fractions.iter().all(|f| (0.0..=1.0).contains(f)));
+    assert_eq!(customer_per_record(&stepped), customer_per_record(&fitted));
+    assert_eq!(stepped.model, fitted.model);
+    assert_eq!(
+        run.step(&sources).unwrap_err(),
+        converge_core::identity::IdentityError::Finished
+    );
+}

@@ -236,23 +236,20 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
     }
 }
 
-/// Converges every held dataset into customers. The fit is one call, so progress is posted from
-/// its callback; a cancel sent before it starts is honoured, one sent during it arrives only
-/// after it ends (the worker cannot read messages while it computes).
+/// Converges every held dataset into customers, in steps (blocking one rule, comparing a chunk
+/// of pairs, training on one rule's pairs…) with progress between them, so a cancel stops it
+/// mid-fit and the page stays usable.
 async fn converge(job: &Job, threshold: f64) -> Result<Response, WorkerError> {
     score_sentiment(job).await;
     job.progress(0.0, "Converging customers across sources");
     job.checkpoint().await?;
-    let overview = SERVICE.with_borrow_mut(|service| {
-        service.converge(threshold, |fraction| {
-            job.progress(fraction, "Converging customers across sources");
-            if CANCELLED.with_borrow(|cancelled| cancelled.contains(&job.id)) {
-                std::ops::ControlFlow::Break(())
-            } else {
-                std::ops::ControlFlow::Continue(())
-            }
-        })
-    })?;
+    let mut convergence = SERVICE.with_borrow(|service| service.start_convergence(threshold))?;
+    let fitted = drive(job, || {
+        SERVICE.with_borrow(|service| service.convergence_step(&mut convergence))
+    })
+    .await?;
+    let overview =
+        SERVICE.with_borrow_mut(|service| service.keep_convergence(convergence, fitted))?;
     job.progress(1.0, "Customers converged");
     Ok(Response::Customers {
         overview: Box::new(overview),

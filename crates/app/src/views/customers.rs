@@ -541,7 +541,7 @@ struct ReviewProps {
     overview: std::rc::Rc<CustomersOverview>,
 }
 
-/// The scored links nearest the threshold, with Accept and Split.
+/// The weakest links applied and the strongest pairs left apart, with Accept and Split.
 #[function_component(ReviewCard)]
 fn review_card(props: &ReviewProps) -> Html {
     let context = use_worker();
@@ -554,7 +554,7 @@ fn review_card(props: &ReviewProps) -> Html {
     html! {
         <div class="card" data-testid="review">
             <h2>{ "Links to review" }</h2>
-            <p class="muted small">{ "The scored links nearest the threshold, where a person knows best. Accept keeps two records together at any threshold; Split keeps this link out. Your rulings are kept and applied whenever the customers are re-clustered; nothing is retrained." }</p>
+            <p class="muted small">{ "The weakest links applied and the strongest pairs left apart: where the model is least sure, a person knows best. Accept keeps two records together at any threshold; Split keeps this link out. Your rulings are kept and applied whenever the customers are re-clustered; nothing is retrained." }</p>
             if review.is_empty() {
                 <p class="muted">{ "No scored links to review: every link rests on a shared identifier." }</p>
             } else {
@@ -568,8 +568,12 @@ fn review_card(props: &ReviewProps) -> Html {
                             <th scope="col">{ "Your ruling" }</th>
                         </tr></thead>
                         <tbody>
-                            { for review.iter().take(20).map(|link| html! {
-                                <tr data-testid="review-link">
+                            { for review.iter().take(40).map(|link| html! {
+                                <tr data-testid="review-link" data-status={match link.status {
+                                    LinkStatus::Together => "together",
+                                    LinkStatus::HeldBack => "held-back",
+                                    LinkStatus::Apart => "apart",
+                                }}>
                                     <td class="small">{ format!("{} · {} row {}", link.left.label, link.left.source, link.left.row) }</td>
                                     <td class="small">{ format!("{} · {} row {}", link.right.label, link.right.source, link.right.row) }</td>
                                     <td class="number">{ probability_text(link.match_probability) }</td>

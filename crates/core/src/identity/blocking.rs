@@ -3,12 +3,19 @@
 //! Comparing every record with every other is n² (5·10¹¹ pairs for a million records). A
 //! blocking rule compares only records that share a key (same surname sound and birth year,
 //! same postcode and initial…); several rules are used and their pairs united, so a typo in one
-//! field does not hide a match that another rule finds. A block larger than
-//! [`crate::identity::ResolveParams::max_block_records`] is skipped and reported: it is a
-//! value too common to say anything (`state = NSW`), and its pairs would swamp the rest.
+//! field does not hide a match that another rule finds.
+//!
+//! A block larger than [`crate::identity::ResolveParams::max_block_records`] is a value too
+//! common to say anything on its own (a surname like Smith, a default such as "unknown", an
+//! empty-ish postcode like `0000`), and its pairs would grow with the square of its size. Such a
+//! block is split by a further key ([`REFINING_KEYS`], in order: given-name sound, birth year,
+//! postcode…) until every part is small enough; parts still too large when the keys run out are
+//! skipped. Both are reported per rule ([`SkippedBlocks`]). A rule whose blocks would make more
+//! than [`MAX_PAIRS_PER_RECORD`] pairs per record has its largest blocks split the same way, so
+//! the candidate pairs grow with the number of records, never with its square.
 
 use super::fields::IdentityField;
-use super::normalise::soundex;
+use super::normalise::soundex_code;
 use super::records::{Records, MISSING};
 use crate::hashing::hash_str;
 
@@ -36,6 +43,12 @@ impl BlockKey {
             BlockKey::Year => IdentityField::BirthDate,
             BlockKey::EmailLocalPart => IdentityField::Email,
         }
+    }
+
+    /// Whether records agreeing on `self` always agree on `other` (so `other` cannot split
+    /// them): the same key, or an exact value against any key on its field.
+    fn implies(self, other: BlockKey) -> bool {
+        self == other || matches!(self, BlockKey::Exact(field) if field == other.field())
     }
 
     fn describe(self) -> String {
@@ -96,15 +109,64 @@ impl BlockingRule {
     }
 }
 
-/// A rule's blocks that were too large to compare.
+/// Blocking rules a resolution takes at most (a candidate pair records which rules found it
+/// in one `u32`).
+pub const MAX_BLOCKING_RULES: usize = 32;
+
+/// Keys that split a block too large to compare whole, tried in this order (a key already in
+/// the rule, or whose field no record has, is passed over). Records missing a key's value form
+/// their own part, split further by the next key.
+pub const REFINING_KEYS: [BlockKey; 9] = [
+    BlockKey::Soundex(IdentityField::FirstName),
+    BlockKey::Year,
+    BlockKey::Exact(IdentityField::Postcode),
+    BlockKey::Prefix(IdentityField::LastName, 3),
+    BlockKey::Exact(IdentityField::BirthDate),
+    BlockKey::Prefix(IdentityField::Address, 4),
+    BlockKey::Exact(IdentityField::StreetNumber),
+    BlockKey::Exact(IdentityField::City),
+    BlockKey::Prefix(IdentityField::Email, 3),
+];
+
+/// A rule's blocks that were too large to compare whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SkippedBlocks {
     pub rule: String,
+    /// Parts still too large after every refining key: skipped, their pairs not compared.
     pub n_blocks: usize,
-    /// Records in the skipped blocks (a record may be in several rules' skipped blocks).
+    /// Records in the skipped parts (a record may be in several rules' skipped blocks).
     pub n_records: usize,
+    /// The largest skipped part.
     pub largest: usize,
+    /// Blocks too large that were split by further keys ([`REFINING_KEYS`]).
+    pub n_split: usize,
+    /// Records in the blocks that were split.
+    pub n_split_records: usize,
+    /// The largest block that was split.
+    pub largest_split: usize,
+    /// The keys used to split them, e.g. `first name (sound)`, `birth year`.
+    pub split_by: Vec<String>,
+}
+
+impl SkippedBlocks {
+    fn new(rule: &BlockingRule) -> SkippedBlocks {
+        SkippedBlocks {
+            rule: rule.describe(),
+            n_blocks: 0,
+            n_records: 0,
+            largest: 0,
+            n_split: 0,
+            n_split_records: 0,
+            largest_split: 0,
+            split_by: Vec::new(),
+        }
+    }
+
+    /// Whether any block of the rule was too large.
+    pub fn any(&self) -> bool {
+        self.n_blocks > 0 || self.n_split > 0
+    }
 }
 
 /// What blocking did.
@@ -114,18 +176,19 @@ pub struct BlockingReport {
     pub rules: Vec<String>,
     /// Distinct candidate pairs over all rules.
     pub n_candidate_pairs: u64,
+    /// Per rule with a block too large: what was split and what was skipped.
     pub skipped: Vec<SkippedBlocks>,
 }
 
-/// The key of `record` under `rule`, `None` when a part is missing.
+/// The key of `record` under `keys`, `None` when a part is missing.
 fn key_of(
     records: &Records,
-    rule: &BlockingRule,
+    keys: &[BlockKey],
     record: usize,
     scratch: &mut String,
 ) -> Option<u64> {
     scratch.clear();
-    for key in &rule.keys {
+    for key in keys {
         let store = records.field(key.field())?;
         let id = *store.ids.get(record)?;
         if id == MISSING {
@@ -134,7 +197,7 @@ fn key_of(
         let value = store.dictionary.get(id as usize)?;
         match key {
             BlockKey::Exact(_) => scratch.push_str(value),
-            BlockKey::Soundex(_) => scratch.push_str(&soundex(value)?),
+            BlockKey::Soundex(_) => scratch.extend(soundex_code(value)?.map(char::from)),
             BlockKey::Prefix(_, n) => scratch.extend(value.chars().take(usize::from(*n))),
             BlockKey::Year => scratch.push_str(value.get(0..4)?),
             BlockKey::EmailLocalPart => {
@@ -150,8 +213,8 @@ fn key_of(
     Some(hash_str(scratch))
 }
 
-/// The pairs of one rule, `(a << 32) | b` with `a < b` (not yet distinct across blocks),
-/// skipping blocks larger than `max_block_records`.
+/// The pairs of one rule, `(a << 32) | b` with `a < b`, sorted and distinct; blocks larger
+/// than `max_block_records` are split by [`REFINING_KEYS`] or, failing that, skipped.
 pub(crate) fn rule_pairs(
     records: &Records,
     rule: &BlockingRule,
@@ -160,32 +223,135 @@ pub(crate) fn rule_pairs(
     let mut scratch = String::new();
     let mut keyed: Vec<(u64, u32)> = (0..records.len())
         .filter_map(|record| {
-            key_of(records, rule, record, &mut scratch).map(|key| (key, record as u32))
+            key_of(records, &rule.keys, record, &mut scratch).map(|key| (key, record as u32))
         })
         .collect();
     keyed.sort_unstable();
-    let mut skipped = SkippedBlocks {
-        rule: rule.describe(),
-        n_blocks: 0,
-        n_records: 0,
-        largest: 0,
-    };
+    let refiners: Vec<BlockKey> = REFINING_KEYS
+        .iter()
+        .copied()
+        .filter(|key| !rule.keys.iter().any(|held| held.implies(*key)))
+        .filter(|key| {
+            records
+                .field(key.field())
+                .is_some_and(|store| store.n_present > 0)
+        })
+        .collect();
+    let max_block_records = block_limit(
+        keyed.chunk_by(|x, y| x.0 == y.0).map(<[_]>::len),
+        max_block_records,
+        records.len().saturating_mul(MAX_PAIRS_PER_RECORD),
+    );
+    let mut report = SkippedBlocks::new(rule);
     let mut pairs = Vec::new();
     for block in keyed.chunk_by(|x, y| x.0 == y.0) {
         if block.len() > max_block_records {
-            skipped.n_blocks += 1;
-            skipped.n_records += block.len();
-            skipped.largest = skipped.largest.max(block.len());
-            continue;
-        }
-        for (idx, (_, a)) in block.iter().enumerate() {
-            for (_, b) in block.iter().skip(idx + 1) {
-                let (lo, hi) = if a < b { (*a, *b) } else { (*b, *a) };
-                pairs.push(u64::from(lo) << 32 | u64::from(hi));
-            }
+            report.n_split += 1;
+            report.n_split_records += block.len();
+            report.largest_split = report.largest_split.max(block.len());
+            let mut members: Vec<u32> = block.iter().map(|(_, record)| *record).collect();
+            split_block(
+                records,
+                &mut members,
+                &refiners,
+                max_block_records,
+                &mut pairs,
+                &mut report,
+            );
+        } else {
+            push_pairs(block.iter().map(|(_, record)| *record), &mut pairs);
         }
     }
-    (pairs, skipped)
+    pairs.sort_unstable();
+    pairs.dedup();
+    (pairs, report)
+}
+
+/// Pairs one rule may make per record: past that, its largest blocks are split too (so a
+/// million records with common names and birth dates stay at tens of millions of pairs).
+/// Measured on a generated register with a giant block: at 20, precision fell from 0.98 to
+/// 0.94 (fewer unlikely pairs raise the prior); at 50 it holds.
+pub const MAX_PAIRS_PER_RECORD: usize = 50;
+
+/// The largest block size, at most `max_block_records`, whose blocks (those larger being
+/// split) make at most `max_pairs` pairs; never below 2.
+fn block_limit(
+    sizes: impl Iterator<Item = usize>,
+    max_block_records: usize,
+    max_pairs: usize,
+) -> usize {
+    let mut sizes: Vec<usize> = sizes.filter(|size| *size >= 2).collect();
+    sizes.sort_unstable();
+    let mut total = 0usize;
+    let mut limit = max_block_records;
+    for size in sizes {
+        if size > max_block_records {
+            break;
+        }
+        total = total.saturating_add(size * (size - 1) / 2);
+        if total > max_pairs {
+            // Blocks of this size and above are split.
+            limit = size - 1;
+            break;
+        }
+    }
+    limit.max(2)
+}
+
+/// Every pair of a block.
+fn push_pairs(block: impl Iterator<Item = u32> + Clone, pairs: &mut Vec<u64>) {
+    for (idx, a) in block.clone().enumerate() {
+        for b in block.clone().skip(idx + 1) {
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            pairs.push(u64::from(lo) << 32 | u64::from(hi));
+        }
+    }
+}
+
+/// Splits `members` (one block too large) by the first of `refiners`, then each part that is
+/// still too large by the next, and so on; parts left too large are skipped and reported.
+fn split_block(
+    records: &Records,
+    members: &mut [u32],
+    refiners: &[BlockKey],
+    max_block_records: usize,
+    pairs: &mut Vec<u64>,
+    report: &mut SkippedBlocks,
+) {
+    let Some((key, rest)) = refiners.split_first() else {
+        report.n_blocks += 1;
+        report.n_records += members.len();
+        report.largest = report.largest.max(members.len());
+        return;
+    };
+    let described = key.describe();
+    if !report.split_by.contains(&described) {
+        report.split_by.push(described);
+    }
+    let mut scratch = String::new();
+    let mut keyed: Vec<(Option<u64>, u32)> = members
+        .iter()
+        .map(|record| {
+            (
+                key_of(
+                    records,
+                    std::slice::from_ref(key),
+                    *record as usize,
+                    &mut scratch,
+                ),
+                *record,
+            )
+        })
+        .collect();
+    keyed.sort_unstable();
+    for part in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if part.len() > max_block_records {
+            let mut sub: Vec<u32> = part.iter().map(|(_, record)| *record).collect();
+            split_block(records, &mut sub, rest, max_block_records, pairs, report);
+        } else {
+            push_pairs(part.iter().map(|(_, record)| *record), pairs);
+        }
+    }
 }
 
 /// The fields a rule's records all agree on (or nearly): left out of that rule's EM session.
@@ -193,32 +359,50 @@ pub(crate) fn blocked_fields(rule: &BlockingRule) -> Vec<IdentityField> {
     rule.keys.iter().map(|key| key.field()).collect()
 }
 
-/// Candidate pairs `(a << 32) | b` with `a < b`, sorted and distinct, from every rule; calls
-/// `tick` with the share of rules done.
-pub(crate) fn candidate_pairs(
-    records: &Records,
-    rules: &[BlockingRule],
-    max_block_records: usize,
-    mut tick: impl FnMut(f32) -> std::ops::ControlFlow<()>,
-) -> Option<(Vec<u64>, BlockingReport)> {
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut report = BlockingReport {
-        rules: rules.iter().map(BlockingRule::describe).collect(),
-        ..BlockingReport::default()
-    };
-    for (rule_idx, rule) in rules.iter().enumerate() {
-        let (mut found, skipped) = rule_pairs(records, rule, max_block_records);
-        pairs.append(&mut found);
-        if skipped.n_blocks > 0 {
-            report.skipped.push(skipped);
-        }
-        // Keep memory to the distinct pairs as rules add theirs.
-        pairs.sort_unstable();
-        pairs.dedup();
-        if tick((rule_idx + 1) as f32 / rules.len().max(1) as f32).is_break() {
-            return None;
+/// Merges one rule's pairs (sorted, distinct) into the union so far (sorted, distinct, with
+/// per pair the rules that found it), or-ing the rule's `bit` in.
+pub(crate) fn merge_pairs(
+    pairs: Vec<u64>,
+    found_by: Vec<u32>,
+    found: &[u64],
+    bit: u32,
+) -> (Vec<u64>, Vec<u32>) {
+    let mut merged = Vec::with_capacity(pairs.len() + found.len());
+    let mut merged_by = Vec::with_capacity(pairs.len() + found.len());
+    let (mut old, mut new) = (
+        pairs.iter().zip(&found_by).peekable(),
+        found.iter().peekable(),
+    );
+    loop {
+        match (old.peek(), new.peek()) {
+            (Some((p, by)), Some(q)) => {
+                if *p < *q {
+                    merged.push(**p);
+                    merged_by.push(**by);
+                    old.next();
+                } else if *p > *q {
+                    merged.push(**q);
+                    merged_by.push(bit);
+                    new.next();
+                } else {
+                    merged.push(**p);
+                    merged_by.push(**by | bit);
+                    old.next();
+                    new.next();
+                }
+            }
+            (Some((p, by)), None) => {
+                merged.push(**p);
+                merged_by.push(**by);
+                old.next();
+            }
+            (None, Some(q)) => {
+                merged.push(**q);
+                merged_by.push(bit);
+                new.next();
+            }
+            (None, None) => break,
         }
     }
-    report.n_candidate_pairs = pairs.len() as u64;
-    Some((pairs, report))
+    (merged, merged_by)
 }

@@ -20,4 +20,8 @@ pub enum IdentityError {
     TooManyRecords { n_records: usize, max: usize },
     #[error("the resolution was cancelled")]
     Cancelled,
+    #[error("{n_rules} blocking rules are more than resolution takes (at most {max})")]
+    TooManyRules { n_rules: usize, max: usize },
+    #[error("the resolution has finished: a finished run takes no more steps")]
+    Finished,
 }

@@ -26,7 +26,9 @@ mod params;
 mod records;
 mod resolution;
 
-pub use blocking::{BlockKey, BlockingReport, BlockingRule, SkippedBlocks};
+pub use blocking::{
+    BlockKey, BlockingReport, BlockingRule, SkippedBlocks, MAX_BLOCKING_RULES, REFINING_KEYS,
+};
 pub use error::IdentityError;
 pub use fields::{map_identity_columns, recency_column, IdentityColumn, IdentityField};
 pub use model::{FieldModel, MatchModel};
@@ -34,6 +36,6 @@ pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
     CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkDecision,
-    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve,
+    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, ResolveRun,
     MAX_SHARED_IDENTIFIER,
 };

@@ -59,24 +59,51 @@ impl MatchModel {
 /// Smoothing added to every level's count, so no level is impossible.
 const PSEUDO_COUNT: f64 = 1.0;
 
-/// u per field and level, from `n_pairs` random record pairs.
-pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<FieldModel> {
-    let mut counts: Vec<Vec<u64>> = IdentityField::COMPARED
-        .iter()
-        .map(|field| vec![0; Comparison::of(*field).n_levels()])
-        .collect();
-    let n = records.len();
-    if n >= 2 {
-        let mut rng = Pcg64Mcg::seed_from_u64(seed);
-        let mut cache = LevelCache::default();
-        for _ in 0..n_pairs {
-            let a = rng.random_range(0..n);
-            let b = rng.random_range(0..n);
+/// u per field and level, counted on random record pairs a chunk at a time (the same pairs,
+/// in the same order, however the chunks fall).
+#[derive(Debug, Clone)]
+pub(crate) struct UCounts {
+    counts: Vec<Vec<u64>>,
+    n_pairs: usize,
+    n_drawn: usize,
+    rng: Pcg64Mcg,
+}
+
+impl UCounts {
+    pub(crate) fn new(n_pairs: usize, seed: u64) -> UCounts {
+        UCounts {
+            counts: IdentityField::COMPARED
+                .iter()
+                .map(|field| vec![0; Comparison::of(*field).n_levels()])
+                .collect(),
+            n_pairs,
+            n_drawn: 0,
+            rng: Pcg64Mcg::seed_from_u64(seed),
+        }
+    }
+
+    pub(crate) fn fraction_done(&self) -> f32 {
+        self.n_drawn as f32 / self.n_pairs.max(1) as f32
+    }
+
+    /// Draws and compares up to `max_pairs` more pairs; true when all are drawn.
+    pub(crate) fn sample(&mut self, records: &Records, max_pairs: usize) -> bool {
+        let n = records.len();
+        if n < 2 {
+            self.n_drawn = self.n_pairs;
+            return true;
+        }
+        let mut cache = LevelCache::off();
+        let end = (self.n_drawn + max_pairs).min(self.n_pairs);
+        for _ in self.n_drawn..end {
+            let a = self.rng.random_range(0..n);
+            let b = self.rng.random_range(0..n);
             if a == b {
                 continue;
             }
             for (slot, level) in records.compare(a, b, &mut cache).iter().enumerate() {
-                if let Some(count) = counts
+                if let Some(count) = self
+                    .counts
                     .get_mut(slot)
                     .and_then(|levels| levels.get_mut(usize::from(*level)))
                 {
@@ -84,30 +111,36 @@ pub(crate) fn estimate_u(records: &Records, n_pairs: usize, seed: u64) -> Vec<Fi
                 }
             }
         }
+        self.n_drawn = end;
+        self.n_drawn >= self.n_pairs
     }
-    IdentityField::COMPARED
-        .iter()
-        .zip(counts)
-        .map(|(field, counts)| {
-            let comparison = Comparison::of(*field);
-            let total: u64 = counts.iter().sum();
-            let denominator = total as f64 + PSEUDO_COUNT * counts.len() as f64;
-            FieldModel {
-                field: *field,
-                levels: comparison
-                    .levels()
-                    .iter()
-                    .map(|l| (*l).to_owned())
-                    .collect(),
-                m: initial_m(counts.len()),
-                u: counts
-                    .iter()
-                    .map(|count| (*count as f64 + PSEUDO_COUNT) / denominator)
-                    .collect(),
-                n_u_compared: total,
-            }
-        })
-        .collect()
+
+    /// Each field's model with u from the counts and m at EM's starting point.
+    pub(crate) fn models(&self) -> Vec<FieldModel> {
+        IdentityField::COMPARED
+            .iter()
+            .zip(&self.counts)
+            .map(|(field, counts)| {
+                let comparison = Comparison::of(*field);
+                let total: u64 = counts.iter().sum();
+                let denominator = total as f64 + PSEUDO_COUNT * counts.len() as f64;
+                FieldModel {
+                    field: *field,
+                    levels: comparison
+                        .levels()
+                        .iter()
+                        .map(|l| (*l).to_owned())
+                        .collect(),
+                    m: initial_m(counts.len()),
+                    u: counts
+                        .iter()
+                        .map(|count| (*count as f64 + PSEUDO_COUNT) / denominator)
+                        .collect(),
+                    n_u_compared: total,
+                }
+            })
+            .collect()
+    }
 }
 
 /// The starting point of EM: agreement is likely among matches.

@@ -291,12 +291,16 @@ pub fn formal_name(name: &str) -> &str {
 /// then the codes of the following consonants, equal codes separated only by `h` or `w`
 /// merged, padded with `0` to four characters. `None` when there is no ASCII letter.
 pub fn soundex(word: &str) -> Option<String> {
-    let letters: Vec<u8> = word
+    soundex_code(word).and_then(|code| String::from_utf8(code.to_vec()).ok())
+}
+
+/// [`soundex`] as four bytes, without allocating (blocking computes one per record and rule).
+pub fn soundex_code(word: &str) -> Option<[u8; 4]> {
+    let mut letters = word
         .bytes()
         .filter(u8::is_ascii_alphabetic)
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
-    let first = *letters.first()?;
+        .map(|b| b.to_ascii_uppercase());
+    let first = letters.next()?;
     let code = |b: u8| match b {
         b'B' | b'F' | b'P' | b'V' => b'1',
         b'C' | b'G' | b'J' | b'K' | b'Q' | b'S' | b'X' | b'Z' => b'2',
@@ -306,22 +310,23 @@ pub fn soundex(word: &str) -> Option<String> {
         b'R' => b'6',
         _ => b'0',
     };
-    let mut out = vec![first];
+    let mut out = [first, b'0', b'0', b'0'];
+    let mut filled = 1;
     let mut last = code(first);
-    for &b in letters.iter().skip(1) {
-        if out.len() == 4 {
+    for b in letters {
+        let Some(slot) = out.get_mut(filled) else {
             break;
-        }
+        };
         let c = code(b);
         if c != b'0' && c != last {
-            out.push(c);
+            *slot = c;
+            filled += 1;
         }
         if b != b'H' && b != b'W' {
             last = c;
         }
     }
-    out.resize(4, b'0');
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 #[cfg(test)]

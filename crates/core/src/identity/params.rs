@@ -1,6 +1,6 @@
 //! The settings of a resolution, checked before any work.
 
-use super::blocking::BlockingRule;
+use super::blocking::{BlockingRule, MAX_BLOCKING_RULES};
 use super::normalise::EmailRules;
 use super::IdentityError;
 
@@ -14,10 +14,12 @@ pub struct ResolveParams {
     /// A customer whose weakest link is below this probability is reported for review.
     /// Default 0.99.
     pub weak_link: f64,
-    /// Blocks (records sharing a blocking key) larger than this are skipped and reported, so
-    /// candidate pairs never grow with the square of the data. Default 300.
+    /// Blocks (records sharing a blocking key) larger than this are split by further keys (or,
+    /// when none splits them, skipped) and reported, so candidate pairs never grow with the
+    /// square of the data. Default 300.
     pub max_block_records: usize,
-    /// Random record pairs compared to estimate u probabilities (at most twenty per record).
+    /// Random record pairs compared to estimate u probabilities (at most five per record, or
+    /// 5,000 for fewer than 1,000 records).
     /// Default 30,000.
     pub n_u_pairs: usize,
     /// Expectation-maximisation rounds at most. Default 50.
@@ -35,6 +37,9 @@ pub struct ResolveParams {
     pub blocking_rules: Option<Vec<BlockingRule>>,
     /// Seeds the sampling of random pairs; the same seed gives the same result.
     pub seed: u64,
+    /// The strongest pairs below the threshold kept for review
+    /// ([`crate::identity::Resolution::near_misses`]). Default 50.
+    pub near_misses: usize,
 }
 
 impl Default for ResolveParams {
@@ -51,6 +56,7 @@ impl Default for ResolveParams {
             deterministic: true,
             blocking_rules: None,
             seed: 6,
+            near_misses: 50,
         }
     }
 }
@@ -101,6 +107,11 @@ impl ResolveParams {
         self
     }
 
+    pub fn near_misses(mut self, near_misses: usize) -> ResolveParams {
+        self.near_misses = near_misses;
+        self
+    }
+
     pub fn seed(mut self, seed: u64) -> ResolveParams {
         self.seed = seed;
         self
@@ -127,6 +138,14 @@ impl ResolveParams {
             return Err(IdentityError::BadSampleSize {
                 n_u_pairs: self.n_u_pairs,
             });
+        }
+        if let Some(rules) = &self.blocking_rules {
+            if rules.len() > MAX_BLOCKING_RULES {
+                return Err(IdentityError::TooManyRules {
+                    n_rules: rules.len(),
+                    max: MAX_BLOCKING_RULES,
+                });
+            }
         }
         let code = &self.default_country_code;
         if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {

@@ -99,6 +99,39 @@ impl Comparison {
     pub(crate) fn n_levels(self) -> usize {
         self.levels().len()
     }
+
+    /// The lowest Jaro-Winkler similarity that is not "different", for string comparisons.
+    fn lowest_similarity(self) -> Option<f64> {
+        match self {
+            Comparison::Close => Some(0.92),
+            Comparison::Graded | Comparison::GivenName => Some(0.8),
+            _ => None,
+        }
+    }
+}
+
+/// The bytes of `value` as a set (all bits for a value that is not ASCII).
+fn byte_set(value: &str) -> u128 {
+    if !value.is_ascii() {
+        return u128::MAX;
+    }
+    value.bytes().fold(0u128, |set, b| set | 1u128 << (b & 127))
+}
+
+/// An upper bound of [`jaro_winkler`] from lengths and byte sets alone: every distinct byte of
+/// one value that the other lacks is at least one character that cannot match. Weaker than
+/// [`jaro_winkler_bound`] but a few instructions, so it goes first.
+fn quick_jaro_winkler_bound(len_x: usize, set_x: u128, len_y: usize, set_y: u128) -> f64 {
+    if len_x == 0 || len_y == 0 || set_x == u128::MAX || set_y == u128::MAX {
+        return 1.0;
+    }
+    let only_x = (set_x & !set_y).count_ones() as usize;
+    let only_y = (set_y & !set_x).count_ones() as usize;
+    let matches = len_x
+        .saturating_sub(only_x)
+        .min(len_y.saturating_sub(only_y)) as f64;
+    let jaro = (matches / len_x as f64 + matches / len_y as f64 + 1.0) / 3.0;
+    jaro + 0.4 * (1.0 - jaro)
 }
 
 /// Whether an exact match on a field is weighed by how common the value is.
@@ -125,6 +158,9 @@ pub(crate) struct FieldValues {
     /// Per dictionary entry, the records holding it.
     pub counts: Vec<u32>,
     pub n_present: u32,
+    /// Per dictionary entry, the set of bytes it holds (bit `b` for byte `b`; all bits for a
+    /// value that is not ASCII), so most pairs of unrelated values are told apart in O(1).
+    pub byte_sets: Vec<u128>,
 }
 
 impl FieldValues {
@@ -150,6 +186,12 @@ pub(crate) struct Records {
     pub source_names: Vec<String>,
     /// Whether a nickname matches the name it stands for (`bob` and `robert`).
     pub nicknames: bool,
+    /// Per given-name dictionary entry, the id of the formal name it stands for (`bob` and
+    /// `robert` share one), so the nickname rule is an integer comparison.
+    formal_names: Vec<u32>,
+    /// Per given-name dictionary entry, the surname dictionary's id of the same spelling (or
+    /// [`MISSING`]), so names written the other way round are found without comparing text.
+    given_as_surname: Vec<u32>,
 }
 
 /// At most this many records (record indexes are `u32`, pairs pack two into a `u64`).
@@ -180,6 +222,8 @@ impl Records {
             fields: vec![FieldValues::default(); N_FIELDS],
             source_names: sources.iter().map(|s| s.name.clone()).collect(),
             nicknames: params.nicknames,
+            formal_names: Vec::new(),
+            given_as_surname: Vec::new(),
         };
         let mut interners: Vec<HashMap<String, u32>> = vec![HashMap::new(); N_FIELDS];
         for field in &mut records.fields {
@@ -241,7 +285,45 @@ impl Records {
                 }
             }
         }
+        records.link_names(&interners);
+        for store in &mut records.fields {
+            store.byte_sets = store
+                .dictionary
+                .iter()
+                .map(|value| byte_set(value))
+                .collect();
+        }
         Ok(records)
+    }
+
+    /// Fills [`Records::formal_names`] and [`Records::given_as_surname`].
+    fn link_names(&mut self, interners: &[HashMap<String, u32>]) {
+        let (Some(first_slot), Some(last_slot)) = (
+            IdentityField::FirstName.slot(),
+            IdentityField::LastName.slot(),
+        ) else {
+            return;
+        };
+        let (Some(first), Some(surnames)) = (self.fields.get(first_slot), interners.get(last_slot))
+        else {
+            return;
+        };
+        let mut formal_ids: HashMap<&str, u32> = HashMap::new();
+        self.formal_names = first
+            .dictionary
+            .iter()
+            .map(|name| {
+                let next = formal_ids.len() as u32;
+                *formal_ids
+                    .entry(normalise::formal_name(name))
+                    .or_insert(next)
+            })
+            .collect();
+        self.given_as_surname = first
+            .dictionary
+            .iter()
+            .map(|name| surnames.get(name).copied().unwrap_or(MISSING))
+            .collect();
     }
 
     /// The comparison level of every field for records `a` and `b` ([`NOT_COMPARED`] where a
@@ -251,13 +333,14 @@ impl Records {
         if cache.maps.len() < N_FIELDS {
             cache.maps.resize_with(N_FIELDS, FastMap::default);
         }
+        let off = cache.off;
         for (slot, (field, map)) in IdentityField::COMPARED
             .iter()
             .zip(&mut cache.maps)
             .enumerate()
         {
             if let Some(store) = self.fields.get(slot) {
-                levels[slot] = compare_values(*field, store, a, b, map);
+                levels[slot] = compare_values(*field, store, a, b, (!off).then_some(map));
             }
         }
         // Names written the other way round (given name in the surname column) count as exact.
@@ -265,27 +348,38 @@ impl Records {
             IdentityField::FirstName.slot(),
             IdentityField::LastName.slot(),
         ) {
-            if levels[first_slot] != 0 || levels[last_slot] != 0 {
-                if let (Some(first), Some(last)) =
-                    (self.fields.get(first_slot), self.fields.get(last_slot))
-                {
-                    let crossed = first.get(a).is_some()
-                        && first.get(a) == last.get(b)
-                        && last.get(a).is_some()
-                        && last.get(a) == first.get(b);
-                    if crossed {
-                        levels[first_slot] = 0;
-                        levels[last_slot] = 0;
-                    }
-                    if self.nicknames
-                        && levels[first_slot] > 1
-                        && levels[first_slot] != NOT_COMPARED
-                    {
-                        if let (Some(x), Some(y)) = (first.get(a), first.get(b)) {
-                            if normalise::formal_name(x) == normalise::formal_name(y) {
-                                levels[first_slot] = 1;
-                            }
-                        }
+            let (Some(&first_level), Some(&last_level)) =
+                (levels.get(first_slot), levels.get(last_slot))
+            else {
+                return levels;
+            };
+            if first_level != 0 || last_level != 0 {
+                let id = |slot: usize, record: usize| {
+                    self.fields
+                        .get(slot)
+                        .and_then(|store| store.ids.get(record))
+                        .copied()
+                        .unwrap_or(MISSING)
+                };
+                let (first_a, first_b) = (id(first_slot, a), id(first_slot, b));
+                let (last_a, last_b) = (id(last_slot, a), id(last_slot, b));
+                let as_surname = |first: u32| {
+                    self.given_as_surname
+                        .get(first as usize)
+                        .copied()
+                        .unwrap_or(MISSING)
+                };
+                let crossed = last_a != MISSING
+                    && last_b != MISSING
+                    && as_surname(first_a) == last_b
+                    && as_surname(first_b) == last_a;
+                if crossed {
+                    levels[first_slot] = 0;
+                    levels[last_slot] = 0;
+                } else if self.nicknames && first_level > 1 && first_level != NOT_COMPARED {
+                    let formal = |first: u32| self.formal_names.get(first as usize);
+                    if formal(first_a).is_some() && formal(first_a) == formal(first_b) {
+                        levels[first_slot] = 1;
                     }
                 }
             }
@@ -339,6 +433,18 @@ fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> O
 #[derive(Debug, Default)]
 pub(crate) struct LevelCache {
     maps: Vec<FastMap<u64, u8>>,
+    /// Random pairs (for u) rarely repeat: filling a cache with them costs more than it saves.
+    off: bool,
+}
+
+impl LevelCache {
+    /// A cache that keeps nothing.
+    pub(crate) fn off() -> LevelCache {
+        LevelCache {
+            maps: Vec::new(),
+            off: true,
+        }
+    }
 }
 
 /// Distinct values above which a field's comparisons are not cached.
@@ -352,7 +458,7 @@ fn compare_values(
     store: &FieldValues,
     a: usize,
     b: usize,
-    cache: &mut FastMap<u64, u8>,
+    cache: Option<&mut FastMap<u64, u8>>,
 ) -> u8 {
     let (Some(&id_a), Some(&id_b)) = (store.ids.get(a), store.ids.get(b)) else {
         return NOT_COMPARED;
@@ -372,6 +478,18 @@ fn compare_values(
     let comparison = Comparison::of(field);
     // Only small vocabularies (states, cities, given names) repeat their pairs often enough
     // for a lookup to beat the comparison.
+    if let (Some(lowest), Some(set_x), Some(set_y)) = (
+        comparison.lowest_similarity(),
+        store.byte_sets.get(id_a as usize),
+        store.byte_sets.get(id_b as usize),
+    ) {
+        if quick_jaro_winkler_bound(x.len(), *set_x, y.len(), *set_y) < lowest {
+            return comparison.n_levels() as u8 - 1;
+        }
+    }
+    let Some(cache) = cache else {
+        return level(comparison, x, y);
+    };
     if !matches!(
         comparison,
         Comparison::Graded | Comparison::GivenName | Comparison::Close
@@ -524,36 +642,47 @@ pub fn jaro_winkler(x: &str, y: &str) -> f64 {
         return 0.0;
     }
     let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    // Bit-parallel matching (as rapidfuzz does it): where each byte occurs in `b`, so the first
+    // unmatched occurrence inside the window is the lowest bit of a mask, not a scan.
+    let mut positions = [0u64; 128];
+    for (j, cb) in b.iter().enumerate() {
+        if let Some(slot) = positions.get_mut(usize::from(cb & 127)) {
+            *slot |= 1 << j;
+        }
+    }
     let (mut a_flags, mut b_flags) = (0u64, 0u64);
     let mut matches = 0usize;
     for (i, ca) in a.iter().enumerate() {
         let low = i.saturating_sub(range);
         let high = (i + range + 1).min(b.len());
-        for j in low..high {
-            if b_flags & (1 << j) == 0 && b.get(j) == Some(ca) {
-                a_flags |= 1 << i;
-                b_flags |= 1 << j;
-                matches += 1;
-                break;
-            }
+        if low >= high {
+            continue;
+        }
+        // Bits `low..high`; `high` is at most 64.
+        let window = (u64::MAX >> (64 - high)) & (u64::MAX << low);
+        let free = positions.get(usize::from(ca & 127)).copied().unwrap_or(0) & window & !b_flags;
+        if free != 0 {
+            b_flags |= free & free.wrapping_neg();
+            a_flags |= 1 << i;
+            matches += 1;
         }
     }
     if matches == 0 {
         return 0.0;
     }
+    // Matched characters of `a` and of `b`, each in order: a transposition where they differ.
     let mut transpositions = 0usize;
-    let mut j = 0usize;
-    for (i, ca) in a.iter().enumerate() {
-        if a_flags & (1 << i) == 0 {
-            continue;
-        }
-        while j < b.len() && b_flags & (1 << j) == 0 {
-            j += 1;
-        }
-        if b.get(j) != Some(ca) {
+    let (mut left, mut right) = (a_flags, b_flags);
+    while left != 0 && right != 0 {
+        let (i, j) = (
+            left.trailing_zeros() as usize,
+            right.trailing_zeros() as usize,
+        );
+        if a.get(i) != b.get(j) {
             transpositions += 1;
         }
-        j += 1;
+        left &= left - 1;
+        right &= right - 1;
     }
     transpositions /= 2;
     let m = matches as f64;
@@ -651,6 +780,31 @@ mod tests {
         }
     }
 
+    /// The bit-parallel Jaro-Winkler against `strsim` on random ASCII strings of every length up
+    /// to 64 over a small alphabet (so characters repeat and transpose often), and both bounds.
+    #[test]
+    fn bit_parallel_jaro_winkler_is_strsims_on_random_strings() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(3);
+        let word = |rng: &mut rand_pcg::Pcg64Mcg| -> String {
+            let len = rng.random_range(0..=64);
+            (0..len)
+                .map(|_| char::from(b"abcde "[rng.random_range(0..6)]))
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (x, y) = (word(&mut rng), word(&mut rng));
+            let (ours, theirs) = (jaro_winkler(&x, &y), strsim::jaro_winkler(&x, &y));
+            assert!(
+                (ours - theirs).abs() < 1e-12,
+                "{x:?} {y:?}: {ours} vs {theirs}"
+            );
+            assert!(jaro_winkler_bound(&x, &y) + 1e-12 >= ours, "{x:?} {y:?}");
+            let quick = quick_jaro_winkler_bound(x.len(), byte_set(&x), y.len(), byte_set(&y));
+            assert!(quick + 1e-12 >= ours, "{x:?} {y:?}");
+        }
+    }
+
     #[test]
     fn the_jaro_winkler_bound_is_never_below_the_similarity() {
         let words = [
@@ -677,6 +831,8 @@ mod tests {
                     jaro_winkler_bound(x, y) + 1e-12 >= jaro_winkler(x, y),
                     "{x:?} {y:?}"
                 );
+                let quick = quick_jaro_winkler_bound(x.len(), byte_set(x), y.len(), byte_set(y));
+                assert!(quick + 1e-12 >= jaro_winkler(x, y), "{x:?} {y:?}");
             }
         }
     }

@@ -3,10 +3,14 @@
 
 use std::ops::ControlFlow;
 
-use super::blocking::{blocked_fields, candidate_pairs, rule_pairs, BlockingReport, BlockingRule};
+use std::collections::HashMap;
+
+use super::blocking::{
+    blocked_fields, merge_pairs, rule_pairs, BlockingReport, BlockingRule, MAX_BLOCKING_RULES,
+};
 use super::fields::IdentityField;
 use super::model::{
-    estimate_lambda, estimate_u, expectation_maximisation, patterns_of, MatchModel,
+    estimate_lambda, expectation_maximisation, patterns_of, FieldModel, MatchModel, UCounts,
 };
 use super::params::ResolveParams;
 use super::records::{
@@ -138,6 +142,10 @@ pub struct Resolution {
     /// Links at or above the threshold but below `weak_link` that would have joined two groups
     /// of several records each: not applied, for review.
     pub held_back: Vec<Link>,
+    /// The strongest scored pairs below the fit's threshold whose records the fit left as
+    /// different customers, strongest first ([`ResolveParams::near_misses`] at most): the
+    /// rejected side of a review. Not applied unless a [`LinkDecision`] accepts one.
+    pub near_misses: Vec<Link>,
     /// Identifier values so common they are placeholders, not identities (never linked on).
     pub common_identifiers: Vec<CommonIdentifier>,
     pub assignments: Vec<RecordAssignment>,
@@ -174,9 +182,6 @@ const DETERMINISTIC: [IdentityField; 4] = [
 /// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
 const MAX_TRAINING_PAIRS: usize = 1_000_000;
 
-/// Stage boundaries of the progress reported, as shares of the whole.
-const STAGES: [f32; 7] = [0.0, 0.15, 0.2, 0.35, 0.45, 0.8, 0.9];
-
 impl ResolveParams {
     /// Resolves the records of `sources` into customers. `progress` is called with the share
     /// done (0 to 1) between steps; returning `ControlFlow::Break` cancels.
@@ -186,20 +191,30 @@ impl ResolveParams {
         mut progress: impl FnMut(f32) -> ControlFlow<()>,
     ) -> Result<Resolution, IdentityError> {
         self.check()?;
-        let mut report = |stage: usize, within: f32| -> Result<(), IdentityError> {
-            let start = STAGES.get(stage).copied().unwrap_or(1.0);
-            let end = STAGES.get(stage + 1).copied().unwrap_or(1.0);
-            match progress(start + (end - start) * within.clamp(0.0, 1.0)) {
-                ControlFlow::Continue(()) => Ok(()),
-                ControlFlow::Break(()) => Err(IdentityError::Cancelled),
+        if progress(0.0).is_break() {
+            return Err(IdentityError::Cancelled);
+        }
+        let mut run = self.start(sources)?;
+        loop {
+            if let Some(resolution) = run.step(sources)? {
+                return Ok(resolution);
             }
-        };
-        report(0, 0.0)?;
+            if progress(run.fraction_done()).is_break() {
+                return Err(IdentityError::Cancelled);
+            }
+        }
+    }
+
+    /// The same resolution as [`ResolveParams::fit`], in steps the caller drives (a worker
+    /// answers messages, reports progress and honours a cancel between them): reads the
+    /// records and links those sharing an identifier, then each [`ResolveRun::step`] does a
+    /// bounded piece (one blocking rule, a chunk of pairs, one training session).
+    pub fn start(&self, sources: &[Source<'_>]) -> Result<ResolveRun, IdentityError> {
+        self.check()?;
         let records = Records::build(sources, self)?;
         let n = records.len();
         let mut forest = Forest::new(n);
         let mut links: Vec<Link> = Vec::new();
-        report(1, 0.0)?;
         let mut common_identifiers = Vec::new();
         if self.deterministic {
             for field in DETERMINISTIC {
@@ -254,7 +269,6 @@ impl ResolveParams {
                 }
             }
         }
-        report(2, 0.0)?;
         let mapped: Vec<IdentityField> = IdentityField::COMPARED
             .iter()
             .copied()
@@ -264,124 +278,265 @@ impl ResolveParams {
             .blocking_rules
             .clone()
             .unwrap_or_else(|| BlockingRule::automatic(&mapped));
-        let (pairs, blocking) =
-            candidate_pairs(&records, &rules, self.max_block_records, |share| {
-                if report(2, share).is_err() {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
+        // Small inputs need fewer random pairs: five per record (at least 5,000) is plenty below
+        // the cap; FEBRL's F1 is the same with two.
+        let n_u_pairs = self.n_u_pairs.min(n.saturating_mul(5).max(5_000));
+        Ok(ResolveRun {
+            params: self.clone(),
+            stage: Stage::Blocking { rule_idx: 0 },
+            blocking: BlockingReport {
+                rules: rules.iter().map(BlockingRule::describe).collect(),
+                ..BlockingReport::default()
+            },
+            rules,
+            u: UCounts::new(n_u_pairs, self.seed),
+            records,
+            forest,
+            links,
+            common_identifiers,
+            pairs: Vec::new(),
+            found_by: Vec::new(),
+            pattern_ids: Vec::new(),
+            pattern_list: Vec::new(),
+            distinct: HashMap::new(),
+            cache: LevelCache::default(),
+            fields: Vec::new(),
+            m_sums: Vec::new(),
+            m_sessions: Vec::new(),
+            em_iterations: 0,
+            em_converged: true,
+        })
+    }
+}
+
+/// Where a [`ResolveRun`] is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stage {
+    Blocking { rule_idx: usize },
+    SampleU,
+    Compare { next_pair: usize },
+    Train { rule_idx: usize },
+    Score,
+    Done,
+}
+
+/// Random pairs compared per step while estimating u.
+const U_PAIRS_PER_STEP: usize = 8_192;
+/// Candidate pairs compared per step.
+const PAIRS_PER_STEP: usize = 32_768;
+
+/// A resolution in progress ([`ResolveParams::start`]): each [`ResolveRun::step`] does a
+/// bounded piece of work, so a caller can report progress and cancel between them. Stepping to
+/// the end gives exactly what [`ResolveParams::fit`] gives.
+#[derive(Debug)]
+pub struct ResolveRun {
+    params: ResolveParams,
+    stage: Stage,
+    rules: Vec<BlockingRule>,
+    blocking: BlockingReport,
+    records: Records,
+    forest: Forest,
+    links: Vec<Link>,
+    common_identifiers: Vec<CommonIdentifier>,
+    pairs: Vec<u64>,
+    found_by: Vec<u32>,
+    u: UCounts,
+    /// Each candidate pair's comparison pattern, as an index into `pattern_list`.
+    pattern_ids: Vec<u32>,
+    pattern_list: Vec<[u8; N_FIELDS]>,
+    distinct: HashMap<[u8; N_FIELDS], u32>,
+    cache: LevelCache,
+    fields: Vec<FieldModel>,
+    m_sums: Vec<Vec<f64>>,
+    m_sessions: Vec<usize>,
+    em_iterations: usize,
+    em_converged: bool,
+}
+
+impl ResolveRun {
+    /// The share of the work done, 0 to 1.
+    pub fn fraction_done(&self) -> f32 {
+        let share = |done: usize, of: usize| done as f32 / of.max(1) as f32;
+        let (start, end, within) = match self.stage {
+            Stage::Blocking { rule_idx } => (0.15, 0.35, share(rule_idx, self.rules.len())),
+            Stage::SampleU => (0.35, 0.45, self.u.fraction_done()),
+            Stage::Compare { next_pair } => (0.45, 0.8, share(next_pair, self.pairs.len())),
+            Stage::Train { rule_idx } => (0.8, 0.9, share(rule_idx, self.rules.len())),
+            Stage::Score => (0.9, 1.0, 0.0),
+            Stage::Done => (1.0, 1.0, 0.0),
+        };
+        start + (end - start) * within.clamp(0.0, 1.0)
+    }
+
+    /// One piece of work; the resolution when it was the last. `sources` must be those given
+    /// to [`ResolveParams::start`] (the best values of each customer are read from them at the
+    /// end). Stepping again after the end is [`IdentityError::Finished`].
+    pub fn step(&mut self, sources: &[Source<'_>]) -> Result<Option<Resolution>, IdentityError> {
+        match self.stage {
+            Stage::Blocking { rule_idx } => {
+                match self
+                    .rules
+                    .get(rule_idx)
+                    .filter(|_| rule_idx < MAX_BLOCKING_RULES)
+                {
+                    Some(rule) => {
+                        let (found, skipped) =
+                            rule_pairs(&self.records, rule, self.params.max_block_records);
+                        if skipped.any() {
+                            self.blocking.skipped.push(skipped);
+                        }
+                        let bit = 1u32 << rule_idx;
+                        let pairs = std::mem::take(&mut self.pairs);
+                        let found_by = std::mem::take(&mut self.found_by);
+                        (self.pairs, self.found_by) = merge_pairs(pairs, found_by, &found, bit);
+                        self.stage = Stage::Blocking {
+                            rule_idx: rule_idx + 1,
+                        };
+                    }
+                    None => {
+                        self.blocking.n_candidate_pairs = self.pairs.len() as u64;
+                        self.stage = Stage::SampleU;
+                    }
                 }
-            })
-            .ok_or(IdentityError::Cancelled)?;
-        report(3, 0.0)?;
-        // Small inputs need fewer random pairs: twenty per record is plenty below the cap.
-        let n_u_pairs = self.n_u_pairs.min(n.saturating_mul(20).max(1_000));
-        let mut fields = estimate_u(&records, n_u_pairs, self.seed);
-        report(4, 0.0)?;
-        // Each candidate pair's comparison pattern, as an index into the distinct patterns.
-        let mut pattern_ids: Vec<u32> = Vec::with_capacity(pairs.len());
-        let mut distinct: std::collections::HashMap<[u8; N_FIELDS], u32> =
-            std::collections::HashMap::new();
-        let mut pattern_list: Vec<[u8; N_FIELDS]> = Vec::new();
-        let mut cache = LevelCache::default();
-        for (idx, pair) in pairs.iter().enumerate() {
-            let (a, b) = unpack(*pair);
-            let levels = records.compare(a, b, &mut cache);
-            let next = pattern_list.len() as u32;
-            let id = *distinct.entry(levels).or_insert_with(|| {
-                pattern_list.push(levels);
-                next
-            });
-            pattern_ids.push(id);
-            if idx % 65_536 == 65_535 {
-                report(4, idx as f32 / pairs.len() as f32)?;
+            }
+            Stage::SampleU => {
+                if self.u.sample(&self.records, U_PAIRS_PER_STEP) {
+                    self.fields = self.u.models();
+                    self.pattern_ids = Vec::with_capacity(self.pairs.len());
+                    self.stage = Stage::Compare { next_pair: 0 };
+                }
+            }
+            Stage::Compare { next_pair } => {
+                let end = (next_pair + PAIRS_PER_STEP).min(self.pairs.len());
+                for pair in self.pairs.get(next_pair..end).unwrap_or_default() {
+                    let (a, b) = unpack(*pair);
+                    let levels = self.records.compare(a, b, &mut self.cache);
+                    let next = self.pattern_list.len() as u32;
+                    let list = &mut self.pattern_list;
+                    let id = *self.distinct.entry(levels).or_insert_with(|| {
+                        list.push(levels);
+                        next
+                    });
+                    self.pattern_ids.push(id);
+                }
+                if end >= self.pairs.len() {
+                    self.distinct = HashMap::new();
+                    self.cache = LevelCache::default();
+                    self.m_sums = self.fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
+                    self.m_sessions = vec![0; self.fields.len()];
+                    self.stage = Stage::Train { rule_idx: 0 };
+                } else {
+                    self.stage = Stage::Compare { next_pair: end };
+                }
+            }
+            Stage::Train { rule_idx } => {
+                match self.rules.get(rule_idx) {
+                    Some(rule) => self.train(rule_idx, rule.clone()),
+                    None => self.stage = Stage::Score,
+                }
+                if let Stage::Train { .. } = self.stage {
+                    self.stage = Stage::Train {
+                        rule_idx: rule_idx + 1,
+                    };
+                }
+            }
+            Stage::Score => {
+                self.stage = Stage::Done;
+                return Ok(Some(self.score(sources)));
+            }
+            Stage::Done => return Err(IdentityError::Finished),
+        }
+        Ok(None)
+    }
+
+    /// As Splink trains: one EM session per blocking rule, on that rule's pairs, leaving out
+    /// the fields the rule blocks on (its pairs agree on them by construction, which would
+    /// make them look like evidence). A field's m is the mean over the sessions that estimated
+    /// it (taken in [`ResolveRun::score`]).
+    fn train(&mut self, rule_idx: usize, rule: BlockingRule) {
+        let bit = 1u32.checked_shl(rule_idx as u32).unwrap_or(0);
+        let blocked: Vec<usize> = blocked_fields(&rule)
+            .iter()
+            .filter_map(|field| field.slot())
+            .collect();
+        // The union holds every rule's pairs with their comparison pattern.
+        let n_training = self.found_by.iter().filter(|by| *by & bit != 0).count();
+        let step = (n_training / MAX_TRAINING_PAIRS).max(1);
+        let session_patterns = patterns_of(
+            self.found_by
+                .iter()
+                .zip(&self.pattern_ids)
+                .filter(|(by, _)| *by & bit != 0)
+                .step_by(step)
+                .filter_map(|(_, id)| {
+                    let mut levels = *self.pattern_list.get(*id as usize)?;
+                    for slot in &blocked {
+                        if let Some(level) = levels.get_mut(*slot) {
+                            *level = NOT_COMPARED;
+                        }
+                    }
+                    Some(levels)
+                }),
+        );
+        let mut session = self.fields.clone();
+        let mut lambda = 0.1;
+        let (iterations, converged) = expectation_maximisation(
+            &mut session,
+            &session_patterns,
+            &mut lambda,
+            self.params.max_em_iterations,
+        );
+        self.em_iterations = self.em_iterations.max(iterations);
+        self.em_converged &= converged;
+        for (slot, field) in session.iter().enumerate() {
+            let compared = session_patterns
+                .iter()
+                .any(|(pattern, _)| pattern.get(slot).is_some_and(|l| *l != NOT_COMPARED));
+            if blocked.contains(&slot) || !compared {
+                continue;
+            }
+            if let (Some(sums), Some(n)) =
+                (self.m_sums.get_mut(slot), self.m_sessions.get_mut(slot))
+            {
+                for (sum, m) in sums.iter_mut().zip(&field.m) {
+                    *sum += m;
+                }
+                *n += 1;
             }
         }
-        drop(distinct);
-        let mut pattern_counts = vec![0u64; pattern_list.len()];
-        for id in &pattern_ids {
+    }
+
+    /// λ for all candidate pairs (m and u held), each pair's probability, and the customers.
+    fn score(&mut self, sources: &[Source<'_>]) -> Resolution {
+        let mut fields = std::mem::take(&mut self.fields);
+        for ((field, sums), n) in fields.iter_mut().zip(&self.m_sums).zip(&self.m_sessions) {
+            if *n > 0 {
+                field.m = sums.iter().map(|sum| sum / *n as f64).collect();
+            }
+        }
+        let mut pattern_counts = vec![0u64; self.pattern_list.len()];
+        for id in &self.pattern_ids {
             if let Some(count) = pattern_counts.get_mut(*id as usize) {
                 *count += 1;
             }
         }
         let patterns = patterns_of(
-            pattern_list
+            self.pattern_list
                 .iter()
                 .zip(&pattern_counts)
                 .flat_map(|(pattern, count)| std::iter::repeat_n(*pattern, *count as usize)),
         );
-        report(5, 0.0)?;
-        // As Splink trains: one EM session per blocking rule, on that rule's pairs, leaving
-        // out the fields the rule blocks on (its pairs agree on them by construction, which
-        // would make them look like evidence). A field's m is the mean over the sessions that
-        // estimated it. Then λ for all candidate pairs, m and u held.
-        let mut m_sums: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
-        let mut m_sessions: Vec<usize> = vec![0; fields.len()];
-        let mut em_iterations = 0;
-        let mut em_converged = true;
-        for (rule_idx, rule) in rules.iter().enumerate() {
-            let (mut training, _) = rule_pairs(&records, rule, self.max_block_records);
-            training.sort_unstable();
-            training.dedup();
-            let blocked: Vec<usize> = blocked_fields(rule)
-                .iter()
-                .filter_map(|field| field.slot())
-                .collect();
-            // The union already holds every rule's pairs with their comparison pattern.
-            let step = (training.len() / MAX_TRAINING_PAIRS).max(1);
-            let session_patterns = patterns_of(training.iter().step_by(step).filter_map(|pair| {
-                let union_idx = pairs.binary_search(pair).ok()?;
-                let id = pattern_ids.get(union_idx)?;
-                let mut levels = *pattern_list.get(*id as usize)?;
-                for slot in &blocked {
-                    if let Some(level) = levels.get_mut(*slot) {
-                        *level = NOT_COMPARED;
-                    }
-                }
-                Some(levels)
-            }));
-            let mut session = fields.clone();
-            let mut lambda = 0.1;
-            let (iterations, converged) = expectation_maximisation(
-                &mut session,
-                &session_patterns,
-                &mut lambda,
-                self.max_em_iterations,
-            );
-            em_iterations = em_iterations.max(iterations);
-            em_converged &= converged;
-            for (slot, field) in session.iter().enumerate() {
-                let compared = session_patterns
-                    .iter()
-                    .any(|(pattern, _)| pattern.get(slot).is_some_and(|l| *l != NOT_COMPARED));
-                if blocked.contains(&slot) || !compared {
-                    continue;
-                }
-                if let (Some(sums), Some(n)) = (m_sums.get_mut(slot), m_sessions.get_mut(slot)) {
-                    for (sum, m) in sums.iter_mut().zip(&field.m) {
-                        *sum += m;
-                    }
-                    *n += 1;
-                }
-            }
-            report(5, (rule_idx + 1) as f32 / rules.len().max(1) as f32)?;
-        }
-        for ((field, sums), n) in fields.iter_mut().zip(&m_sums).zip(&m_sessions) {
-            if *n > 0 {
-                field.m = sums.iter().map(|sum| sum / *n as f64).collect();
-            }
-        }
         let lambda = estimate_lambda(&fields, &patterns, 0.1);
         let model = MatchModel {
             fields,
             lambda,
-            em_iterations,
-            em_converged,
+            em_iterations: self.em_iterations,
+            em_converged: self.em_converged,
         };
-        report(6, 0.0)?;
         // Each pattern's weight, then each pair's with its term-frequency adjustments.
         let prior = model.prior_bits();
-        let base: Vec<f64> = pattern_list
+        let base: Vec<f64> = self
+            .pattern_list
             .iter()
             .map(|pattern| {
                 prior
@@ -395,51 +550,110 @@ impl ResolveParams {
             })
             .collect();
         let mut scored: Vec<(f64, u32, u32)> = Vec::new();
-        for (pair, id) in pairs.iter().zip(&pattern_ids) {
+        // The strongest pairs below the threshold, more than asked for: those whose records end
+        // up one customer anyway (through other links) are dropped after clustering.
+        let near_capacity = self.params.near_misses.saturating_mul(20);
+        let mut near: std::collections::BinaryHeap<NearMiss> = std::collections::BinaryHeap::new();
+        for (pair, id) in self.pairs.iter().zip(&self.pattern_ids) {
             let (a, b) = unpack(*pair);
-            let Some(pattern) = pattern_list.get(*id as usize) else {
+            let Some(pattern) = self.pattern_list.get(*id as usize) else {
                 continue;
             };
             let mut weight = base.get(*id as usize).copied().unwrap_or(f64::NEG_INFINITY);
             for (slot, field_model) in model.fields.iter().enumerate() {
                 if pattern.get(slot) == Some(&0) && uses_term_frequency(field_model.field) {
-                    weight += tf_adjustment_bits(&records, &model, slot, a);
+                    weight += tf_adjustment_bits(&self.records, &model, slot, a);
                 }
             }
             let probability = probability_of(weight);
-            if probability >= self.threshold {
+            if probability >= self.params.threshold {
                 scored.push((probability, a as u32, b as u32));
+            } else if self.params.near_misses > 0 {
+                near.push(NearMiss(probability, a as u32, b as u32));
+                if near.len() > near_capacity {
+                    near.pop();
+                }
             }
         }
-        drop(pairs);
-        drop(pattern_ids);
+        self.pairs = Vec::new();
+        self.pattern_ids = Vec::new();
+        self.found_by = Vec::new();
         scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
         // The chaining guard: a link below `weak_link` may add a record to a group, but not
         // join two groups of several records each; such links are held back for review.
         let mut held_back = Vec::new();
         for (probability, a, b) in scored {
-            let (size_a, size_b) = forest.sizes(a as usize, b as usize);
-            if size_a >= 2 && size_b >= 2 && probability < self.weak_link {
-                held_back.push(records.link(a, b, probability, LinkReason::Scored, false));
+            let (size_a, size_b) = self.forest.sizes(a as usize, b as usize);
+            if size_a >= 2 && size_b >= 2 && probability < self.params.weak_link {
+                held_back.push(
+                    self.records
+                        .link(a, b, probability, LinkReason::Scored, false),
+                );
                 continue;
             }
-            let joined = forest.union(a as usize, b as usize);
-            links.push(records.link(a, b, probability, LinkReason::Scored, joined));
+            let joined = self.forest.union(a as usize, b as usize);
+            self.links.push(
+                self.records
+                    .link(a, b, probability, LinkReason::Scored, joined),
+            );
         }
+        let mut near = near.into_sorted_vec();
+        near.retain(|NearMiss(_, a, b)| {
+            self.forest.find(*a as usize) != self.forest.find(*b as usize)
+        });
+        near.truncate(self.params.near_misses);
+        let near_misses = near
+            .into_iter()
+            .map(|NearMiss(probability, a, b)| {
+                self.records
+                    .link(a, b, probability, LinkReason::Scored, false)
+            })
+            .collect();
+        let records = std::mem::take(&mut self.records);
+        let mut forest = std::mem::replace(&mut self.forest, Forest::new(0));
+        let links = std::mem::take(&mut self.links);
         let (assignments, customers) = customers_of(&records, sources, &mut forest, &links);
-        report(6, 1.0)?;
-        Ok(Resolution {
+        Resolution {
             records,
             model,
-            blocking,
+            blocking: std::mem::take(&mut self.blocking),
             links,
             held_back,
-            common_identifiers,
+            near_misses,
+            common_identifiers: std::mem::take(&mut self.common_identifiers),
             assignments,
             customers,
-            threshold: self.threshold,
-            weak_link: self.weak_link,
-        })
+            threshold: self.params.threshold,
+            weak_link: self.params.weak_link,
+        }
+    }
+}
+
+/// A pair below the threshold, ordered so a max-heap's top is the weakest kept (popped first)
+/// and a sorted vector is strongest first; ties go to the lower record numbers.
+#[derive(Debug, Clone, Copy)]
+struct NearMiss(f64, u32, u32);
+
+impl PartialEq for NearMiss {
+    fn eq(&self, other: &NearMiss) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for NearMiss {}
+
+impl PartialOrd for NearMiss {
+    fn partial_cmp(&self, other: &NearMiss) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for NearMiss {
+    fn cmp(&self, other: &NearMiss) -> std::cmp::Ordering {
+        other
+            .0
+            .total_cmp(&self.0)
+            .then((self.1, self.2).cmp(&(other.1, other.2)))
     }
 }
 
@@ -503,6 +717,7 @@ impl Records {
 }
 
 /// Union-find with path halving and union by size.
+#[derive(Debug)]
 struct Forest {
     parent: Vec<u32>,
     size: Vec<u32>,
@@ -811,7 +1026,8 @@ impl Resolution {
     /// decisions, reclustering at the fit's own threshold gives the fit's customers, and at a
     /// higher one the customers a fit at that threshold would give: links are applied strongest
     /// first with the same chaining guard. Accepted links are applied first, whatever their
-    /// probability; split links are not applied at all.
+    /// probability (near misses too: [`Resolution::near_misses`]); split links are not applied
+    /// at all.
     ///
     /// The result's links and held-back links are those of the new threshold; recluster the
     /// original resolution again for the next threshold, not the result.
@@ -846,7 +1062,7 @@ impl Resolution {
                 apply(&mut forest, link, &mut links);
             }
         }
-        for link in candidates() {
+        for link in candidates().chain(&self.near_misses) {
             if link.reason == LinkReason::Scored && decision(link) == Some(true) {
                 apply(&mut forest, link, &mut links);
             }
@@ -882,6 +1098,7 @@ impl Resolution {
             blocking: self.blocking.clone(),
             links,
             held_back,
+            near_misses: self.near_misses.clone(),
             common_identifiers: self.common_identifiers.clone(),
             assignments,
             customers,

@@ -15,13 +15,14 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use converge_core::identity::{
-    map_identity_columns, recency_column, Customer, CustomerId, IdentityColumn, IdentityField,
-    Link, LinkDecision, LinkReason, RecordRef, Resolution, Resolve, Source,
+    map_identity_columns, recency_column, Customer, CustomerId, IdentityColumn, IdentityError,
+    IdentityField, Link, LinkDecision, LinkReason, RecordRef, Resolution, Resolve, ResolveRun,
+    Source,
 };
 use converge_core::schema::{Field, Role};
 use converge_core::table::{day_text, Value};
 
-use super::{Dataset, Service};
+use super::{Dataset, Service, Step};
 use crate::protocol::weight_of_probability;
 use crate::protocol::{
     Activity, BestValue, Customer360, CustomerPage, CustomerRow, CustomerText, CustomersOverview,
@@ -36,8 +37,9 @@ pub const LOWEST_THRESHOLD: f64 = 0.5;
 const HISTOGRAM_BINS: usize = 30;
 /// The histogram's right end at least and at most, in bits.
 const HISTOGRAM_BITS: (f64, f64) = (10.0, 40.0);
-/// Uncertain links listed for review.
-const REVIEW_LINKS: usize = 50;
+/// Uncertain links listed for review (besides those ruled on): half the weakest applied, half
+/// the strongest left apart.
+const REVIEW_LINKS: usize = 20;
 /// The most customers one list page carries.
 pub const MAX_CUSTOMER_PAGE: u64 = 200;
 /// Details of an order or event shown.
@@ -70,14 +72,40 @@ struct SourceSpec {
     recency: Option<String>,
 }
 
+/// A convergence in progress: the sources read and the core's resolution run, stepped by the
+/// worker so that progress is posted and a cancel is honoured between steps.
+#[derive(Debug)]
+pub struct ConvergenceJob {
+    specs: Vec<SourceSpec>,
+    skipped: Vec<String>,
+    threshold: f64,
+    run: ResolveRun,
+}
+
 impl Service {
     /// Resolves every held table with identity columns into customers and keeps the result.
     /// `progress` gets the share done and may cancel with `ControlFlow::Break`.
     pub fn converge(
         &mut self,
         threshold: f64,
-        progress: impl FnMut(f32) -> ControlFlow<()>,
+        mut progress: impl FnMut(f32) -> ControlFlow<()>,
     ) -> Result<CustomersOverview, WorkerError> {
+        let mut job = self.start_convergence(threshold)?;
+        loop {
+            match self.convergence_step(&mut job)? {
+                Step::Working { fraction, .. } => {
+                    if progress(fraction).is_break() {
+                        return Err(WorkerError::cancelled());
+                    }
+                }
+                Step::Finished(fitted) => return self.keep_convergence(job, fitted),
+            }
+        }
+    }
+
+    /// Reads the identity columns of every held table and starts resolving them (the records
+    /// are read and linked on shared identifiers here; the rest is in steps).
+    pub fn start_convergence(&self, threshold: f64) -> Result<ConvergenceJob, WorkerError> {
         check_threshold(threshold)?;
         let mut specs = Vec::new();
         let mut skipped = Vec::new();
@@ -105,19 +133,47 @@ impl Service {
             ));
         }
         let sources = self.sources_of(&specs)?;
-        let fitted = Resolve::params()
+        let run = Resolve::params()
             .threshold(threshold.min(LOWEST_THRESHOLD))
-            .fit(&sources, progress)
-            .map_err(|err| match err {
-                converge_core::identity::IdentityError::Cancelled => WorkerError::cancelled(),
-                other => WorkerError::new(ErrorCode::Invalid, other.to_string()),
-            })?;
-        let current = recluster(&fitted, &sources, threshold, &[])?;
+            .start(&sources)
+            .map_err(identity_error)?;
+        Ok(ConvergenceJob {
+            specs,
+            skipped,
+            threshold,
+            run,
+        })
+    }
+
+    /// One bounded piece of a convergence: blocking one rule, comparing a chunk of pairs,
+    /// training on one rule's pairs, or the final scoring.
+    pub fn convergence_step(
+        &self,
+        job: &mut ConvergenceJob,
+    ) -> Result<Step<Resolution>, WorkerError> {
+        let sources = self.sources_of(&job.specs)?;
+        match job.run.step(&sources).map_err(identity_error)? {
+            Some(fitted) => Ok(Step::Finished(fitted)),
+            None => Ok(Step::Working {
+                fraction: job.run.fraction_done(),
+                phase: "Converging customers across sources".to_owned(),
+            }),
+        }
+    }
+
+    /// Keeps a finished convergence at the job's threshold and answers with its overview.
+    pub fn keep_convergence(
+        &mut self,
+        job: ConvergenceJob,
+        fitted: Resolution,
+    ) -> Result<CustomersOverview, WorkerError> {
+        let sources = self.sources_of(&job.specs)?;
+        let current = recluster(&fitted, &sources, job.threshold, &[])?;
         let (order, haystacks) = index(&current);
         drop(sources);
         self.convergence = Some(Convergence {
-            sources: specs,
-            skipped,
+            sources: job.specs,
+            skipped: job.skipped,
             reviewable: reviewable(&fitted),
             fitted,
             current,
@@ -297,16 +353,46 @@ impl Service {
                 .find(|d| d.is_about(l.left, l.right))
                 .map(|d| d.same_customer)
         };
-        let mut uncertain: Vec<&Link> = convergence.reviewable.iter().collect();
-        // Ruled links first (so a ruling can be undone), then the closest to the threshold.
-        let at = weight_of_probability(current.threshold);
-        uncertain.sort_by(|a, b| {
-            let distance = |l: &Link| (weight_of_probability(l.match_probability) - at).abs();
-            decision_of(b)
-                .is_some()
-                .cmp(&decision_of(a).is_some())
-                .then(distance(a).total_cmp(&distance(b)))
-        });
+        let status_of = |l: &Link| {
+            if held.contains(&pair(l)) {
+                LinkStatus::HeldBack
+            } else if customer_of(l.left) == customer_of(l.right) {
+                LinkStatus::Together
+            } else {
+                LinkStatus::Apart
+            }
+        };
+        // The band is relative to the links themselves, not a fixed width around the threshold
+        // (on the demo almost every scored link is far above it): ruled links first (so a
+        // ruling can be undone), then the weakest links applied, then the strongest pairs not
+        // applied (held back, below the threshold, or near misses of the fit).
+        let mut ruled: Vec<&Link> = Vec::new();
+        let mut applied: Vec<&Link> = Vec::new();
+        let mut rejected: Vec<&Link> = Vec::new();
+        for link in &convergence.reviewable {
+            if decision_of(link).is_some() {
+                ruled.push(link);
+            } else if status_of(link) == LinkStatus::Together {
+                applied.push(link);
+            } else {
+                rejected.push(link);
+            }
+        }
+        let by_probability = |a: &&Link, b: &&Link| {
+            a.match_probability
+                .total_cmp(&b.match_probability)
+                .then((a.left, a.right).cmp(&(b.left, b.right)))
+        };
+        applied.sort_by(by_probability);
+        rejected.sort_by(|a, b| by_probability(b, a));
+        let half = REVIEW_LINKS / 2;
+        let n_applied = applied.len().min(REVIEW_LINKS - half.min(rejected.len()));
+        let n_rejected = rejected.len().min(REVIEW_LINKS - n_applied);
+        let uncertain: Vec<&Link> = ruled
+            .into_iter()
+            .chain(applied.into_iter().take(n_applied))
+            .chain(rejected.into_iter().take(n_rejected))
+            .collect();
         uncertain
             .into_iter()
             .take(REVIEW_LINKS)
@@ -314,13 +400,7 @@ impl Service {
                 left: self.label(convergence, l.left),
                 right: self.label(convergence, l.right),
                 match_probability: l.match_probability,
-                status: if held.contains(&pair(l)) {
-                    LinkStatus::HeldBack
-                } else if customer_of(l.left) == customer_of(l.right) {
-                    LinkStatus::Together
-                } else {
-                    LinkStatus::Apart
-                },
+                status: status_of(l),
                 decision: decision_of(l),
                 customer: customer_of(l.left).unwrap_or(CustomerId(0)),
             })
@@ -665,6 +745,14 @@ fn recluster(
         .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))
 }
 
+/// A core error as the worker reports it.
+fn identity_error(err: IdentityError) -> WorkerError {
+    match err {
+        IdentityError::Cancelled => WorkerError::cancelled(),
+        other => WorkerError::new(ErrorCode::Invalid, other.to_string()),
+    }
+}
+
 /// The scored (not identifier) links a resolution kept, applied or held back.
 fn scored(resolution: &Resolution) -> impl Iterator<Item = &Link> {
     resolution
@@ -674,7 +762,8 @@ fn scored(resolution: &Resolution) -> impl Iterator<Item = &Link> {
         .filter(|l| l.reason == LinkReason::Scored)
 }
 
-/// The scored links between records that no chain of shared identifiers joins.
+/// The scored links (and the fit's near misses) between records that no chain of shared
+/// identifiers joins.
 fn reviewable(fitted: &Resolution) -> Vec<Link> {
     let index: HashMap<RecordRef, usize> = fitted
         .assignments
@@ -712,6 +801,7 @@ fn reviewable(fitted: &Resolution) -> Vec<Link> {
         }
     }
     scored(fitted)
+        .chain(&fitted.near_misses)
         .filter(|l| group(&mut parent, l.left) != group(&mut parent, l.right))
         .copied()
         .collect()
