@@ -22,7 +22,9 @@ use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
 
 mod customers;
+mod live_source;
 pub use customers::{LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
+pub use live_source::Simulation;
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
