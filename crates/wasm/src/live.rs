@@ -132,6 +132,11 @@ pub struct LivePoint {
     pub n_records: u64,
     /// Net sentiment of the second's texts in points (-100 to 100); `None` without texts.
     pub net_sentiment: Option<f64>,
+    /// The second's texts, and how many of them read positive and negative (for sums over
+    /// several seconds).
+    pub n_texts: u32,
+    pub n_positive: u32,
+    pub n_negative: u32,
 }
 
 /// The chart's line for one channel (or all of them).
@@ -837,6 +842,9 @@ fn points(window: &RollingWindow) -> Vec<LivePoint> {
             at_ms,
             n_records: tally.n_records,
             net_sentiment: (tally.sentiment.n_texts() > 0).then(|| tally.sentiment.net()),
+            n_texts: tally.sentiment.n_texts(),
+            n_positive: tally.sentiment.n_positive,
+            n_negative: tally.sentiment.n_negative,
         })
         .collect()
 }

@@ -1,7 +1,9 @@
 //! The live chart: records per second (columns, all channels) and net sentiment per channel
-//! (lines) over the last minutes of the stream, on the records' own time.
+//! (lines) over the last minutes of the stream, on the records' own time. A second holds a few
+//! texts per channel, so each line point is the net sentiment of the texts of the last
+//! [`SMOOTHING_SECONDS`] seconds: a line that reads, not a zigzag of small samples.
 
-use converge_wasm::protocol::LiveSeries;
+use converge_wasm::protocol::{LivePoint, LiveSeries};
 use yew::prelude::*;
 
 use crate::format;
@@ -11,6 +13,9 @@ pub struct LiveChartProps {
     /// All channels first, then the busiest channels, each with the same seconds.
     pub series: Vec<LiveSeries>,
 }
+
+/// Seconds of texts behind each point of a sentiment line.
+pub const SMOOTHING_SECONDS: usize = 10;
 
 const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 220.0;
@@ -26,7 +31,14 @@ pub fn live_chart(props: &LiveChartProps) -> Html {
             <p class="muted" data-testid="live-chart-empty">{ "The chart starts with the first record." }</p>
         };
     };
-    let points = &all.points;
+    // A stream that started a moment ago is drawn from its first record (at least ten seconds).
+    let start = all
+        .points
+        .iter()
+        .position(|p| p.n_records > 0)
+        .unwrap_or(0)
+        .min(all.points.len().saturating_sub(SMOOTHING_SECONDS));
+    let points = all.points.get(start..).unwrap_or_default();
     let n = points.len();
     let plot_width = WIDTH - LEFT - RIGHT;
     let plot_height = HEIGHT - TOP - BOTTOM;
@@ -48,8 +60,9 @@ pub fn live_chart(props: &LiveChartProps) -> Html {
     let lines = props.series.iter().enumerate().map(|(slot_idx, series)| {
         let mut path = String::new();
         let mut pen_down = false;
-        for (idx, point) in series.points.iter().enumerate().take(n) {
-            match point.net_sentiment {
+        let drawn = series.points.get(start..).unwrap_or_default();
+        for (idx, net) in rolling_net(drawn).into_iter().enumerate().take(n) {
+            match net {
                 Some(net) => {
                     path.push_str(&format!(
                         "{}{},{} ",
@@ -72,8 +85,12 @@ pub fn live_chart(props: &LiveChartProps) -> Html {
     let total: u64 = points.iter().map(|p| p.n_records).sum();
     let busiest = points.iter().max_by_key(|p| p.n_records);
     let span_s = n;
-    let nets: Vec<f64> = points.iter().filter_map(|p| p.net_sentiment).collect();
-    let mean_net = (!nets.is_empty()).then(|| nets.iter().sum::<f64>() / nets.len() as f64);
+    let n_texts: u32 = points.iter().map(|p| p.n_texts).sum();
+    let mean_net = (n_texts > 0).then(|| {
+        let positive: u32 = points.iter().map(|p| p.n_positive).sum();
+        let negative: u32 = points.iter().map(|p| p.n_negative).sum();
+        (f64::from(positive) - f64::from(negative)) * 100.0 / f64::from(n_texts)
+    });
     let channels: Vec<&str> = props
         .series
         .iter()
@@ -82,13 +99,13 @@ pub fn live_chart(props: &LiveChartProps) -> Html {
         .collect();
     let caption = format!(
         "Over the last {span_s} seconds of the stream ({} to {}): {} records, {:.0} a second on average{}; {}. \
-         Columns are records per second (all channels, scale on the left); lines are net sentiment per second (% positive − % negative, scale on the right){}.",
+         Columns are records per second (all channels, scale on the left); lines are net sentiment (% positive − % negative) of the texts of the previous {SMOOTHING_SECONDS} seconds (scale on the right){}.",
         clock(points[0].at_ms),
         clock(points[n - 1].at_ms),
         format::count(total),
         total as f64 / span_s.max(1) as f64,
         busiest.filter(|p| p.n_records > 0).map(|p| format!(", busiest at {} with {}", clock(p.at_ms), format::count(p.n_records))).unwrap_or_default(),
-        mean_net.map_or_else(|| "no texts to read sentiment from".to_owned(), |net| format!("net sentiment averaged {net:+.0}")),
+        mean_net.map_or_else(|| "no texts to read sentiment from".to_owned(), |net| format!("net sentiment {net:+.0} over {} texts", format::count(u64::from(n_texts)))),
         if channels.is_empty() { String::new() } else { format!(": all channels in black, then {}", channels.join(", ")) },
     );
     html! {
@@ -118,6 +135,28 @@ pub fn live_chart(props: &LiveChartProps) -> Html {
     }
 }
 
+/// Per point, the net sentiment of the texts of it and the [`SMOOTHING_SECONDS`] − 1 before it
+/// (`None` where they hold no text).
+pub fn rolling_net(points: &[LivePoint]) -> Vec<Option<f64>> {
+    let (mut texts, mut positive, mut negative) = (0_i64, 0_i64, 0_i64);
+    let mut nets = Vec::with_capacity(points.len());
+    for (idx, point) in points.iter().enumerate() {
+        texts += i64::from(point.n_texts);
+        positive += i64::from(point.n_positive);
+        negative += i64::from(point.n_negative);
+        if let Some(old) = idx
+            .checked_sub(SMOOTHING_SECONDS)
+            .and_then(|old| points.get(old))
+        {
+            texts -= i64::from(old.n_texts);
+            positive -= i64::from(old.n_positive);
+            negative -= i64::from(old.n_negative);
+        }
+        nets.push((texts > 0).then(|| (positive - negative) as f64 * 100.0 / texts as f64));
+    }
+    nets
+}
+
 /// `HH:MM:SS` (UTC) of an instant in ms since 1970.
 pub fn clock(at_ms: i64) -> String {
     let seconds = at_ms.div_euclid(1_000).rem_euclid(86_400);
@@ -135,6 +174,36 @@ fn f(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use converge_wasm::protocol::LivePoint;
+
+    fn point(n_texts: u32, n_positive: u32, n_negative: u32) -> LivePoint {
+        LivePoint {
+            at_ms: 0,
+            n_records: u64::from(n_texts),
+            net_sentiment: None,
+            n_texts,
+            n_positive,
+            n_negative,
+        }
+    }
+
+    #[test]
+    fn sentiment_lines_sum_the_last_ten_seconds_of_texts() {
+        let mut points = vec![point(0, 0, 0), point(4, 3, 1)];
+        points.extend((0..9).map(|_| point(0, 0, 0)));
+        points.push(point(2, 0, 2));
+        let nets = super::rolling_net(&points);
+        assert_eq!(nets[0], None);
+        assert_eq!(nets[1], Some(50.0));
+        assert_eq!(
+            nets[10],
+            Some(50.0),
+            "the tenth second still holds the texts of the first"
+        );
+        // The second of index 1 has left the window at index 11.
+        assert_eq!(nets[11], Some(-100.0));
+    }
+
     #[test]
     fn clock_reads_utc_time_of_day() {
         assert_eq!(super::clock(0), "00:00:00");

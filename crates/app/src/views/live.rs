@@ -281,8 +281,13 @@ fn indicator(update: Option<&LiveUpdate>) -> Html {
             ),
         ),
     };
+    // When the stream opened (the worker's clock), for the end-to-end test's latency figures.
+    let since = match &update.connection {
+        LiveConnection::Live { since_ms, .. } => Some(format!("{since_ms:.0}")),
+        _ => None,
+    };
     html! {
-        <p class={classes!("live-indicator", state)} data-testid="live-state" data-state={state} role="status">
+        <p class={classes!("live-indicator", state)} data-testid="live-state" data-state={state} data-since={since} role="status">
             <span class="live-dot" aria-hidden="true"></span>{ text }
         </p>
     }
