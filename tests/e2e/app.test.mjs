@@ -602,3 +602,165 @@ test('an edge list loaded from a file is mapped in the network view, its top nod
     await browser.close();
   }
 });
+
+// A stream file of 60,000 records, 20 a second of recorded time on three channels, with one
+// planted second of 400 negative posts on twitter (record 30,001 on).
+async function liveStreamFile() {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { OUT } = await import('./harness.mjs');
+  await mkdir(OUT, { recursive: true });
+  const path = `${OUT}/live-stream.jsonl`;
+  const t0 = Date.UTC(2026, 0, 1);
+  const texts = ['Love the new blender, works great', 'Delivery was late again', 'Ok I guess', 'Thanks for the quick help!', 'Where is my refund?'];
+  const channels = ['twitter', 'web', 'app'];
+  const lines = [];
+  let id = 0;
+  for (let second = 0; lines.length < 60_000; second += 1) {
+    const spike = lines.length === 30_000;
+    const n = spike ? 400 : 20;
+    for (let i = 0; i < n && lines.length < 60_000; i += 1) {
+      id += 1;
+      const at = new Date(t0 + second * 1000 + Math.floor((i * 1000) / n)).toISOString();
+      lines.push(JSON.stringify(spike
+        ? { post_id: id, timestamp: at, channel: 'twitter', handle: `@angry${i}`, text: 'The app is down AGAIN, this is terrible' }
+        : { post_id: id, timestamp: at, channel: channels[id % 3], handle: `@user${id % 500}`, text: texts[id % texts.length] }));
+    }
+  }
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+/** `converge replay` on a free port; resolves to { url, stop }. */
+async function startReplay(file, rate) {
+  const { spawn } = await import('node:child_process');
+  const { existsSync } = await import('node:fs');
+  const root = new URL('../..', import.meta.url).pathname;
+  const bin = [process.env.CONVERGE_BIN, `${root}target/release/converge`, `${root}target/debug/converge`].find((p) => p && existsSync(p));
+  assert.ok(bin, 'build the CLI first: cargo build -p converge-cli');
+  const child = spawn(bin, ['replay', file, '--rate', String(rate), '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events)/);
+      if (found) resolve(found[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`converge replay exited (${code}): ${text}`)));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+test('a live stream of 60,000 records at 2,000/s is counted once each, the planted spike alerts with its evidence, within a second', async () => {
+  const file = await liveStreamFile();
+  const replay = await startReplay(file, 2_000);
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#live`);
+    await waitForEngine(page);
+    await page.getByTestId('live-empty').waitFor(READY);
+    await screenshot(page, 'live-empty.png');
+    // Every change of the last record shown, with when it was shown; and every long task.
+    assert.ok(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('longtask')), 'long tasks can be observed');
+    await page.evaluate(() => {
+      window.__shown = [];
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+      let last = null;
+      new MutationObserver(() => {
+        const id = document.querySelector('[data-testid=live-counts]')?.dataset.lastId;
+        if (id !== undefined && id !== last) {
+          last = id;
+          window.__shown.push([Date.now(), Number(id)]);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-last-id'] });
+    });
+    await page.getByTestId('live-url').fill(replay.url);
+    await page.getByTestId('live-connect').click();
+    await page.locator('[data-testid=live-state][data-state=live]').waitFor(READY);
+    const since = Number(await page.getByTestId('live-state').getAttribute('data-since'));
+    await screenshot(page, 'live-running.png');
+    await page.locator('[data-testid=live-state][data-state=closed]').waitFor({ timeout: 90_000 });
+    const counts = page.getByTestId('live-counts');
+    await page.locator('[data-testid=live-counts][data-last-id="60000"]').waitFor(READY);
+    const figures = await counts.evaluate((e) => ({ ...e.dataset }));
+    assert.deepEqual(
+      [figures.received, figures.processed, figures.failed, figures.duplicates, figures.queued],
+      ['60000', '60000', '0', '0', '0'],
+      JSON.stringify(figures),
+    );
+    assert.match(await page.getByTestId('live-state').textContent(), /The stream ended/);
+
+    // The spike: one alert on all channels, with the baseline, the observed count and its records.
+    const spike = page.locator('[data-testid=live-alert][data-kind=VolumeSpike]').filter({ hasText: 'Volume spike on all channels' });
+    assert.equal(await spike.count(), 1);
+    assert.match(await spike.textContent(), /400 records in 1 s against 20\.\d usually/);
+    assert.match(await spike.getByTestId('alert-figures').textContent(), /observed 400 · expected 20(\.\d+)? · limit \d+\.\d+ · window 1 s · 50 records/);
+    await spike.getByTestId('alert-show-records').click();
+    const evidence = spike.getByTestId('alert-evidence').getByTestId('verbatim');
+    await evidence.first().waitFor(READY);
+    assert.equal(await evidence.count(), 50);
+    assert.match(await evidence.first().textContent(), /The app is down AGAIN, this is terrible/);
+    await spike.scrollIntoViewIfNeeded();
+    assert.match(await page.getByTestId('live-caption').textContent(), /^Over the last 120 seconds of the stream/);
+    const path = await screenshot(page, 'live.png');
+    console.log(`screenshot: ${path}`);
+
+    // Latency: record k was sent (k - 1) / 2,000 s after the stream opened, and shown with the
+    // first update whose last id reached k.
+    const { shown, longTasks } = await page.evaluate(() => ({ shown: window.__shown, longTasks: window.__longTasks }));
+    const latencies = [];
+    let previous = 0;
+    for (const [at, lastId] of shown) {
+      for (let id = previous + 1; id <= lastId; id += 1) latencies.push(at - (since + ((id - 1) * 1000) / 2000));
+      previous = Math.max(previous, lastId);
+    }
+    assert.equal(latencies.length, 60_000);
+    latencies.sort((a, b) => a - b);
+    const p50 = latencies[Math.floor(latencies.length * 0.5)];
+    const p95 = latencies[Math.floor(latencies.length * 0.95)];
+    const longest = Math.max(0, ...longTasks);
+    console.log(`live: 60,000 records at 2,000/s, latency from send to display p50 ${Math.round(p50)} ms, p95 ${Math.round(p95)} ms; ${shown.length} updates; longest main-thread task ${Math.round(longest)} ms`);
+    assert.ok(p95 < 1000, `p95 latency ${p95} ms`);
+    assert.ok(longest <= 100, `a main-thread task took ${longest} ms`);
+
+    // The page itself contacted nothing but its own origin and the stream the user added.
+    const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    const streamOrigin = new URL(replay.url).origin;
+    assert.deepEqual(foreignRequests([...browser.requests, ...resources], server.origin).filter((url) => !url.startsWith(`${streamOrigin}/`)), []);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    replay.stop();
+    await browser.close();
+  }
+});
+
+test('simulated live traffic replays the demo in the worker, with no server', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/?demo_customers=1000#data`);
+    await waitForEngine(page);
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await waitForEngine(page);
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('live-empty').waitFor(READY);
+    await page.getByTestId('live-simulate').check();
+    await page.locator('[data-testid=live-state][data-state=live]').filter({ hasText: 'Simulating 1,000 records/s from' }).waitFor(READY);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=live-counts]')?.dataset.processed) >= 2_000, null, READY);
+    await page.getByTestId('live-latest').getByTestId('verbatim').first().waitFor(READY);
+    assert.match(await page.getByTestId('live-caption').textContent(), /records/);
+    await screenshot(page, 'live-simulated.png');
+    await page.getByTestId('live-simulate').uncheck();
+    await page.locator('[data-testid=live-state][data-state=off]').waitFor(READY);
+    const figures = await page.getByTestId('live-counts').evaluate((e) => ({ ...e.dataset }));
+    assert.equal(figures.failed, '0');
+    assert.deepEqual(foreignRequests(browser.requests, server.origin), []);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});

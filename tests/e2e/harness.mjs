@@ -32,7 +32,7 @@ export async function serveDist(extra = {}) {
       if (!extra[path] && !file.startsWith(normalize(DIST) + sep) && file !== normalize(DIST)) throw new Error('outside');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...(await headersFor(path)) });
       res.end(body);
     } catch {
       res.writeHead(404);
@@ -42,6 +42,26 @@ export async function serveDist(extra = {}) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * The headers dist/_headers (written by `cargo xtask csp`, Netlify's format) gives a path: the
+ * worker's scripts carry the worker's own Content-Security-Policy, as a static host would send it.
+ */
+async function headersFor(path) {
+  const text = await readFile(join(DIST, '_headers'), 'utf8').catch(() => '');
+  const headers = {};
+  let applies = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    if (!line.startsWith(' ')) {
+      applies = line.trim() === path;
+    } else if (applies) {
+      const [name, ...value] = line.trim().split(':');
+      headers[name.trim()] = value.join(':').trim();
+    }
+  }
+  return headers;
 }
 
 /**

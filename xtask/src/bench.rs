@@ -33,7 +33,8 @@ pub fn run_bench(what: &str) -> anyhow::Result<()> {
         "influence" => bench_influence(),
         "cluster" => crate::bench_cluster::bench_cluster(),
         "resolve" => resolve::bench_resolve(),
-        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence`, `cluster` or `resolve`"),
+        "live" => crate::bench_live::bench_live(),
+        _ => bail!("unknown benchmark `{what}`; try `cargo xtask bench ingest`, `sentiment`, `influence`, `cluster`, `resolve` or `live`"),
     }
 }
 

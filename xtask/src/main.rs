@@ -6,6 +6,7 @@
 
 mod bench;
 mod bench_cluster;
+mod bench_live;
 mod csp;
 mod serve;
 mod tasks;
@@ -34,11 +35,13 @@ TASKS:
                        customers (k = 8, 10 restarts); writes docs/benchmarks/cluster.md
     bench resolve      time converge resolve against recordlinkage and Splink on FEBRL, with
                        pairwise F1; writes docs/benchmarks/resolve.md
+    bench live         the Live view in headless Chromium on `converge replay`: sustained records/s
+                       and latency p50/p95 at 5,000/s; writes docs/benchmarks/live.md
     build              build the app into dist/ (release), as `serve` does, without serving
     install            install the tools the other tasks use (wasm32 target, Trunk, wasm-bindgen,
                        Chromium and ChromeDriver, the npm tools)
-    csp                write the Content-Security-Policy hashes into a built index.html (Trunk runs
-                       this as its post-build hook)
+    csp                write the Content-Security-Policy hashes into a built index.html, and the
+                       worker's policy into _headers (Trunk runs this as its post-build hook)
 ";
 
 fn main() -> ExitCode {

@@ -15,10 +15,20 @@ pub fn serve_dist(dist: &Path, port: u16) -> anyhow::Result<()> {
     for request in server.incoming_requests() {
         let response = match resolve(dist, request.url()) {
             Some(path) => match std::fs::read(&path) {
-                Ok(bytes) => Response::from_data(bytes)
-                    .with_header(header("Content-Type", content_type(&path)))
-                    .with_header(header("Cache-Control", "no-cache"))
-                    .with_header(header("X-Content-Type-Options", "nosniff")),
+                Ok(bytes) => {
+                    let mut response = Response::from_data(bytes)
+                        .with_header(header("Content-Type", content_type(&path)))
+                        .with_header(header("Cache-Control", "no-cache"))
+                        .with_header(header("X-Content-Type-Options", "nosniff"));
+                    // The worker's scripts carry the worker's own policy (see `csp`).
+                    if is_worker_script(request.url()) {
+                        response = response.with_header(header(
+                            "Content-Security-Policy",
+                            crate::csp::WORKER_POLICY,
+                        ));
+                    }
+                    response
+                }
                 Err(_) => not_found(),
             },
             None => not_found(),
@@ -44,6 +54,14 @@ fn resolve(dist: &Path, url: &str) -> Option<PathBuf> {
         file = file.join("index.html");
     }
     file.is_file().then_some(file)
+}
+
+/// Whether a URL names one of the scripts that start the analysis worker.
+fn is_worker_script(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    crate::csp::WORKER_SCRIPTS
+        .iter()
+        .any(|script| path.ends_with(script))
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -81,5 +99,13 @@ mod tests {
         assert!(resolve(&dist, "/core/../../Cargo.toml").is_none());
         assert!(resolve(&dist, "/core/Cargo.toml?x=1").is_some());
         assert!(resolve(&dist, "/nope.js").is_none());
+    }
+
+    #[test]
+    fn worker_scripts_get_the_worker_policy() {
+        assert!(is_worker_script("/worker_loader.js"));
+        assert!(is_worker_script("/app/worker.js?v=1"));
+        assert!(!is_worker_script("/app.js"));
+        assert!(!is_worker_script("/index.html"));
     }
 }

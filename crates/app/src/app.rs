@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::components::{Notices, Sidebar, StatusBar, TopBar};
 use crate::state::{Action, AppState, Settings, View};
-use crate::views::{CustomersView, DataView, NetworkView, SegmentsView, VoiceView};
+use crate::views::{CustomersView, DataView, LiveView, NetworkView, SegmentsView, VoiceView};
 use crate::worker::{use_worker_client, AppContext, DEMO_CUSTOMERS};
 
 #[function_component(App)]
@@ -39,6 +39,7 @@ pub fn app() -> Html {
                         View::Network => html! { <NetworkView /> },
                         View::Segments => html! { <SegmentsView /> },
                         View::Customers => html! { <CustomersView /> },
+                        View::Live => html! { <LiveView /> },
                     } }
                 </main>
                 <StatusBar />

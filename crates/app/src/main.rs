@@ -9,6 +9,7 @@ mod app;
 mod components;
 mod download;
 mod format;
+mod live_board;
 mod state;
 mod views;
 mod worker;

@@ -9,7 +9,10 @@ use converge_wasm::protocol::{
     DatasetId, DatasetSummary, HandlePosts, NetworkReport, RequestId, TablePage, VerbatimPage,
     VoiceReport, WorkerError,
 };
+use converge_wasm::protocol::{LiveUpdate, LiveVerbatim};
 use yew::Reducible;
+
+use crate::live_board::LiveBoard;
 
 /// The analysis engine (the worker) as the status bar tells it.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,15 +73,18 @@ pub enum View {
     Segments,
     /// `#customers`, and `#customers/<id>` for one customer's 360.
     Customers,
+    /// `#live`: streams as they arrive, with alerts.
+    Live,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Data,
         View::Voice,
         View::Network,
         View::Segments,
         View::Customers,
+        View::Live,
     ];
 
     /// The view an address's fragment names; the Data view for anything else.
@@ -88,6 +94,7 @@ impl View {
             "network" => View::Network,
             "segments" => View::Segments,
             customers if customers.split('/').next() == Some("customers") => View::Customers,
+            "live" => View::Live,
             _ => View::Data,
         }
     }
@@ -99,6 +106,7 @@ impl View {
             View::Network => "#network",
             View::Segments => "#segments",
             View::Customers => "#customers",
+            View::Live => "#live",
         }
     }
 
@@ -109,6 +117,7 @@ impl View {
             View::Network => "Network",
             View::Segments => "Segments",
             View::Customers => "Customers",
+            View::Live => "Live",
         }
     }
 }
@@ -156,6 +165,8 @@ pub struct AppState {
     pub customer_360: Option<Rc<Customer360>>,
     /// Terms of the network's communities asked for beyond those its report carries.
     pub community_terms: Vec<Rc<CommunityTerms>>,
+    /// The live feed as last updated, with the alerts seen so far.
+    pub live: Option<Rc<LiveBoard>>,
 }
 
 /// A layout of the drawn network as it settles in the worker.
@@ -212,6 +223,7 @@ impl AppState {
             customer_page: None,
             customer_360: None,
             community_terms: Vec::new(),
+            live: None,
         }
     }
 
@@ -284,6 +296,9 @@ pub enum Action {
         key: u32,
     },
     CommunityTermsArrived(CommunityTerms),
+    LiveUpdated(Box<LiveUpdate>),
+    /// The records behind an alert (its evidence), explained.
+    LiveRecordsArrived(Vec<LiveVerbatim>),
 }
 
 impl Reducible for AppState {
@@ -449,6 +464,14 @@ impl Reducible for AppState {
                     .retain(|held| held.dataset == terms.dataset && held.filter == terms.filter);
                 state.community_terms.push(Rc::new(terms));
             }
+            Action::LiveUpdated(update) => {
+                state.live = Some(Rc::new(LiveBoard::next(state.live.as_deref(), *update)));
+            }
+            Action::LiveRecordsArrived(records) => {
+                if let Some(board) = &state.live {
+                    state.live = Some(Rc::new(board.with_evidence(records)));
+                }
+            }
         }
         Rc::new(state)
     }
@@ -476,6 +499,7 @@ impl AppState {
         self.layout = None;
         self.handle_posts = None;
         self.community_terms.clear();
+        self.live = None;
         self.forget_segments();
     }
 

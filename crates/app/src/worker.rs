@@ -11,8 +11,8 @@ use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
 use converge_wasm::protocol::{
-    Audience, AudienceFormat, DatasetId, FileHandle, NetworkFilter, NetworkReport, Request,
-    RequestId, Response, VoiceFilter,
+    AlertRules, Audience, AudienceFormat, DatasetId, FileHandle, NetworkFilter, NetworkReport,
+    Request, RequestId, Response, VoiceFilter,
 };
 use yew::prelude::*;
 
@@ -246,6 +246,29 @@ impl WorkerHandle {
         self.client.cancel(id);
     }
 
+    /// Connects the worker to a live stream (SSE or WebSocket).
+    pub fn live_connect(&self, url: String) {
+        self.start(Request::LiveConnect { url }, None);
+    }
+
+    pub fn live_disconnect(&self) {
+        self.start(Request::LiveDisconnect, None);
+    }
+
+    /// Simulated traffic from the loaded data, at `records_per_second` (0 stops it).
+    pub fn live_simulate(&self, records_per_second: u32) {
+        self.start(Request::LiveSimulate { records_per_second }, None);
+    }
+
+    pub fn live_rules(&self, rules: AlertRules) {
+        self.start(Request::LiveRules { rules }, None);
+    }
+
+    /// The records behind an alert, explained.
+    pub fn live_records(&self, ids: Vec<u64>) {
+        self.start(Request::LiveRecords { ids }, None);
+    }
+
     /// Diagnostics only: makes the worker panic, to show that the app recovers.
     pub fn crash(&self) {
         self.start(Request::Crash, None);
@@ -364,6 +387,10 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
                 Response::CommunityTerms { terms } => {
                     actions.push(Action::CommunityTermsArrived(terms))
                 }
+                Response::Live { update } => actions.push(Action::LiveUpdated(update)),
+                Response::LiveRecords { records } => {
+                    actions.push(Action::LiveRecordsArrived(records))
+                }
             }
             actions
         }
@@ -375,5 +402,9 @@ fn actions_for(event: ClientEvent) -> Vec<Action> {
             title: "Something went wrong in the analysis engine.".into(),
             detail: Some(message),
         }],
+        ClientEvent::Live { update } => {
+            crate::live_board::notify(&update.new_alerts);
+            vec![Action::LiveUpdated(update)]
+        }
     }
 }

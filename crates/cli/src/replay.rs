@@ -7,7 +7,8 @@
 //!
 //! - `GET /events`: Server-Sent Events, one record per `data:` line, each event with an `id:`
 //!   (the record's position, from 1), ending with `event: end`. A client that reconnects with
-//!   `Last-Event-ID: N` (as `EventSource` does by itself) resumes after record N.
+//!   `Last-Event-ID: N` (as `EventSource` does by itself), or asks for `/events?from=N` (as the
+//!   app's worker does when it reconnects by itself), resumes after record N.
 //! - `GET /ws`: the same records as WebSocket text messages (`?from=N` resumes after record N),
 //!   then a close frame.
 //!
@@ -199,18 +200,12 @@ fn serve(stream: TcpStream, records: &[Record], pace: Pace) -> anyhow::Result<()
     }
     match path {
         "/events" => {
-            let after = header("last-event-id")
-                .and_then(|id| id.parse::<usize>().ok())
-                .unwrap_or(0);
+            let after = resume_after(header("last-event-id"), query);
             replay_sse(&mut stream, records, pace, after)
         }
         "/ws" => {
             let key = header("sec-websocket-key").context("a WebSocket request without a key")?;
-            let after = query
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("from="))
-                .and_then(|n| n.parse::<usize>().ok())
-                .unwrap_or(0);
+            let after = resume_after(None, query);
             replay_websocket(&mut stream, key, records, pace, after)
         }
         "/" => respond(
@@ -220,6 +215,20 @@ fn serve(stream: TcpStream, records: &[Record], pace: Pace) -> anyhow::Result<()
         ),
         _ => respond(&mut stream, "404 Not Found", "Try /events or /ws.\n"),
     }
+}
+
+/// Where a client resumes: after the record of its `Last-Event-ID` (SSE's own reconnection),
+/// else after `?from=N` (a client that reconnects by itself), else from the start.
+fn resume_after(last_event_id: Option<&str>, query: &str) -> usize {
+    last_event_id
+        .and_then(|id| id.trim().parse::<usize>().ok())
+        .or_else(|| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("from="))
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn respond(stream: &mut TcpStream, status: &str, body: &str) -> anyhow::Result<()> {
@@ -377,6 +386,19 @@ mod tests {
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
+    }
+
+    #[test]
+    fn a_client_resumes_by_last_event_id_or_from() {
+        assert_eq!(resume_after(None, ""), 0);
+        assert_eq!(resume_after(Some("41"), ""), 41);
+        assert_eq!(resume_after(None, "x=1&from=12"), 12);
+        assert_eq!(
+            resume_after(Some("7"), "from=12"),
+            7,
+            "the browser's own resume wins"
+        );
+        assert_eq!(resume_after(Some("nope"), "from=x"), 0);
     }
 
     #[test]

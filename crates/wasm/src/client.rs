@@ -66,6 +66,10 @@ pub enum ClientEvent {
     Problem {
         message: String,
     },
+    /// The live feed moved on (see [`FromWorker::Live`]).
+    Live {
+        update: Box<crate::live::LiveUpdate>,
+    },
 }
 
 /// A handle on the analytics worker. Cloning gives another handle on the same worker.
@@ -293,6 +297,7 @@ fn on_message(shared: &Rc<Shared>, generation: u32, data: JsValue) {
             return;
         }
         FromWorker::Unreadable { message } => ClientEvent::Problem { message },
+        FromWorker::Live { update } => ClientEvent::Live { update },
     };
     (shared.on_event)(event);
 }

@@ -10,6 +10,9 @@
 //!   yields so progress and cancellation flow, and reports a panic before it dies.
 //! - [`client`]: the page's side, which spawns the worker, matches answers to
 //!   requests and restarts the worker after a crash.
+//! - [`live`]: live streams, record by record: scored, windowed, watched by the alert rules;
+//!   [`stream`] connects the worker to them (Server-Sent Events, WebSocket, or the loaded data
+//!   replayed as simulated traffic).
 //! - [`blob_reader`]: a browser `File` as a `std::io::Read`, sliced, for the worker's imports.
 //! - `api` (feature `js-api`, on in the worker build): a small wasm-bindgen API for JavaScript
 //!   callers who do not use the Yew app.
@@ -19,6 +22,7 @@
 #[cfg(feature = "js-api")]
 pub mod api;
 pub mod blob_reader;
+pub mod live;
 pub mod network;
 pub mod protocol;
 pub mod segments;
@@ -26,6 +30,7 @@ pub mod service;
 pub mod voice;
 
 pub mod client;
+pub mod stream;
 pub mod worker;
 
 /// A JavaScript exception in words: its message when it is an `Error`, else its text.

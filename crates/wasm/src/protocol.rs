@@ -13,11 +13,16 @@
 //! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
 //! which JavaScript numbers hold exactly.
 
+pub use crate::live::{
+    LiveAlert, LiveConnection, LiveCounts, LiveFailure, LivePoint, LiveRole, LiveSeries,
+    LiveUpdate, LiveVerbatim, Totals,
+};
 pub use crate::segments::{
     Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
 };
 use converge_core::identity::{CustomerId, PairEvidence, RecordRef};
 use converge_core::ingest::IngestReport;
+pub use converge_core::live::{Alert, AlertKind, AlertRules};
 use converge_core::schema::Role;
 use converge_core::schema::{Overrides, TableSchema};
 use converge_core::sentiment::{
@@ -160,6 +165,19 @@ pub enum Request {
         filter: NetworkFilter,
         communities: Vec<u32>,
     },
+    /// Connect the worker to a live stream: Server-Sent Events at an `http(s)://` URL, WebSocket
+    /// at a `ws(s)://` one (any simulation stops). Answered at once with the feed's state; the
+    /// records then arrive as [`FromWorker::Live`] updates, at most every 250 ms.
+    LiveConnect { url: String },
+    /// Close the stream (or stop the simulation); what was received stays.
+    LiveDisconnect,
+    /// Replay the held interactions, orders and events as live traffic at `records_per_second`
+    /// (0 stops it), inside the worker: the Live view without a server.
+    LiveSimulate { records_per_second: u32 },
+    /// Replace the alert rules (their baselines start again).
+    LiveRules { rules: AlertRules },
+    /// Records of the live feed by id (an alert's evidence), explained.
+    LiveRecords { ids: Vec<u64> },
 }
 
 /// From the worker to the page.
@@ -199,6 +217,11 @@ pub enum FromWorker {
     /// versions, say). No request id could be read from it.
     Unreadable {
         message: String,
+    },
+    /// The live feed moved on (records, connection state, alerts); sent at most every 250 ms,
+    /// unasked, while a stream or simulation runs.
+    Live {
+        update: Box<LiveUpdate>,
     },
 }
 
@@ -257,6 +280,13 @@ pub enum Response {
     },
     CommunityTerms {
         terms: CommunityTerms,
+    },
+    /// The live feed's state after a live request.
+    Live {
+        update: Box<LiveUpdate>,
+    },
+    LiveRecords {
+        records: Vec<LiveVerbatim>,
     },
 }
 

@@ -1049,6 +1049,13 @@ impl Segmentation {
             })
     }
 
+    /// Every customer id of the orders with its RFM segment's name (for the live feed).
+    pub fn rfm_segments(&self) -> impl Iterator<Item = (&str, &'static str)> + '_ {
+        self.rfm
+            .iter()
+            .map(|customer| (customer.customer_id.as_str(), customer.segment.label()))
+    }
+
     fn members(&self, audience: &Audience) -> Result<Vec<usize>, WorkerError> {
         if let Audience::Segment { segment } = audience {
             if *segment as usize >= self.model.n_segments() {

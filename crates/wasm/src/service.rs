@@ -24,6 +24,8 @@ use crate::voice;
 
 mod customers;
 pub use customers::{ConvergenceJob, LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
+mod live_source;
+pub use live_source::Simulation;
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;

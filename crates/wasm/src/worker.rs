@@ -20,6 +20,7 @@ use crate::protocol::{
     ErrorCode, FileHandle, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
 };
 use crate::service::{DemoJob, ImportJob, Service, Step};
+use crate::stream;
 
 /// How long a job computes before it yields to the event loop, in milliseconds.
 const TIME_SLICE_MS: f64 = 30.0;
@@ -179,6 +180,7 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             let done = drive(job, || segmentation.step()).await?;
             let report =
                 SERVICE.with_borrow_mut(|service| service.keep_segmentation(done).report().clone());
+            SERVICE.with_borrow(stream::refresh_directory);
             Ok(Response::Segments {
                 report: Box::new(report),
             })
@@ -233,7 +235,40 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         } => SERVICE
             .with_borrow(|service| service.community_terms(dataset, &filter, &communities))
             .map(|terms| Response::CommunityTerms { terms }),
+        Request::LiveConnect { url } => {
+            let directory = SERVICE.with_borrow(Service::live_directory);
+            stream::connect(url, directory).map(live)
+        }
+        Request::LiveDisconnect => Ok(live(stream::disconnect())),
+        Request::LiveSimulate { records_per_second } => {
+            let (simulation, directory) = if records_per_second > 0 {
+                SERVICE.with_borrow(|service| {
+                    Ok::<_, WorkerError>((
+                        Some(service.start_simulation()?),
+                        service.live_directory(),
+                    ))
+                })?
+            } else {
+                (None, Default::default())
+            };
+            stream::simulate(records_per_second, simulation, directory).map(live)
+        }
+        Request::LiveRules { rules } => Ok(live(stream::set_rules(rules))),
+        Request::LiveRecords { ids } => Ok(Response::LiveRecords {
+            records: stream::records(&ids),
+        }),
     }
+}
+
+fn live(update: crate::live::LiveUpdate) -> Response {
+    Response::Live {
+        update: Box::new(update),
+    }
+}
+
+/// Lends the service to the live stream's simulation.
+pub(crate) fn with_service<R>(read: impl FnOnce(&Service) -> R) -> R {
+    SERVICE.with_borrow(read)
 }
 
 /// Converges every held dataset into customers, in steps (blocking one rule, comparing a chunk
@@ -251,6 +286,7 @@ async fn converge(job: &Job, threshold: f64) -> Result<Response, WorkerError> {
     let overview =
         SERVICE.with_borrow_mut(|service| service.keep_convergence(convergence, fitted))?;
     job.progress(1.0, "Customers converged");
+    SERVICE.with_borrow(stream::refresh_directory);
     Ok(Response::Customers {
         overview: Box::new(overview),
     })
@@ -392,7 +428,7 @@ async fn yield_to_event_loop() {
     channel.port1().close();
 }
 
-fn post(message: &FromWorker) {
+pub(crate) fn post(message: &FromWorker) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let sent = serde_wasm_bindgen::to_value(message)
         .map_err(JsValue::from)

@@ -68,5 +68,10 @@ fn icon(view: View) -> Html {
                 <path d="M15.5 13.6c2.9-.4 5 1.7 5 4.6" />
             </svg>
         },
+        View::Live => html! {
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
+                <path d="M3 13h4l2-6 4 12 2-6h6" />
+            </svg>
+        },
     }
 }

@@ -26,3 +26,6 @@ pub use report::{
 };
 pub use sketch::Histogram;
 pub use sniff::{detect_delimiter, detect_format, looks_like_header, Format};
+/// ISO 8601 instants as ingestion reads them (for callers that meet values one at a time, as a
+/// live stream does).
+pub use values::parse_timestamp;

@@ -67,6 +67,7 @@ pub struct Alert {
 
 /// Spike and dip detection on counts per bucket.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BaselineRule {
     pub bucket_ms: i64,
     /// The baseline's smoothing (weight of the newest bucket).
@@ -81,6 +82,7 @@ pub struct BaselineRule {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NetSentimentRule {
     pub window_ms: i64,
     /// Fires below this net sentiment, in points (-100 to 100).
@@ -90,6 +92,7 @@ pub struct NetSentimentRule {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HighValueRule {
     /// The segments whose unhappiness matters most.
     pub segments: Vec<String>,
@@ -98,6 +101,7 @@ pub struct HighValueRule {
 
 /// The rules in force; `None` turns one off.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AlertRules {
     pub volume: Option<BaselineRule>,
     pub net_sentiment: Option<NetSentimentRule>,

@@ -1,0 +1,1135 @@
+//! Live streams in the worker: records as they arrive, scored, counted, windowed and watched.
+//!
+//! [`LiveFeed`] is the synchronous half of the Live view, free of any JavaScript so it runs
+//! natively in tests: the runtime (`stream`) hands it every message a stream delivers
+//! ([`LiveFeed::receive`]), lets it work through its queue in batches between events
+//! ([`LiveFeed::process`]) and asks it for a [`LiveUpdate`] at most every 250 ms.
+//!
+//! Each JSON record (a message may carry several, one per line: NDJSON) is read as ingestion
+//! reads a table: the meaning of each key comes from `converge_core::schema` detection, run on
+//! the first records that carry a key never seen before (so a stream of posts, orders and events
+//! is understood without configuration). Its role follows: a record with customer text is an
+//! interaction, one with an amount an order, anything else an event. Its text is scored on
+//! arrival (VADER with the social reading, as the worker scores imports); its customer is looked
+//! up in the [`LiveDirectory`] (the converged customers and their RFM segments, when computed);
+//! then it feeds the rolling windows and the alert engine of `converge_core::live`, and is
+//! appended to the live table in columnar chunks (never a rebuild).
+//!
+//! Nothing is dropped silently: every record received is processed, refused with a reason
+//! (counted per reason, with an example), recognised as a duplicate of one already counted (a
+//! stream that resends after a reconnect), or still queued; [`LiveCounts`] always adds up.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Cursor;
+
+use converge_core::identity::CustomerId;
+use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
+use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
+use converge_core::schema::{detect, Field, Overrides};
+use converge_core::sentiment::Vader;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use crate::protocol::Verbatim;
+
+/// Records held waiting to be processed at most; beyond, a record is refused (and counted).
+pub const MAX_QUEUED: usize = 1_000_000;
+/// The newest scored texts an update carries.
+pub const LATEST_VERBATIMS: usize = 50;
+/// Seconds of the live chart.
+pub const SERIES_SECONDS: usize = 120;
+/// Channels drawn besides the total, the busiest in the chart's span.
+pub const CHART_CHANNELS: usize = 4;
+/// Alerts the feed remembers (the newest).
+pub const MAX_ALERTS_KEPT: usize = 200;
+/// Rows of one chunk of the live table.
+pub const CHUNK_ROWS: usize = 4_096;
+/// Channels with a window of their own; records of further channels count in the total only.
+const MAX_CHANNELS: usize = 64;
+/// Keys whose meaning is remembered; further new keys are read as nothing in particular.
+const MAX_KEYS: usize = 512;
+/// Records of one batch used to detect what new keys mean.
+const DETECTION_SAMPLE: usize = 200;
+/// Distinct reasons of refusal listed (the rest are counted under the last).
+const MAX_FAILURE_REASONS: usize = 16;
+/// Words and handles of one text that a surge may be about.
+const MAX_TERMS: usize = 12;
+
+/// How a stream is doing, as the connection indicator shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LiveConnection {
+    /// No stream and no simulation.
+    Off,
+    Connecting {
+        url: String,
+        attempt: u32,
+    },
+    Live {
+        url: String,
+        /// When the stream opened (ms since 1970, the worker's clock).
+        since_ms: f64,
+    },
+    /// Lost; the next attempt starts at `retry_at_ms` (ms since 1970), after a wait of `wait_ms`.
+    Reconnecting {
+        url: String,
+        retry_at_ms: f64,
+        wait_ms: f64,
+        attempt: u32,
+        reason: String,
+    },
+    /// Ended (the stream said so, or it cannot be reached); nothing more will come.
+    Closed {
+        url: String,
+        reason: String,
+    },
+    /// The loaded data replayed inside the worker.
+    Simulating {
+        records_per_second: u32,
+        sources: Vec<String>,
+    },
+}
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveRole {
+    Interaction,
+    Order,
+    Event,
+}
+
+/// Every record received, by what became of it:
+/// `n_received == n_processed + n_failed + n_duplicates + n_queued`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LiveCounts {
+    pub n_received: u64,
+    pub n_processed: u64,
+    pub n_failed: u64,
+    /// Records the stream sent again (an id at or below one already counted).
+    pub n_duplicates: u64,
+    pub n_queued: u64,
+    pub n_interactions: u64,
+    pub n_orders: u64,
+    pub n_events: u64,
+    /// Why records were refused, with how many and an example.
+    pub failures: Vec<LiveFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveFailure {
+    pub reason: String,
+    pub n_records: u64,
+    /// The start of one refused record, as received.
+    pub example: String,
+}
+
+/// One second of the chart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LivePoint {
+    /// The second's start, ms since 1970 (the records' own time).
+    pub at_ms: i64,
+    pub n_records: u64,
+    /// Net sentiment of the second's texts in points (-100 to 100); `None` without texts.
+    pub net_sentiment: Option<f64>,
+    /// The second's texts, and how many of them read positive and negative (for sums over
+    /// several seconds).
+    pub n_texts: u32,
+    pub n_positive: u32,
+    pub n_negative: u32,
+}
+
+/// The chart's line for one channel (or all of them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveSeries {
+    /// `None` for all channels together.
+    pub channel: Option<String>,
+    pub points: Vec<LivePoint>,
+}
+
+/// An alert, with the customer behind it when it is about one the worker knows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveAlert {
+    /// Its position among the feed's alerts, from 1.
+    pub number: u64,
+    pub alert: Alert,
+    pub customer: Option<CustomerId>,
+}
+
+/// A scored text of the stream, explained word by word as in the Voice view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveVerbatim {
+    /// The record's id in the feed (from 1).
+    pub record: u64,
+    pub at_ms: i64,
+    /// The converged customer, when the record's email, handle or customer id names one.
+    pub customer: Option<CustomerId>,
+    pub segment: Option<String>,
+    pub verbatim: Verbatim,
+}
+
+/// What the Live view shows, posted at most every 250 ms while a stream runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveUpdate {
+    pub connection: LiveConnection,
+    pub counts: LiveCounts,
+    /// Records processed per second, over the last few seconds.
+    pub records_per_second: f64,
+    /// How long the oldest queued record has waited, in ms (0 when nothing waits).
+    pub lag_ms: f64,
+    /// The last id the stream gave (SSE `id:`), or its records counted so far when it gives none.
+    pub last_stream_id: Option<u64>,
+    /// Volume and net sentiment per second, for all channels and the busiest ones.
+    pub series: Vec<LiveSeries>,
+    /// The records, texts and revenue of the last minute and the last hour (stream time).
+    pub last_minute: Totals,
+    pub last_hour: Totals,
+    /// Alerts fired since the previous update, oldest first.
+    pub new_alerts: Vec<LiveAlert>,
+    /// The newest scored texts, newest first.
+    pub latest: Vec<LiveVerbatim>,
+    pub rules: AlertRules,
+    /// Whether customers were converged (and segments computed) when the feed started.
+    pub n_known_customers: u64,
+    pub segments_known: bool,
+    /// Rows of the live table.
+    pub n_rows: u64,
+}
+
+/// Sums over a span of the stream.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub n_records: u64,
+    pub n_texts: u32,
+    pub net_sentiment: Option<f64>,
+    pub revenue: f64,
+}
+
+/// Who the stream's customers are: normalised emails, handles and customer ids of the held
+/// datasets, with the converged customer and RFM segment behind each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LiveDirectory {
+    by_key: HashMap<String, Known>,
+    pub(crate) n_customers: u64,
+    pub(crate) segments_known: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Known {
+    pub customer: Option<CustomerId>,
+    pub segment: Option<String>,
+}
+
+impl LiveDirectory {
+    /// Remembers what `raw` (a value of `field`) stands for; a value known already keeps what
+    /// it has and gains what it lacked.
+    pub(crate) fn insert(&mut self, field: Field, raw: &str, known: Known) {
+        let Some(key) = directory_key(field, raw) else {
+            return;
+        };
+        let entry = self.by_key.entry(key).or_default();
+        if entry.customer.is_none() {
+            entry.customer = known.customer;
+        }
+        if entry.segment.is_none() {
+            entry.segment = known.segment;
+        }
+    }
+
+    pub(crate) fn lookup(&self, field: Field, raw: &str) -> Option<&Known> {
+        self.by_key.get(&directory_key(field, raw)?)
+    }
+
+    /// Gives every key of a customer the segment another of its keys has.
+    pub(crate) fn spread_segments(&mut self) {
+        let mut segment_of: HashMap<CustomerId, String> = HashMap::new();
+        for known in self.by_key.values() {
+            if let (Some(customer), Some(segment)) = (known.customer, &known.segment) {
+                segment_of
+                    .entry(customer)
+                    .or_insert_with(|| segment.clone());
+            }
+        }
+        for known in self.by_key.values_mut() {
+            if known.segment.is_none() {
+                known.segment = known.customer.and_then(|c| segment_of.get(&c).cloned());
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+/// The one spelling of an identifier the directory compares: emails and handles as identity
+/// resolution normalises them, customer ids trimmed.
+fn directory_key(field: Field, raw: &str) -> Option<String> {
+    use converge_core::identity::normalise;
+    match field {
+        Field::Email => normalise::email(raw, normalise::EmailRules::default())
+            .map(|email| format!("email:{email}")),
+        Field::Handle => normalise::handle(raw).map(|handle| format!("handle:{handle}")),
+        Field::CustomerId => {
+            let id = raw.trim();
+            (!id.is_empty()).then(|| format!("id:{id}"))
+        }
+        _ => None,
+    }
+}
+
+/// A message waiting to be processed.
+#[derive(Debug)]
+struct Incoming {
+    stream_id: Option<u64>,
+    data: String,
+    received_ms: f64,
+}
+
+/// The live table: every processed record, in chunks of [`CHUNK_ROWS`] columns.
+#[derive(Debug, Default)]
+pub struct LiveTable {
+    chunks: Vec<LiveChunk>,
+    n_rows: u64,
+}
+
+/// One chunk of the live table, column by column.
+#[derive(Debug, Default)]
+struct LiveChunk {
+    ids: Vec<u64>,
+    at_ms: Vec<i64>,
+    roles: Vec<LiveRole>,
+    channels: Vec<Option<String>>,
+    customers: Vec<Option<String>>,
+    customer_ids: Vec<Option<CustomerId>>,
+    segments: Vec<Option<String>>,
+    texts: Vec<Option<String>>,
+    compounds: Vec<f32>,
+    amounts: Vec<f64>,
+}
+
+/// A queued record read: its SSE id, its object (or why not), its text as received.
+type Parsed = (Option<u64>, Result<Map<String, Json>, String>, String);
+
+/// One processed record, on its way into the table.
+struct Row {
+    record: LiveRecord,
+    role: LiveRole,
+    text: Option<String>,
+    customer_id: Option<CustomerId>,
+}
+
+impl LiveTable {
+    fn push(&mut self, row: Row) {
+        if self
+            .chunks
+            .last()
+            .is_none_or(|chunk| chunk.ids.len() >= CHUNK_ROWS)
+        {
+            self.chunks.push(LiveChunk::default());
+        }
+        let Some(chunk) = self.chunks.last_mut() else {
+            return;
+        };
+        let record = row.record;
+        chunk.ids.push(record.id);
+        chunk.at_ms.push(record.at_ms);
+        chunk.roles.push(row.role);
+        chunk.channels.push(record.channel);
+        chunk.customers.push(record.customer);
+        chunk.customer_ids.push(row.customer_id);
+        chunk.segments.push(record.segment);
+        chunk.texts.push(row.text);
+        chunk
+            .compounds
+            .push(record.compound.map_or(f32::NAN, |c| c as f32));
+        chunk.amounts.push(record.amount.unwrap_or(f64::NAN));
+        self.n_rows += 1;
+    }
+
+    pub fn n_rows(&self) -> u64 {
+        self.n_rows
+    }
+
+    /// The record with feed id `id` (ids are 1, 2, 3… in table order).
+    fn row(&self, id: u64) -> Option<(&LiveChunk, usize)> {
+        let idx = usize::try_from(id.checked_sub(1)?).ok()?;
+        let chunk = self.chunks.get(idx / CHUNK_ROWS)?;
+        let row = idx % CHUNK_ROWS;
+        (chunk.ids.get(row) == Some(&id)).then_some((chunk, row))
+    }
+}
+
+/// A text kept for the "latest verbatims" list, explained only when an update shows it.
+#[derive(Debug, Clone)]
+struct Latest {
+    id: u64,
+    explained: Option<LiveVerbatim>,
+}
+
+/// The meaning of each key the stream's records carry.
+#[derive(Debug, Default)]
+struct KeyFields {
+    by_key: HashMap<String, Option<Field>>,
+}
+
+impl KeyFields {
+    fn knows_all(&self, object: &Map<String, Json>) -> bool {
+        object.keys().all(|key| self.by_key.contains_key(key))
+    }
+
+    /// Detects the meaning of the new keys of `sample` (records as JSON objects) by ingesting
+    /// them as a small JSON Lines table and running schema detection on it, as an import would.
+    fn learn(&mut self, sample: &[&Map<String, Json>]) {
+        let mut ndjson = String::new();
+        for object in sample.iter().take(DETECTION_SAMPLE) {
+            ndjson.push_str(&Json::Object((*object).clone()).to_string());
+            ndjson.push('\n');
+        }
+        let detected: HashMap<String, Option<Field>> = ingest(
+            "stream.jsonl",
+            Cursor::new(ndjson.into_bytes()),
+            ReadOptions::default(),
+        )
+        .map(|ingested| {
+            detect(&ingested.table, &Overrides::default())
+                .fields
+                .into_iter()
+                .map(|guess| (guess.column, guess.field))
+                .collect()
+        })
+        .unwrap_or_default();
+        for object in sample {
+            for key in object.keys() {
+                if self.by_key.len() >= MAX_KEYS {
+                    return;
+                }
+                if !self.by_key.contains_key(key) {
+                    let field = detected.get(key).copied().flatten();
+                    self.by_key.insert(key.clone(), field);
+                }
+            }
+        }
+    }
+
+    /// The first key of `object` meaning `field`.
+    fn value<'a>(&self, object: &'a Map<String, Json>, field: Field) -> Option<&'a Json> {
+        object
+            .iter()
+            .find(|(key, value)| {
+                !value.is_null() && self.by_key.get(*key).copied().flatten() == Some(field)
+            })
+            .map(|(_, value)| value)
+    }
+}
+
+/// The feed: queue in, windows, alerts, table and updates out.
+pub struct LiveFeed {
+    vader: Vader,
+    fields: KeyFields,
+    directory: LiveDirectory,
+    engine: AlertEngine,
+    overall: RollingWindow,
+    hour: RollingWindow,
+    channels: HashMap<String, RollingWindow>,
+    queue: VecDeque<Incoming>,
+    counts: LiveCounts,
+    last_stream_id: Option<u64>,
+    /// Records taken from the stream, for a resume when it gives no ids.
+    n_from_stream: u64,
+    /// The latest record time seen, once the stream carries times.
+    stream_ms: Option<i64>,
+    table: LiveTable,
+    latest: VecDeque<Latest>,
+    fresh_alerts: Vec<LiveAlert>,
+    n_alerts: u64,
+    /// (when, records processed then), for the rate.
+    rate_marks: VecDeque<(f64, u64)>,
+}
+
+impl std::fmt::Debug for LiveFeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveFeed")
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LiveFeed {
+    pub fn new(rules: AlertRules, directory: LiveDirectory) -> LiveFeed {
+        LiveFeed {
+            vader: Vader::shared().clone().with_social_reading(true),
+            fields: KeyFields::default(),
+            directory,
+            engine: AlertEngine::new(rules),
+            overall: RollingWindow::new(1_000, SERIES_SECONDS),
+            hour: RollingWindow::new(60_000, 60),
+            channels: HashMap::new(),
+            queue: VecDeque::new(),
+            counts: LiveCounts::default(),
+            last_stream_id: None,
+            n_from_stream: 0,
+            stream_ms: None,
+            table: LiveTable::default(),
+            latest: VecDeque::new(),
+            fresh_alerts: Vec::new(),
+            n_alerts: 0,
+            rate_marks: VecDeque::new(),
+        }
+    }
+
+    /// Replaces the alert rules; baselines start again from what comes next.
+    pub fn set_rules(&mut self, rules: AlertRules) {
+        self.engine = AlertEngine::new(rules);
+    }
+
+    pub fn rules(&self) -> &AlertRules {
+        self.engine.rules()
+    }
+
+    /// Replaces who the customers are (after a convergence or a segmentation).
+    pub fn set_directory(&mut self, directory: LiveDirectory) {
+        self.directory = directory;
+    }
+
+    /// Where a resumed stream should start: the last id it gave, else how many records it sent.
+    pub fn resume_after(&self) -> u64 {
+        self.last_stream_id.unwrap_or(self.n_from_stream)
+    }
+
+    /// Forgets the position in the stream (a new URL starts from its beginning).
+    pub fn restart_stream(&mut self) {
+        self.last_stream_id = None;
+        self.n_from_stream = 0;
+    }
+
+    /// Takes one message of the stream: one record, or several as JSON Lines. `stream_id` is its
+    /// SSE id, if any. Nothing is processed yet; a full queue refuses the record, counted.
+    pub fn receive(&mut self, stream_id: Option<u64>, data: &str, now_ms: f64) {
+        let mut lines = data
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .peekable();
+        if lines.peek().is_none() {
+            return;
+        }
+        let several = data.lines().filter(|l| !l.trim().is_empty()).count() > 1;
+        for line in lines {
+            self.counts.n_received += 1;
+            if self.queue.len() >= MAX_QUEUED {
+                self.fail(
+                    "the queue was full (the stream sends faster than it can be scored)",
+                    line,
+                );
+                continue;
+            }
+            self.queue.push_back(Incoming {
+                // Only a message of one record can carry its id.
+                stream_id: if several { None } else { stream_id },
+                data: line.to_owned(),
+                received_ms: now_ms,
+            });
+        }
+        self.counts.n_queued = self.queue.len() as u64;
+    }
+
+    pub fn n_queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Processes up to `max_records` queued records; returns how many it took.
+    pub fn process(&mut self, max_records: usize, now_ms: f64) -> usize {
+        let n = max_records.min(self.queue.len());
+        let batch: Vec<Incoming> = self.queue.drain(..n).collect();
+        let parsed: Vec<Parsed> = batch
+            .into_iter()
+            .map(|incoming| {
+                let parsed = match serde_json::from_str::<Json>(&incoming.data) {
+                    Ok(Json::Object(object)) => Ok(object),
+                    Ok(_) => Err("not a JSON object".to_owned()),
+                    Err(err) => Err(format!("not JSON ({err})")),
+                };
+                (incoming.stream_id, parsed, incoming.data)
+            })
+            .collect();
+        let unknown: Vec<&Map<String, Json>> = parsed
+            .iter()
+            .filter_map(|(_, parsed, _)| parsed.as_ref().ok())
+            .filter(|object| !self.fields.knows_all(object))
+            .collect();
+        if !unknown.is_empty() {
+            self.fields.learn(&unknown);
+        }
+        for (stream_id, parsed, data) in parsed {
+            if let Some(id) = stream_id {
+                if self.last_stream_id.is_some_and(|last| id <= last) {
+                    self.counts.n_duplicates += 1;
+                    continue;
+                }
+                self.last_stream_id = Some(id);
+            }
+            self.n_from_stream += 1;
+            match parsed {
+                Ok(object) => self.take(&object, now_ms),
+                Err(reason) => self.fail(&reason, &data),
+            }
+        }
+        self.counts.n_queued = self.queue.len() as u64;
+        n
+    }
+
+    /// Advances stream time without records (for a dip, or a bucket that closes in silence).
+    pub fn advance_to(&mut self, at_ms: i64) {
+        let alerts = self.engine.advance_to(at_ms);
+        self.keep_alerts(alerts, None);
+    }
+
+    fn fail(&mut self, reason: &str, data: &str) {
+        self.counts.n_failed += 1;
+        let example: String = data.chars().take(120).collect();
+        if let Some(failure) = self
+            .counts
+            .failures
+            .iter_mut()
+            .find(|failure| failure.reason == reason)
+        {
+            failure.n_records += 1;
+        } else if self.counts.failures.len() < MAX_FAILURE_REASONS {
+            self.counts.failures.push(LiveFailure {
+                reason: reason.to_owned(),
+                n_records: 1,
+                example,
+            });
+        } else if let Some(last) = self.counts.failures.last_mut() {
+            last.n_records += 1;
+        }
+    }
+
+    /// One well-formed record: scored, looked up, windowed, watched and kept.
+    fn take(&mut self, object: &Map<String, Json>, now_ms: f64) {
+        let fields = &self.fields;
+        let text = fields
+            .value(object, Field::Text)
+            .and_then(Json::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .map(str::to_owned);
+        let amount = fields.value(object, Field::Amount).and_then(number);
+        let at_ms = fields
+            .value(object, Field::Timestamp)
+            .and_then(instant)
+            .inspect(|&at| self.stream_ms = Some(self.stream_ms.map_or(at, |s| s.max(at))))
+            .or(self.stream_ms)
+            .unwrap_or(now_ms as i64);
+        let channel = fields
+            .value(object, Field::Channel)
+            .and_then(text_of)
+            .filter(|c| !c.is_empty());
+        let mut customer = None;
+        let mut known = None;
+        for field in [Field::CustomerId, Field::Email, Field::Handle] {
+            if let Some(raw) = fields.value(object, field).and_then(text_of) {
+                if known.is_none() {
+                    known = self.directory.lookup(field, &raw).cloned();
+                }
+                customer.get_or_insert(raw);
+            }
+        }
+        let role = if text.is_some() {
+            LiveRole::Interaction
+        } else if amount.is_some() {
+            LiveRole::Order
+        } else {
+            LiveRole::Event
+        };
+        let compound = text.as_deref().map(|text| self.vader.score(text).compound);
+        let terms = text.as_deref().map(terms_of).unwrap_or_default();
+        let id = self.table.n_rows() + 1;
+        let (customer_id, segment) = known.map_or((None, None), |k| (k.customer, k.segment));
+        let record = LiveRecord {
+            id,
+            at_ms,
+            channel,
+            compound,
+            customer,
+            segment,
+            amount,
+            terms,
+        };
+        self.overall.add(at_ms, compound, amount);
+        self.hour.add(at_ms, compound, amount);
+        if let Some(channel) = &record.channel {
+            if let Some(window) = self.channels.get_mut(channel) {
+                window.add(at_ms, compound, amount);
+            } else if self.channels.len() < MAX_CHANNELS {
+                let mut window = RollingWindow::new(1_000, SERIES_SECONDS);
+                window.add(at_ms, compound, amount);
+                self.channels.insert(channel.clone(), window);
+            }
+        }
+        let alerts = self.engine.push(&record);
+        self.keep_alerts(alerts, customer_id);
+        match role {
+            LiveRole::Interaction => self.counts.n_interactions += 1,
+            LiveRole::Order => self.counts.n_orders += 1,
+            LiveRole::Event => self.counts.n_events += 1,
+        }
+        self.counts.n_processed += 1;
+        if text.is_some() {
+            self.latest.push_front(Latest {
+                id,
+                explained: None,
+            });
+            self.latest.truncate(LATEST_VERBATIMS);
+        }
+        self.table.push(Row {
+            record,
+            role,
+            text,
+            customer_id,
+        });
+    }
+
+    fn keep_alerts(&mut self, alerts: Vec<Alert>, customer: Option<CustomerId>) {
+        for alert in alerts {
+            self.n_alerts += 1;
+            let customer = (alert.kind == AlertKind::HighValueNegative)
+                .then_some(customer)
+                .flatten();
+            self.fresh_alerts.push(LiveAlert {
+                number: self.n_alerts,
+                alert,
+                customer,
+            });
+        }
+        // The page keeps the feed; the worker holds what an update has not taken yet, bounded.
+        let excess = self.fresh_alerts.len().saturating_sub(MAX_ALERTS_KEPT);
+        self.fresh_alerts.drain(..excess);
+    }
+
+    /// The records with these feed ids, explained (texts) or described (orders and events).
+    pub fn records(&self, ids: &[u64]) -> Vec<LiveVerbatim> {
+        ids.iter().filter_map(|&id| self.explain(id)).collect()
+    }
+
+    fn explain(&self, id: u64) -> Option<LiveVerbatim> {
+        let (chunk, row) = self.table.row(id)?;
+        let at_ms = *chunk.at_ms.get(row)?;
+        let text = chunk.texts.get(row).cloned().flatten();
+        let described = match (chunk.roles.get(row), &text) {
+            (_, Some(text)) => text.clone(),
+            (Some(LiveRole::Order), None) => format!(
+                "An order of {:.2}.",
+                chunk.amounts.get(row).copied().unwrap_or(f64::NAN)
+            ),
+            _ => "An event (no text).".to_owned(),
+        };
+        let explained = self.vader.explain_text(&described);
+        Some(LiveVerbatim {
+            record: id,
+            at_ms,
+            customer: chunk.customer_ids.get(row).copied().flatten(),
+            segment: chunk.segments.get(row).cloned().flatten(),
+            verbatim: Verbatim {
+                row: id.saturating_sub(1),
+                day: Some(at_ms.div_euclid(86_400_000) as i32),
+                channel: chunk.channels.get(row).cloned().flatten(),
+                customer: chunk.customers.get(row).cloned().flatten(),
+                score: explained.score,
+                pieces: if text.is_some() {
+                    explained.pieces
+                } else {
+                    Vec::new()
+                },
+            },
+        })
+    }
+
+    /// What the view shows now; takes the alerts fired since the last update.
+    pub fn update(&mut self, now_ms: f64, connection: LiveConnection) -> LiveUpdate {
+        self.rate_marks.push_back((now_ms, self.counts.n_processed));
+        while self
+            .rate_marks
+            .front()
+            .is_some_and(|(at, _)| now_ms - at > 5_000.0)
+        {
+            self.rate_marks.pop_front();
+        }
+        let records_per_second = match (self.rate_marks.front(), self.rate_marks.back()) {
+            (Some((t0, n0)), Some((t1, n1))) if t1 - t0 >= 200.0 => {
+                (n1 - n0) as f64 / ((t1 - t0) / 1_000.0)
+            }
+            _ => 0.0,
+        };
+        let lag_ms = self
+            .queue
+            .front()
+            .map_or(0.0, |oldest| (now_ms - oldest.received_ms).max(0.0));
+        let ids: Vec<u64> = self
+            .latest
+            .iter()
+            .filter(|l| l.explained.is_none())
+            .map(|l| l.id)
+            .collect();
+        let explained: HashMap<u64, LiveVerbatim> = ids
+            .into_iter()
+            .filter_map(|id| self.explain(id).map(|v| (id, v)))
+            .collect();
+        let mut latest = Vec::with_capacity(self.latest.len());
+        for kept in self.latest.iter_mut() {
+            if kept.explained.is_none() {
+                kept.explained = explained.get(&kept.id).cloned();
+            }
+            if let Some(verbatim) = &kept.explained {
+                latest.push(verbatim.clone());
+            }
+        }
+        LiveUpdate {
+            connection,
+            counts: self.counts.clone(),
+            records_per_second,
+            lag_ms,
+            last_stream_id: self.last_stream_id.or(Some(self.n_from_stream)),
+            series: self.series(),
+            last_minute: totals(&self.overall, 60_000),
+            last_hour: totals(&self.hour, 3_600_000),
+            new_alerts: std::mem::take(&mut self.fresh_alerts),
+            latest,
+            rules: self.engine.rules().clone(),
+            n_known_customers: self.directory.n_customers,
+            segments_known: self.directory.segments_known,
+            n_rows: self.table.n_rows(),
+        }
+    }
+
+    fn series(&self) -> Vec<LiveSeries> {
+        let mut series = vec![LiveSeries {
+            channel: None,
+            points: points(&self.overall),
+        }];
+        let mut busiest: Vec<(&String, u64)> = self
+            .channels
+            .iter()
+            .map(|(name, window)| (name, window.last(SERIES_SECONDS as i64 * 1_000).n_records))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        busiest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        for (name, _) in busiest.into_iter().take(CHART_CHANNELS) {
+            if let Some(window) = self.channels.get(name) {
+                let mut window = window.clone();
+                // Every line ends where the stream is, so they share the chart's time axis.
+                if let Some(now) = self.overall.series().last().map(|(start, _)| *start) {
+                    window.advance_to(now);
+                }
+                series.push(LiveSeries {
+                    channel: Some(name.clone()),
+                    points: points(&window),
+                });
+            }
+        }
+        series
+    }
+}
+
+fn points(window: &RollingWindow) -> Vec<LivePoint> {
+    window
+        .series()
+        .into_iter()
+        .map(|(at_ms, tally)| LivePoint {
+            at_ms,
+            n_records: tally.n_records,
+            net_sentiment: (tally.sentiment.n_texts() > 0).then(|| tally.sentiment.net()),
+            n_texts: tally.sentiment.n_texts(),
+            n_positive: tally.sentiment.n_positive,
+            n_negative: tally.sentiment.n_negative,
+        })
+        .collect()
+}
+
+fn totals(window: &RollingWindow, span_ms: i64) -> Totals {
+    let tally = window.last(span_ms);
+    Totals {
+        n_records: tally.n_records,
+        n_texts: tally.sentiment.n_texts(),
+        net_sentiment: (tally.sentiment.n_texts() > 0).then(|| tally.sentiment.net()),
+        revenue: tally.revenue,
+    }
+}
+
+/// A number, or a text that spells one (`"12.50"`).
+fn number(value: &Json) -> Option<f64> {
+    match value {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|n| n.is_finite())
+}
+
+/// An instant: ISO 8601 text, or a number of seconds or milliseconds since 1970.
+fn instant(value: &Json) -> Option<i64> {
+    match value {
+        Json::String(s) => parse_timestamp(s).or_else(|| {
+            converge_core::table::day_of_text(s).map(|day| i64::from(day) * 86_400_000)
+        }),
+        Json::Number(n) => {
+            let n = n.as_f64()?;
+            // Below 10^11 it is seconds (until the year 5138), above milliseconds.
+            let ms = if n.abs() < 1e11 { n * 1_000.0 } else { n };
+            ms.is_finite().then_some(ms as i64)
+        }
+        _ => None,
+    }
+}
+
+fn text_of(value: &Json) -> Option<String> {
+    match value {
+        Json::String(s) => Some(s.trim().to_owned()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The @handles, #hashtags and longer words of a text, lower case, each once.
+fn terms_of(text: &str) -> Vec<String> {
+    const STOP: [&str; 24] = [
+        "this", "that", "with", "have", "from", "they", "what", "just", "your", "were", "been",
+        "will", "about", "would", "there", "their", "when", "which", "than", "them", "then",
+        "very", "really", "into",
+    ];
+    let mut terms: Vec<String> = Vec::new();
+    for raw in text.split_whitespace() {
+        let word =
+            raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '#' && c != '_');
+        let word = word.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_');
+        let is_tag = word.starts_with('@') || word.starts_with('#');
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if word.starts_with("http") || (!is_tag && letters < 4) || (is_tag && word.len() < 2) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if !is_tag && STOP.contains(&lower.as_str()) {
+            continue;
+        }
+        if !terms.contains(&lower) {
+            terms.push(lower);
+        }
+        if terms.len() >= MAX_TERMS {
+            break;
+        }
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed() -> LiveFeed {
+        LiveFeed::new(AlertRules::default(), LiveDirectory::default())
+    }
+
+    fn post(id: u64, second: i64, text: &str, channel: &str) -> String {
+        serde_json::json!({
+            "post_id": id,
+            "timestamp": format!("2026-01-01T00:{:02}:{:02}Z", second / 60, second % 60),
+            "channel": channel,
+            "text": text,
+        })
+        .to_string()
+    }
+
+    fn check_counts(feed: &LiveFeed) {
+        let c = &feed.counts;
+        assert_eq!(
+            c.n_received,
+            c.n_processed + c.n_failed + c.n_duplicates + c.n_queued,
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn records_are_scored_and_their_roles_detected() {
+        let mut feed = feed();
+        feed.receive(
+            Some(1),
+            &post(1, 0, "I love this, great service!", "twitter"),
+            0.0,
+        );
+        feed.receive(
+            Some(2),
+            r#"{"order_id": "O1", "timestamp": "2026-01-01T00:00:01Z", "amount": 12.5, "channel": "web"}"#,
+            0.0,
+        );
+        feed.receive(
+            Some(3),
+            r#"{"event_id": 7, "timestamp": "2026-01-01T00:00:02Z", "event_type": "page_view", "channel": "web"}"#,
+            0.0,
+        );
+        check_counts(&feed);
+        assert_eq!(feed.process(100, 10.0), 3);
+        check_counts(&feed);
+        let c = &feed.counts;
+        assert_eq!(
+            (c.n_interactions, c.n_orders, c.n_events),
+            (1, 1, 1),
+            "{c:?}"
+        );
+        let update = feed.update(10.0, LiveConnection::Off);
+        assert_eq!(update.latest.len(), 1);
+        let latest = &update.latest[0];
+        assert!(latest.verbatim.score.compound > 0.5, "{latest:?}");
+        assert_eq!(latest.verbatim.channel.as_deref(), Some("twitter"));
+        let text: String = latest
+            .verbatim
+            .pieces
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(text, "I love this, great service!");
+        assert_eq!(update.last_minute.n_records, 3);
+        assert!((update.last_minute.revenue - 12.5).abs() < 1e-9);
+        assert_eq!(update.n_rows, 3);
+        assert_eq!(update.last_stream_id, Some(3));
+    }
+
+    #[test]
+    fn malformed_records_are_counted_with_their_reason_and_duplicates_once() {
+        let mut feed = feed();
+        feed.receive(Some(1), &post(1, 0, "fine", "x"), 0.0);
+        feed.receive(Some(2), "{not json", 0.0);
+        feed.receive(Some(3), "[1, 2]", 0.0);
+        feed.receive(Some(2), &post(2, 1, "resent", "x"), 0.0);
+        feed.receive(Some(4), &post(4, 1, "ok", "x"), 0.0);
+        feed.receive(Some(5), "   ", 0.0);
+        feed.process(100, 0.0);
+        check_counts(&feed);
+        let c = &feed.counts;
+        assert_eq!(
+            (c.n_received, c.n_processed, c.n_failed, c.n_duplicates),
+            (5, 2, 2, 1)
+        );
+        let reasons: Vec<&str> = c.failures.iter().map(|f| f.reason.as_str()).collect();
+        assert!(reasons[0].starts_with("not JSON"), "{reasons:?}");
+        assert_eq!(reasons[1], "not a JSON object");
+        assert_eq!(c.failures[1].example, "[1, 2]");
+        assert_eq!(feed.resume_after(), 4);
+    }
+
+    #[test]
+    fn a_message_of_several_lines_is_several_records() {
+        let mut feed = feed();
+        let lines = [
+            post(1, 0, "good", "a"),
+            post(2, 0, "bad", "a"),
+            post(3, 1, "meh", "b"),
+        ];
+        feed.receive(None, &lines.join("\n"), 0.0);
+        assert_eq!(feed.n_queued(), 3);
+        feed.process(2, 0.0);
+        check_counts(&feed);
+        assert_eq!(feed.counts.n_queued, 1);
+        let update = feed.update(100.0, LiveConnection::Off);
+        assert_eq!(update.lag_ms, 100.0);
+        feed.process(2, 0.0);
+        assert_eq!(feed.counts.n_processed, 3);
+        assert_eq!(feed.resume_after(), 3, "positions stand in for missing ids");
+    }
+
+    #[test]
+    fn a_planted_spike_fires_one_volume_alert_with_its_evidence() {
+        let mut feed = feed();
+        let mut id = 0;
+        // 60 quiet seconds of 20 records, then one second of 200, then quiet again.
+        for second in 0..90 {
+            let n = if second == 60 { 200 } else { 20 };
+            for _ in 0..n {
+                id += 1;
+                feed.receive(Some(id), &post(id, second, "just a post", "web"), 0.0);
+            }
+            feed.process(usize::MAX, 0.0);
+        }
+        check_counts(&feed);
+        let update = feed.update(0.0, LiveConnection::Off);
+        let spikes: Vec<&LiveAlert> = update
+            .new_alerts
+            .iter()
+            .filter(|a| a.alert.kind == AlertKind::VolumeSpike)
+            .collect();
+        assert_eq!(spikes.len(), 2, "overall and web: {:?}", update.new_alerts);
+        let overall = spikes
+            .iter()
+            .find(|a| a.alert.subject == converge_core::live::alerts::ALL_CHANNELS)
+            .expect("the overall spike fired");
+        assert_eq!(overall.alert.observed, 200.0);
+        assert!((overall.alert.expected - 20.0).abs() < 1.0, "{overall:?}");
+        assert!(!overall.alert.evidence.is_empty());
+        // The evidence opens the records: they are of the spike's second.
+        let records = feed.records(&overall.alert.evidence[..3]);
+        assert_eq!(records.len(), 3);
+        let spike_start = 1_767_225_600_000 + 60_000;
+        assert!(records
+            .iter()
+            .all(|r| r.at_ms >= spike_start && r.at_ms < spike_start + 1_000));
+    }
+
+    #[test]
+    fn customers_and_segments_come_from_the_directory() {
+        let mut directory = LiveDirectory::default();
+        directory.insert(
+            Field::Email,
+            "Ada@Example.com",
+            Known {
+                customer: Some(CustomerId(7)),
+                segment: None,
+            },
+        );
+        directory.insert(
+            Field::CustomerId,
+            "C000007",
+            Known {
+                customer: Some(CustomerId(7)),
+                segment: Some("Champions".into()),
+            },
+        );
+        directory.spread_segments();
+        let mut feed = LiveFeed::new(AlertRules::default(), directory);
+        feed.receive(
+            Some(1),
+            r#"{"email": " ada@example.COM", "timestamp": "2026-01-01T00:00:00Z", "text": "This is terrible, I want a refund. Awful."}"#,
+            0.0,
+        );
+        feed.process(10, 0.0);
+        let update = feed.update(0.0, LiveConnection::Off);
+        let alert = update
+            .new_alerts
+            .iter()
+            .find(|a| a.alert.kind == AlertKind::HighValueNegative)
+            .expect("a Champion posting negatively alerts");
+        assert_eq!(alert.customer, Some(CustomerId(7)));
+        assert_eq!(update.latest[0].customer, Some(CustomerId(7)));
+        assert_eq!(update.latest[0].segment.as_deref(), Some("Champions"));
+    }
+
+    #[test]
+    fn terms_are_handles_tags_and_longer_words() {
+        assert_eq!(
+            terms_of("Loving the new @Acme #Blender, really loving it! http://x.y"),
+            ["loving", "@acme", "#blender"]
+        );
+    }
+
+    #[test]
+    fn instants_in_text_seconds_or_milliseconds() {
+        assert_eq!(instant(&Json::from("1970-01-01T00:00:01Z")), Some(1_000));
+        assert_eq!(instant(&Json::from(2)), Some(2_000));
+        assert_eq!(
+            instant(&Json::from(1_767_225_600_000_i64)),
+            Some(1_767_225_600_000)
+        );
+        assert_eq!(instant(&Json::from("soon")), None);
+    }
+}
