@@ -906,7 +906,7 @@ impl KeptNetwork {
 }
 
 /// Layouts kept: the graphs of the last few filters.
-const LAYOUTS_KEPT: usize = 8;
+pub const LAYOUTS_KEPT: usize = 8;
 
 /// The final positions of the last few graphs laid out. A layout depends only on the node count,
 /// the edges and the seed, so a graph seen before (a filter switched back) is placed at once.
