@@ -53,7 +53,7 @@ test('the demo company loads in the worker with every role detected, and nothing
     );
     assert.equal(await page.locator('[data-testid=dataset][data-name=crm_customers] [data-testid=sentiment]').count(), 0);
     const customers = page.locator('[data-testid=dataset][data-name=crm_customers]');
-    assert.equal(await customers.getByTestId('dataset-columns').textContent(), '12');
+    assert.equal(await customers.getByTestId('dataset-columns').textContent(), '13');
     await waitForEngine(page);
     const path = await screenshot(page, 'data-view.png');
     console.log(`screenshot: ${path}`);

@@ -269,7 +269,7 @@ impl CompanyGenerator {
         };
         match STAGES[stage_idx].0 {
             "crm_customers.csv" => {
-                out.extend_from_slice(b"customer_id,first_name,last_name,email,phone,street,postcode,city,country,signup_date,loyalty_tier,marketing_opt_in\n");
+                out.extend_from_slice(b"customer_id,first_name,last_name,email,phone,street,postcode,city,country,signup_date,loyalty_tier,marketing_opt_in,social_handle\n");
                 for (person_idx, person) in self.people.iter().enumerate() {
                     for (record_idx, _) in person.crm_ids.iter().enumerate() {
                         let mut row = plain(Some(person_idx as u32), person.tenure_days, rng);
@@ -423,6 +423,11 @@ impl CompanyGenerator {
                     (street(rng), person.postcode.clone(), person.city)
                 };
                 let (tier, _) = LOYALTY_TIERS[rng.random_range(0..LOYALTY_TIERS.len())];
+                let handle = if duplicate {
+                    ""
+                } else {
+                    crm_handle(person).unwrap_or("")
+                };
                 csv_row(
                     out,
                     b',',
@@ -439,6 +444,7 @@ impl CompanyGenerator {
                         &date,
                         tier,
                         if rng.random_bool(0.6) { "yes" } else { "no" },
+                        handle,
                     ],
                 );
             }
@@ -961,4 +967,13 @@ mod tests {
         assert!(!company.truth.influencers.is_empty());
         assert_eq!(company.truth.segments.len(), 10_000);
     }
+}
+
+/// The social handle a customer gave the CRM, if any: about half of those with a handle did
+/// (the others are known on social media alone, and only the posts' words tie them to anyone).
+/// Chosen by a digit of the postcode rather than a draw, so the demo's other rows stay as they were.
+fn crm_handle(person: &Person) -> Option<&str> {
+    let handle = person.handle.as_deref()?;
+    let digit = person.postcode.bytes().last()?;
+    (digit % 2 == 0).then_some(handle)
 }
