@@ -98,6 +98,7 @@ fn requests_round_trip() {
                 term: Some("late delivery".into()),
                 from_day: Some(-3),
                 to_day: None,
+                segment: Some("recent, high spend".into()),
             },
         },
         Request::Verbatims {
