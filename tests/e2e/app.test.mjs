@@ -115,6 +115,32 @@ test('the voice of the customer shows a trend, channels, terms and explained ver
     assert.ok((await first.getByTestId('why').locator('li').count()) >= 1);
     await screenshot(page, 'voice-term.png');
 
+    // Before segments exist, a note says how to get sentiment per segment; once the customers
+    // are segmented, the reviews (which name their author by customer id) are rolled up by
+    // segment, a segment filters them, and the selection's own terms are listed.
+    await page.getByTestId('segments-note').getByRole('link', { name: 'open Segments' }).click();
+    await page.getByTestId('segments-view').waitFor({ timeout: 120_000 });
+    await page.getByTestId('nav-voice').click();
+    await page.getByTestId('voice-dataset').selectOption({ label: await page.getByTestId('voice-dataset').locator('option', { hasText: 'product_reviews' }).textContent() });
+    const segmentRows = page.locator('[data-testid=voice-segments] .segment-row');
+    await segmentRows.first().waitFor(READY);
+    assert.ok((await segmentRows.count()) >= 2);
+    assert.match(await page.locator('[data-testid=voice-segments] figcaption').textContent(), /^How customers in each segment feel: .* of .* texts here by a segmented customer/);
+    await page.getByTestId('selection-note').waitFor(READY);
+    const segmentName = await segmentRows.first().locator('.channel-name').textContent();
+    await segmentRows.first().click();
+    await page.getByTestId('filter-segment').filter({ hasText: segmentName }).waitFor(READY);
+    const selectionTerms = page.getByTestId('terms-selection').locator('li');
+    await selectionTerms.first().waitFor(READY);
+    assert.ok((await selectionTerms.count()) >= 1);
+    // A selection term opens its verbatims, like the other term lists.
+    const selectionTerm = await selectionTerms.first().locator('.term-label').textContent();
+    await selectionTerms.first().locator('button').click();
+    await page.getByTestId('filter-term').filter({ hasText: selectionTerm }).waitFor(READY);
+    await page.getByTestId('verbatim').first().waitFor(READY);
+    await page.getByTestId('voice-segments').scrollIntoViewIfNeeded();
+    await screenshot(page, 'voice-segments.png');
+
     // Customer text is text, never markup, and a project can rate its own words.
     await page.getByTestId('nav-data').click();
     await page.getByTestId('file-input').setInputFiles([fixture('skate_feedback.csv')]);

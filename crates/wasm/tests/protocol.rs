@@ -98,7 +98,7 @@ fn requests_round_trip() {
                 term: Some("late delivery".into()),
                 from_day: Some(-3),
                 to_day: None,
-                segment: Some("Champions".into()),
+                segment: Some("recent, high spend".into()),
             },
         },
         Request::Verbatims {
@@ -228,65 +228,6 @@ fn a_message_from_another_version_is_refused_not_misread() {
             request: Request::Ping
         }
     );
-}
-
-/// An edge list mapped in the browser, and the terms of communities asked for later, cross
-/// intact.
-#[wasm_bindgen_test]
-fn edge_lists_and_community_terms_cross_intact() {
-    use converge_core::network::EdgeKind;
-    use converge_wasm::network::NetworkJob;
-    use converge_wasm::protocol::NetworkFilter;
-    let csv = include_str!("../../../tests/data/network/follows_edge_list.csv");
-    let mut job = ImportJob::new(
-        "follows.csv",
-        std::io::Cursor::new(csv.as_bytes().to_vec()),
-        None,
-    )
-    .unwrap();
-    let ingested = loop {
-        if let Step::Finished(done) = job.step().unwrap() {
-            break done;
-        }
-    };
-    let mut service = Service::default();
-    let dataset = service.add(ingested);
-    let mut network = NetworkJob::new(dataset, NetworkFilter::default());
-    let report = loop {
-        if let Step::Finished(report) = network.step(&service).unwrap() {
-            break report;
-        }
-    };
-    assert_eq!(report.edges_from, Some(EdgeKind::EdgeList));
-    assert_eq!(report.nodes[0].handle, "hub");
-    assert_eq!(report.n_posts_without_author, 2);
-    service.keep_network(network.kept());
-    let ids: Vec<u32> = report.communities.iter().map(|c| c.id).collect();
-    let terms = service
-        .community_terms(dataset, &NetworkFilter::default(), &ids)
-        .unwrap();
-    assert!(
-        terms.terms.is_empty(),
-        "edges have no texts to find terms in"
-    );
-    round_trip(ToWorker::Run {
-        id: RequestId(6),
-        request: Request::CommunityTerms {
-            dataset,
-            filter: NetworkFilter::default(),
-            communities: ids,
-        },
-    });
-    round_trip(FromWorker::Done {
-        id: RequestId(6),
-        response: Response::CommunityTerms { terms },
-    });
-    round_trip(FromWorker::Done {
-        id: RequestId(7),
-        response: Response::Network {
-            report: Box::new(report),
-        },
-    });
 }
 
 #[cfg(feature = "js-api")]

@@ -6,7 +6,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct TermBarsProps {
     pub terms: Vec<DistinctiveTerm>,
-    /// "negative" or "positive": the side the terms belong to, and their colour.
+    /// "negative", "positive" or "selection" (the filtered texts against all others): the side
+    /// the terms belong to, and their colour.
     pub side: AttrValue,
     /// The term the verbatims are filtered by, if any.
     pub selected: Option<String>,
@@ -17,9 +18,13 @@ const BAR_WIDTH: f64 = 120.0;
 
 #[function_component(TermBars)]
 pub fn term_bars(props: &TermBarsProps) -> Html {
+    let texts = match props.side.as_str() {
+        "selection" => "selected texts".to_owned(),
+        side => format!("{side} texts"),
+    };
     if props.terms.is_empty() {
         return html! {
-            <p class="muted">{ format!("No term stands out in the {} texts yet: there are too few of them, or they say the same as the rest.", props.side) }</p>
+            <p class="muted">{ format!("No term stands out in the {texts} yet: there are too few of them, or they say the same as the rest.") }</p>
         };
     }
     let strongest = props
@@ -37,16 +42,16 @@ pub fn term_bars(props: &TermBarsProps) -> Html {
                     Callback::from(move |_: MouseEvent| on_select.emit(value.clone()))
                 };
                 let width = term.z.abs() / strongest * BAR_WIDTH;
-                // The lists compare negative texts (the group) with positive ones (the rest).
-                let (n_here, n_there) = if props.side == "negative" {
+                // The lists compare negative texts (the group) with positive ones (the rest), and
+                // a selection (the group) with every other text.
+                let (n_here, n_there) = if props.side != "positive" {
                     (term.n_in_group, term.n_in_rest)
                 } else {
                     (term.n_in_rest, term.n_in_group)
                 };
                 let title = format!(
-                    "“{}”: {n_here} times in {} texts, {n_there} in the others (z = {:.1}). {}",
+                    "“{}”: {n_here} times in {texts}, {n_there} in the others (z = {:.1}). {}",
                     term.term,
-                    props.side,
                     term.z.abs(),
                     if selected { "Click to show every text again." } else { "Click to read these texts." }
                 );

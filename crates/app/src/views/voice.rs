@@ -176,6 +176,16 @@ pub fn voice_view() -> Html {
                 }
                 <div class="two-columns">
                     <div class="card">
+                        <h2>{ "By customer segment" }</h2>
+                        { segments(report, &filter, &set_filter) }
+                    </div>
+                    <div class="card" data-testid="selection">
+                        <h2>{ "What this selection says more than the rest" }</h2>
+                        { selection(report, &filter, &select_term) }
+                    </div>
+                </div>
+                <div class="two-columns">
+                    <div class="card">
                         <h2>{ "What unhappy customers talk about" }</h2>
                         <p class="muted small">{ "Words and phrases that set negative texts apart from positive ones (weighted log-odds, Monroe et al. 2008). Choose one to read its texts." }</p>
                         <TermBars terms={report.negative_terms.clone()} side="negative" selected={filter.term.clone()} on_select={select_term.clone()} />
@@ -317,6 +327,16 @@ fn filter_bar(
                     <input type="date" min={min} max={max} onchange={on_day(false)}
                            value={filter.to_day.map(day_text).unwrap_or_default()} />
                 </label>
+            }
+            if let Some(segment) = &filter.segment {
+                <span class="chip term-chip" data-testid="filter-segment">
+                    { format!("Segment “{segment}”") }
+                    <button class="chip-remove" aria-label={format!("Stop filtering by segment “{segment}”")} onclick={{
+                        let filter = filter.clone();
+                        let set_filter = set_filter.clone();
+                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { segment: None, ..filter.clone() }))
+                    }}>{ "×" }</button>
+                </span>
             }
             if let Some(term) = &filter.term {
                 <span class="chip term-chip" data-testid="filter-term">
@@ -594,5 +614,97 @@ fn lexicon_card(props: &LexiconCardProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+/// Sentiment per customer segment, once the customers are segmented; each row filters by its
+/// segment.
+fn segments(
+    report: &VoiceReport,
+    filter: &VoiceFilter,
+    set_filter: &Callback<VoiceFilter>,
+) -> Html {
+    if !report.segmented {
+        return html! {
+            <p class="muted" data-testid="segments-note">
+                { "Segment the customers to see how each segment feels: " }
+                <a href={View::Segments.hash()}>{ "open Segments" }</a>
+                { " (it needs an orders table), then come back." }
+            </p>
+        };
+    }
+    let n_texts = u64::from(report.overall.n_texts());
+    let n_in_segments: u64 = report
+        .segments
+        .iter()
+        .map(|group| u64::from(group.tally.n_texts()))
+        .sum();
+    if report.segments.is_empty() {
+        return html! {
+            <p class="muted" data-testid="segments-note">
+                { "None of these texts' authors is a segmented customer: the table names authors by a handle or address that no customer table ties to a customer id. Converge the customers in the Customers view to link them, or pick a table with a customer id column." }
+            </p>
+        };
+    }
+    let caption = format!(
+        "How customers in each segment feel: net sentiment (% positive − % negative) of the texts they wrote, {} of {} texts here by a segmented customer{}. Choose a segment to read only its texts.",
+        format::count(n_in_segments),
+        format::count(n_in_segments + report.n_without_segment),
+        if n_texts > 0 && report.n_without_segment > 0 { "; the others' authors have no segment" } else { "" },
+    );
+    html! {
+        <figure class="segment-sentiment" data-testid="voice-segments">
+            <ul class="channel-list">
+                { for report.segments.iter().map(|group| {
+                    let selected = filter.segment.as_deref() == Some(group.name.as_str());
+                    let tally = &group.tally;
+                    let n = tally.n_texts();
+                    let share_negative = if n == 0 { 0.0 } else { f64::from(tally.n_negative) / f64::from(n) * 100.0 };
+                    let label = format!("{}: {} texts, net sentiment {:+.0}, mean score {:+.2}, {:.0}% negative", group.name, n, tally.net(), tally.mean(), share_negative);
+                    let onclick = {
+                        let filter = filter.clone();
+                        let set_filter = set_filter.clone();
+                        let segment = (!selected).then(|| group.name.clone());
+                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { segment: segment.clone(), ..filter.clone() }))
+                    };
+                    html! {
+                        <li>
+                            <button class={classes!("channel-row", "segment-row", selected.then_some("selected"))} {onclick}
+                                    aria-pressed={selected.to_string()} title={label.clone()}>
+                                <span class="channel-name">{ &group.name }</span>
+                                <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
+                                          n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
+                                <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
+                                <span class="muted small">{ format!("{} · {:.0}% neg.", format::count(u64::from(n)), share_negative) }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <figcaption class="muted small">{ caption }</figcaption>
+        </figure>
+    }
+}
+
+/// The terms the filtered texts say more than every other text.
+fn selection(
+    report: &VoiceReport,
+    filter: &VoiceFilter,
+    select_term: &Callback<Option<String>>,
+) -> Html {
+    let selection = VoiceFilter {
+        term: None,
+        ..filter.clone()
+    };
+    if selection == VoiceFilter::default() {
+        return html! {
+            <p class="muted" data-testid="selection-note">{ "Filter the texts — by channel, segment, sentiment or dates — to see the words and phrases that set them apart from all the others." }</p>
+        };
+    }
+    html! {
+        <>
+            <p class="muted small">{ "Words and phrases the filtered texts use more than every other text (weighted log-odds). Choose one to read its texts." }</p>
+            <TermBars terms={report.selection_terms.clone()} side="selection" selected={filter.term.clone()} on_select={select_term.clone()} />
+        </>
     }
 }
