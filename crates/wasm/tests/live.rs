@@ -35,10 +35,10 @@ fn spiked_feed() -> LiveFeed {
             id += 1;
             feed.receive(Some(id), &post(id, second, "Love it, great service"), 0.0);
         }
-        feed.process(usize::MAX, 0.0);
+        feed.process(usize::MAX);
     }
     feed.receive(Some(id + 1), "{broken", 0.0);
-    feed.process(10, 0.0);
+    feed.process(10);
     feed
 }
 
