@@ -93,7 +93,9 @@ pub fn bench_live() -> anyhow::Result<()> {
          answers; the page notes when the worker saw the stream open), and it is displayed with the \
          first update (at most every 250 ms) whose last id reached k; every record counts. The \
          worker processes in batches of at most 20 ms and posts an update every 250 ms, so half an \
-         update interval is the floor of the median.\n\nRaw: `{line}`"
+         update interval is the floor of the median. Long tasks are wall time on the page's \
+         thread (each update re-renders the counts, the chart, the alerts and 50 explained texts); \
+         on a shared machine (see the load average) they stretch with the load.\n\nRaw: `{line}`"
     );
     let path = root.join("docs/benchmarks/live.md");
     std::fs::create_dir_all(path.parent().context("docs/benchmarks has a parent")?)?;

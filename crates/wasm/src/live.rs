@@ -312,8 +312,9 @@ struct LiveChunk {
     amounts: Vec<f64>,
 }
 
-/// A queued record read: its SSE id, its object (or why not), its text as received.
-type Parsed = (Option<u64>, Result<Map<String, Json>, String>, String);
+/// A queued record read: its SSE id, its object (or why not), its text as received, and when it
+/// arrived.
+type Parsed = (Option<u64>, Result<Map<String, Json>, String>, String, f64);
 
 /// One processed record, on its way into the table.
 struct Row {
@@ -541,8 +542,9 @@ impl LiveFeed {
         self.queue.len()
     }
 
-    /// Processes up to `max_records` queued records; returns how many it took.
-    pub fn process(&mut self, max_records: usize, now_ms: f64) -> usize {
+    /// Processes up to `max_records` queued records; returns how many it took. A record without
+    /// a time of its own happens when it arrived (not when it is processed).
+    pub fn process(&mut self, max_records: usize) -> usize {
         let n = max_records.min(self.queue.len());
         let batch: Vec<Incoming> = self.queue.drain(..n).collect();
         let parsed: Vec<Parsed> = batch
@@ -553,18 +555,23 @@ impl LiveFeed {
                     Ok(_) => Err("not a JSON object".to_owned()),
                     Err(err) => Err(format!("not JSON ({err})")),
                 };
-                (incoming.stream_id, parsed, incoming.data)
+                (
+                    incoming.stream_id,
+                    parsed,
+                    incoming.data,
+                    incoming.received_ms,
+                )
             })
             .collect();
         let unknown: Vec<&Map<String, Json>> = parsed
             .iter()
-            .filter_map(|(_, parsed, _)| parsed.as_ref().ok())
+            .filter_map(|(_, parsed, _, _)| parsed.as_ref().ok())
             .filter(|object| !self.fields.knows_all(object))
             .collect();
         if !unknown.is_empty() {
             self.fields.learn(&unknown);
         }
-        for (stream_id, parsed, data) in parsed {
+        for (stream_id, parsed, data, received_ms) in parsed {
             if let Some(id) = stream_id {
                 if self.last_stream_id.is_some_and(|last| id <= last) {
                     self.counts.n_duplicates += 1;
@@ -574,7 +581,7 @@ impl LiveFeed {
             }
             self.n_from_stream += 1;
             match parsed {
-                Ok(object) => self.take(&object, now_ms),
+                Ok(object) => self.take(&object, received_ms),
                 Err(reason) => self.fail(&reason, &data),
             }
         }
@@ -970,7 +977,7 @@ mod tests {
             0.0,
         );
         check_counts(&feed);
-        assert_eq!(feed.process(100, 10.0), 3);
+        assert_eq!(feed.process(100), 3);
         check_counts(&feed);
         let c = &feed.counts;
         assert_eq!(
@@ -1005,7 +1012,7 @@ mod tests {
         feed.receive(Some(2), &post(2, 1, "resent", "x"), 0.0);
         feed.receive(Some(4), &post(4, 1, "ok", "x"), 0.0);
         feed.receive(Some(5), "   ", 0.0);
-        feed.process(100, 0.0);
+        feed.process(100);
         check_counts(&feed);
         let c = &feed.counts;
         assert_eq!(
@@ -1029,12 +1036,12 @@ mod tests {
         ];
         feed.receive(None, &lines.join("\n"), 0.0);
         assert_eq!(feed.n_queued(), 3);
-        feed.process(2, 0.0);
+        feed.process(2);
         check_counts(&feed);
         assert_eq!(feed.counts.n_queued, 1);
         let update = feed.update(100.0, LiveConnection::Off);
         assert_eq!(update.lag_ms, 100.0);
-        feed.process(2, 0.0);
+        feed.process(2);
         assert_eq!(feed.counts.n_processed, 3);
         assert_eq!(feed.resume_after(), 3, "positions stand in for missing ids");
     }
@@ -1050,7 +1057,7 @@ mod tests {
                 id += 1;
                 feed.receive(Some(id), &post(id, second, "just a post", "web"), 0.0);
             }
-            feed.process(usize::MAX, 0.0);
+            feed.process(usize::MAX);
         }
         check_counts(&feed);
         let update = feed.update(0.0, LiveConnection::Off);
@@ -1102,7 +1109,7 @@ mod tests {
             r#"{"email": " ada@example.COM", "timestamp": "2026-01-01T00:00:00Z", "text": "This is terrible, I want a refund. Awful."}"#,
             0.0,
         );
-        feed.process(10, 0.0);
+        feed.process(10);
         let update = feed.update(0.0, LiveConnection::Off);
         let alert = update
             .new_alerts

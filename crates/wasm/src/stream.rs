@@ -470,7 +470,7 @@ fn process_batch() {
         live.batch_scheduled = false;
         let started = now_ms();
         while live.feed.n_queued() > 0 && now_ms() - started < BATCH_BUDGET_MS {
-            live.feed.process(RECORDS_PER_CHECK, now_ms());
+            live.feed.process(RECORDS_PER_CHECK);
             live.dirty = true;
         }
         if live.feed.n_queued() > 0 {

@@ -241,7 +241,7 @@ mod tests {
             feed.receive(None, record, 1_000.0);
         }
         while feed.n_queued() > 0 {
-            feed.process(100, 1_000.0);
+            feed.process(100);
         }
         let update = feed.update(1_000.0, LiveConnection::Off);
         let counts = &update.counts;
