@@ -540,23 +540,29 @@ test('the demo converges into customers, and a customer 360 shows records from s
     assert.match(await page.getByTestId('waterfall').first().locator('figcaption').textContent(), /^Prior [+-]\d/);
     await screenshot(page, 'customer-360.png');
 
-    // The review lists the weakest links applied and the strongest pairs left apart; splitting
-    // an applied link in the worker makes one more customer, and the ruling is shown.
+    // The review lists the weakest links applied and the strongest pairs left apart (on the
+    // demo, same name and another email). Accepting one joins two customers in the worker;
+    // splitting it again (ruled links come first) parts them.
     await page.getByTestId('nav-customers').click();
     const review = page.getByTestId('review');
-    const together = review.locator('[data-testid=review-link][data-status=together]');
-    await together.first().waitFor(READY);
-    const nApart = await review.locator('[data-testid=review-link][data-status=apart]').count();
-    assert.ok(nApart > 0, 'pairs left apart to review');
-    const beforeSplit = await number('n-customers');
-    await together.first().getByTestId('split-link').click();
-    await page.waitForFunction(
-      (n) => Number(document.querySelector('[data-testid=n-customers]')?.textContent.replaceAll(',', '')) > n,
-      beforeSplit,
-      READY,
-    );
-    await review.locator('.review-actions', { hasText: 'Split' }).getByRole('button', { name: 'Undo' }).first().waitFor(READY);
-    console.log(`split one reviewed link: ${beforeSplit} → ${await number('n-customers')} customers`);
+    const apart = review.locator('[data-testid=review-link][data-status=apart]');
+    await apart.first().waitFor(READY);
+    const beforeReview = await number('n-customers');
+    await apart.first().getByTestId('accept-link').click();
+    const customersAre = (n) =>
+      page.waitForFunction(
+        (want) => Number(document.querySelector('[data-testid=n-customers]')?.textContent.replaceAll(',', '')) === want,
+        n,
+        READY,
+      );
+    await customersAre(beforeReview - 1);
+    const ruled = review.locator('[data-testid=review-link]').first();
+    assert.equal(await ruled.getAttribute('data-status'), 'together');
+    await screenshot(page, 'customers-review-accepted.png');
+    await ruled.getByTestId('split-link').click();
+    await customersAre(beforeReview);
+    await review.locator('[data-testid=review-link][data-status=apart]', { hasText: 'Split' }).first().waitFor(READY);
+    console.log(`reviewed one link: ${beforeReview} → ${beforeReview - 1} accepted → ${await number('n-customers')} split`);
     await screenshot(page, 'customers-review-split.png');
 
     // A stricter threshold re-clusters in the worker: never fewer customers.
@@ -785,6 +791,37 @@ test('simulated live traffic replays the demo in the worker, with no server', as
     const figures = await page.getByTestId('live-counts').evaluate((e) => ({ ...e.dataset }));
     assert.equal(figures.failed, '0');
     assert.deepEqual(foreignRequests(browser.requests, server.origin), []);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('converging a large demo can be cancelled mid-fit, and the page stays usable', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    // 30,000 customers (about half a million records): the fit runs long enough to cancel.
+    await page.goto(`${server.origin}/?demo_customers=30000`);
+    await waitForEngine(page);
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 120_000 });
+    await page.getByTestId('nav-customers').click();
+    const job = page.getByTestId('job');
+    await job.filter({ hasText: /Converging customers/ }).waitFor({ timeout: 60_000 });
+    // Past reading the records: blocking, comparing or training, in the worker's steps.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=job] progress')?.value) > 0.2, null, { timeout: 60_000 });
+    const cancelledAt = Number(await job.locator('progress').getAttribute('value'));
+    await screenshot(page, 'customers-converging.png');
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Cancelled.' }).waitFor(READY);
+    console.log(`cancelled the convergence at ${(cancelledAt * 100).toFixed(0)} %`);
+    // Usable: the view offers to converge again, converging works, and the Data view answers.
+    await page.getByTestId('customers-waiting').getByTestId('converge').click(READY);
+    await page.getByTestId('customers-summary').waitFor({ timeout: 180_000 });
+    await screenshot(page, 'customers-after-cancel.png');
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor(READY);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -6,7 +6,10 @@
 //! and the one script `pairwise_f1.py` scores them all. Converge is timed as a whole process
 //! (start-up, reading, resolving, writing); the Python peers report their own time from reading
 //! the CSVs to the clusters, interpreter start-up and imports excluded. Median of three runs.
-//! A last row times Converge alone on the demo company (seven exports, 10,000 customers).
+//! A last row times Converge alone on the demo company (seven exports, 10,000 customers), and
+//! the `#[ignore]`d test in `crates/core/tests/identity_scale.rs` resolves a million generated
+//! records natively and reports its time and peak memory (VmHWM). The load average before and
+//! after is written too: on a shared machine a short process waits for a core.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -68,6 +71,7 @@ pub fn bench_resolve() -> anyhow::Result<()> {
         .current_dir(&root))?;
     let converge = root.join("target/release/converge");
 
+    let load_before = load_average();
     let mut table = String::new();
     let _ = writeln!(table, "# Identity resolution benchmark\n");
     let _ = writeln!(
@@ -207,11 +211,54 @@ pub fn bench_resolve() -> anyhow::Result<()> {
          seven files: {demo_seconds:.2} s whole process. Its accuracy against the demo's hidden truth is \
          checked by `crates/core/tests/identity.rs`."
     );
+    // Scale: a million generated records, natively, with its peak memory.
+    let million = Command::new("cargo")
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "converge-core",
+            "--test",
+            "identity_scale",
+        ])
+        .args(["--", "--ignored", "--nocapture", "a_million_records"])
+        .current_dir(&root)
+        .output()?;
+    let printed = String::from_utf8_lossy(&million.stdout);
+    let line = printed
+        .lines()
+        .find(|l| l.starts_with("1M records:"))
+        .context("the million-record test prints its figures")?;
+    if !million.status.success() {
+        bail!("the million-record test failed: {line}");
+    }
+    let _ = writeln!(
+        table,
+        "\nScale, natively: {line} (`cargo test --release -p converge-core --test identity_scale -- --ignored`)."
+    );
+    let _ = writeln!(
+        table,
+        "\nLoad average (1, 5, 15 minutes) before: {load_before}; after: {}.",
+        load_average()
+    );
     println!("\n{table}");
     let out = root.join("docs/benchmarks/resolve.md");
     std::fs::write(&out, table)?;
     println!("written to {}", out.display());
     Ok(())
+}
+
+/// `/proc/loadavg`'s first three figures, or "unknown" off Linux.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn score(python: &Path, scripts: &Path, resolved: &Path, seconds: f64) -> anyhow::Result<Outcome> {

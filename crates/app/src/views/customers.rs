@@ -590,6 +590,7 @@ fn review_card(props: &ReviewProps) -> Html {
                                                 <>
                                                     <span class="small">{ if same { "Accepted " } else { "Split " } }</span>
                                                     <button class="button subtle small" onclick={rule(link, None)}>{ "Undo" }</button>
+                                                    <button class="button subtle small" data-testid={if same { "split-link" } else { "accept-link" }} onclick={rule(link, Some(!same))}>{ if same { "Split" } else { "Accept" } }</button>
                                                 </>
                                             },
                                             None => html! {

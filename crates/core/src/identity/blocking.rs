@@ -360,49 +360,79 @@ pub(crate) fn blocked_fields(rule: &BlockingRule) -> Vec<IdentityField> {
 }
 
 /// Merges one rule's pairs (sorted, distinct) into the union so far (sorted, distinct, with
-/// per pair the rules that found it), or-ing the rule's `bit` in.
+/// per pair the rules that found it), or-ing the rule's `bit` in. In place, from the back, so
+/// a million records' hundred million pairs are not held twice while merging.
 pub(crate) fn merge_pairs(
-    pairs: Vec<u64>,
-    found_by: Vec<u32>,
+    mut pairs: Vec<u64>,
+    mut found_by: Vec<u32>,
     found: &[u64],
     bit: u32,
 ) -> (Vec<u64>, Vec<u32>) {
-    let mut merged = Vec::with_capacity(pairs.len() + found.len());
-    let mut merged_by = Vec::with_capacity(pairs.len() + found.len());
-    let (mut old, mut new) = (
-        pairs.iter().zip(&found_by).peekable(),
-        found.iter().peekable(),
-    );
-    loop {
-        match (old.peek(), new.peek()) {
-            (Some((p, by)), Some(q)) => {
-                if *p < *q {
-                    merged.push(**p);
-                    merged_by.push(**by);
-                    old.next();
-                } else if *p > *q {
-                    merged.push(**q);
-                    merged_by.push(bit);
-                    new.next();
-                } else {
-                    merged.push(**p);
-                    merged_by.push(**by | bit);
-                    old.next();
-                    new.next();
-                }
-            }
-            (Some((p, by)), None) => {
-                merged.push(**p);
-                merged_by.push(**by);
-                old.next();
-            }
-            (None, Some(q)) => {
-                merged.push(**q);
-                merged_by.push(bit);
-                new.next();
-            }
-            (None, None) => break,
+    let n_old = pairs.len().min(found_by.len());
+    pairs.truncate(n_old);
+    found_by.truncate(n_old);
+    let total = n_old + found.len();
+    pairs.reserve_exact(found.len());
+    found_by.reserve_exact(found.len());
+    pairs.resize(total, 0);
+    found_by.resize(total, 0);
+    // `write` is always `old + new + duplicates so far`, so it stays ahead of `old` and is at
+    // least 1 while a new pair is left: every index below is in bounds.
+    let (mut old, mut new, mut write) = (n_old, found.len(), total);
+    while new > 0 {
+        let q = found[new - 1];
+        write -= 1;
+        if old > 0 && pairs[old - 1] > q {
+            pairs[write] = pairs[old - 1];
+            found_by[write] = found_by[old - 1];
+            old -= 1;
+        } else if old > 0 && pairs[old - 1] == q {
+            pairs[write] = q;
+            found_by[write] = found_by[old - 1] | bit;
+            old -= 1;
+            new -= 1;
+        } else {
+            pairs[write] = q;
+            found_by[write] = bit;
+            new -= 1;
         }
     }
-    (merged, merged_by)
+    // The old pairs left, `0..old`, go just before `write`; the gap of duplicates at the front
+    // goes.
+    pairs.copy_within(0..old, write - old);
+    found_by.copy_within(0..old, write - old);
+    let gap = write - old;
+    pairs.drain(..gap);
+    found_by.drain(..gap);
+    (pairs, found_by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_pairs_unites_them_and_ors_the_rules_bits() {
+        let check = |old: &[u64], by: &[u32], new: &[u64], expect: &[(u64, u32)]| {
+            let (pairs, found_by) = merge_pairs(old.to_vec(), by.to_vec(), new, 4);
+            let got: Vec<(u64, u32)> = pairs.into_iter().zip(found_by).collect();
+            assert_eq!(got, expect, "{old:?} + {new:?}");
+        };
+        check(&[], &[], &[], &[]);
+        check(&[], &[], &[2, 5], &[(2, 4), (5, 4)]);
+        check(&[1, 3], &[1, 2], &[], &[(1, 1), (3, 2)]);
+        check(
+            &[1, 3, 7],
+            &[1, 1, 2],
+            &[0, 3, 4, 7, 9],
+            &[(0, 4), (1, 1), (3, 5), (4, 4), (7, 6), (9, 4)],
+        );
+        check(
+            &[1, 2, 3],
+            &[1, 1, 1],
+            &[1, 2, 3],
+            &[(1, 5), (2, 5), (3, 5)],
+        );
+        check(&[5, 6], &[1, 1], &[1, 2], &[(1, 4), (2, 4), (5, 1), (6, 1)]);
+    }
 }

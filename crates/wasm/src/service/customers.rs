@@ -1237,4 +1237,53 @@ mod tests {
         let cancelled = service.converge(0.9, |_| ControlFlow::Break(()));
         assert_eq!(cancelled.unwrap_err().code, ErrorCode::Cancelled);
     }
+
+    /// On the demo the review list is not empty: every scored link at the threshold falls
+    /// inside a customer that shared identifiers already make, so the list holds the strongest
+    /// pairs left apart (near misses of the fit: same name, other email). Accepting one joins
+    /// two customers; splitting it again parts them; both rulings are kept.
+    #[test]
+    fn the_demos_review_list_holds_pairs_left_apart_to_accept_or_split() {
+        let mut service = demo_service(1_000);
+        let overview = converge(&mut service, 0.9);
+        let apart = overview
+            .review
+            .iter()
+            .find(|l| l.status == LinkStatus::Apart)
+            .unwrap_or_else(|| panic!("nothing left apart to review: {:?}", overview.review))
+            .clone();
+        assert!(apart.match_probability < 0.9);
+        let (left, right) = (apart.left.record, apart.right.record);
+        let accepted = service.review_link(left, right, Some(true)).unwrap();
+        assert_eq!(accepted.n_customers, overview.n_customers - 1);
+        assert_eq!(accepted.review[0].decision, Some(true));
+        assert_eq!(accepted.review[0].status, LinkStatus::Together);
+        let split = service.review_link(left, right, Some(false)).unwrap();
+        assert_eq!(split.n_customers, overview.n_customers);
+        assert_eq!(split.review[0].decision, Some(false));
+        assert_eq!(split.review[0].status, LinkStatus::Apart);
+    }
+
+    /// A convergence driven in steps (as the worker drives it) can stop between any two, and
+    /// the service answers as before: nothing converged, and a new convergence works.
+    #[test]
+    fn a_convergence_stopped_between_steps_leaves_the_service_usable() {
+        let mut service = demo_service(300);
+        let mut job = service.start_convergence(0.9).unwrap();
+        let mut n_steps = 0;
+        while n_steps < 5 {
+            match service.convergence_step(&mut job).unwrap() {
+                Step::Working { fraction, .. } => assert!((0.0..1.0).contains(&fraction)),
+                Step::Finished(_) => panic!("finished in {n_steps} steps"),
+            }
+            n_steps += 1;
+        }
+        drop(job);
+        assert_eq!(
+            service.customers_overview().unwrap_err().code,
+            ErrorCode::Invalid
+        );
+        let overview = converge(&mut service, 0.9);
+        assert!(overview.n_customers > 0);
+    }
 }
