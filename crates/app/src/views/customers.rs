@@ -242,16 +242,17 @@ fn sources_table(overview: &CustomersOverview) -> Html {
                         <th scope="col">{ "Holds" }</th>
                         <th scope="col" class="number">{ "Records" }</th>
                         <th scope="col" class="number">{ "Customers" }</th>
-                        <th scope="col">{ "Compared on" }</th>
                     </tr></thead>
                     <tbody>
                         { for overview.sources.iter().map(|source| html! {
                             <tr>
-                                <td>{ source.name.clone() }</td>
+                                <td>
+                                    { source.name.clone() }
+                                    <div class="muted small cell-wrap">{ format!("compared on {}", source.identity_columns.join(", ")) }</div>
+                                </td>
                                 <td>{ source.role.label() }</td>
                                 <td class="number">{ format::count(source.n_records) }</td>
                                 <td class="number">{ format::count(source.n_customers) }</td>
-                                <td class="muted small wrap">{ source.identity_columns.join(", ") }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -574,8 +575,8 @@ fn review_card(props: &ReviewProps) -> Html {
                                     LinkStatus::HeldBack => "held-back",
                                     LinkStatus::Apart => "apart",
                                 }}>
-                                    <td class="small">{ format!("{} · {} row {}", link.left.label, link.left.source, link.left.row) }</td>
-                                    <td class="small">{ format!("{} · {} row {}", link.right.label, link.right.source, link.right.row) }</td>
+                                    <td class="small"><div class="cell-wrap">{ format!("{} · {} row {}", link.left.label, link.left.source, link.left.row) }</div></td>
+                                    <td class="small"><div class="cell-wrap">{ format!("{} · {} row {}", link.right.label, link.right.source, link.right.row) }</div></td>
                                     <td class="number">{ probability_text(link.match_probability) }</td>
                                     <td class="small">
                                         <a href={format!("#customers/{}", link.customer.0)}>{ match link.status {

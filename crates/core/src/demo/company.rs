@@ -862,6 +862,15 @@ fn csv_row(out: &mut Vec<u8>, delimiter: u8, cells: &[&str]) {
     out.extend_from_slice(&writer.into_inner().unwrap_or_default());
 }
 
+/// The social handle a customer gave the CRM, if any: about half of those with a handle did
+/// (the others are known on social media alone, and only the posts' words tie them to anyone).
+/// Chosen by a digit of the postcode rather than a draw, so the demo's other rows stay as they were.
+fn crm_handle(person: &Person) -> Option<&str> {
+    let handle = person.handle.as_deref()?;
+    let digit = person.postcode.bytes().last()?;
+    (digit % 2 == 0).then_some(handle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -967,13 +976,4 @@ mod tests {
         assert!(!company.truth.influencers.is_empty());
         assert_eq!(company.truth.segments.len(), 10_000);
     }
-}
-
-/// The social handle a customer gave the CRM, if any: about half of those with a handle did
-/// (the others are known on social media alone, and only the posts' words tie them to anyone).
-/// Chosen by a digit of the postcode rather than a draw, so the demo's other rows stay as they were.
-fn crm_handle(person: &Person) -> Option<&str> {
-    let handle = person.handle.as_deref()?;
-    let digit = person.postcode.bytes().last()?;
-    (digit % 2 == 0).then_some(handle)
 }
