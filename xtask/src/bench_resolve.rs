@@ -76,7 +76,7 @@ pub fn bench_resolve() -> anyhow::Result<()> {
     let _ = writeln!(table, "# Identity resolution benchmark\n");
     let _ = writeln!(
         table,
-        "`cargo xtask bench resolve` on {}, this machine (2 cores shared with other builds), median of {RUNS} runs. \
+        "`cargo xtask bench resolve` on {}, this machine (2 cores; the load average is given at the end), median of {RUNS} runs. \
          Pairwise precision, recall and F1 against FEBRL's truth (records of one person share the number in `rec_id`), \
          every tool's clusters scored by the same script. Converge is the whole `converge resolve` process \
          (default threshold 0.9, nothing tuned per data set); recordlinkage 0.16 is blocking on given name, surname \
