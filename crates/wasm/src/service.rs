@@ -715,6 +715,23 @@ impl DemoJob {
     }
 }
 
+/// The demo company of `n_customers`, loaded and scored, for the worker's own tests.
+#[cfg(test)]
+pub(crate) fn demo_service(n_customers: u64) -> Service {
+    let mut job = DemoJob::new(n_customers).expect("a valid demo size");
+    let imported = loop {
+        if let Step::Finished(done) = job.step().expect("the demo loads") {
+            break done;
+        }
+    };
+    let mut service = Service::default();
+    for ingested in imported {
+        service.add(ingested);
+    }
+    while service.score_sentiment_step().is_some() {}
+    service
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -424,21 +424,10 @@ mod tests {
     use converge_core::sentiment::SentimentLabel;
 
     use crate::protocol::VoiceFilter;
-    use crate::service::{DemoJob, Service, Step};
+    use crate::service::{Service, Step};
 
     fn demo() -> Service {
-        let mut job = DemoJob::new(400).unwrap();
-        let imported = loop {
-            if let Step::Finished(done) = job.step().unwrap() {
-                break done;
-            }
-        };
-        let mut service = Service::default();
-        for ingested in imported {
-            service.add(ingested);
-        }
-        while service.score_sentiment_step().is_some() {}
-        service
+        crate::service::demo_service(400)
     }
 
     #[test]

