@@ -103,6 +103,7 @@ mod tests {
             series: Vec::new(),
             last_minute: Default::default(),
             last_hour: Default::default(),
+            last_day: Default::default(),
             new_alerts: alerts
                 .iter()
                 .map(|&number| LiveAlert {

@@ -181,9 +181,10 @@ pub struct LiveUpdate {
     pub last_stream_id: Option<u64>,
     /// Volume and net sentiment per second, for all channels and the busiest ones.
     pub series: Vec<LiveSeries>,
-    /// The records, texts and revenue of the last minute and the last hour (stream time).
+    /// The records, texts and revenue of the last minute, hour and day (stream time).
     pub last_minute: Totals,
     pub last_hour: Totals,
+    pub last_day: Totals,
     /// Alerts fired since the previous update, oldest first.
     pub new_alerts: Vec<LiveAlert>,
     /// The newest scored texts, newest first.
@@ -435,7 +436,8 @@ pub struct LiveFeed {
     directory: LiveDirectory,
     engine: AlertEngine,
     overall: RollingWindow,
-    hour: RollingWindow,
+    /// Per-minute buckets over the last day: the last hour and day figures.
+    day: RollingWindow,
     channels: HashMap<String, RollingWindow>,
     queue: VecDeque<Incoming>,
     counts: LiveCounts,
@@ -468,7 +470,7 @@ impl LiveFeed {
             directory,
             engine: AlertEngine::new(rules),
             overall: RollingWindow::new(1_000, SERIES_SECONDS),
-            hour: RollingWindow::new(60_000, 60),
+            day: RollingWindow::new(60_000, 24 * 60),
             channels: HashMap::new(),
             queue: VecDeque::new(),
             counts: LiveCounts::default(),
@@ -667,7 +669,7 @@ impl LiveFeed {
             terms,
         };
         self.overall.add(at_ms, compound, amount);
-        self.hour.add(at_ms, compound, amount);
+        self.day.add(at_ms, compound, amount);
         if let Some(channel) = &record.channel {
             if let Some(window) = self.channels.get_mut(channel) {
                 window.add(at_ms, compound, amount);
@@ -802,7 +804,8 @@ impl LiveFeed {
             last_stream_id: self.last_stream_id.or(Some(self.n_from_stream)),
             series: self.series(),
             last_minute: totals(&self.overall, 60_000),
-            last_hour: totals(&self.hour, 3_600_000),
+            last_hour: totals(&self.day, 3_600_000),
+            last_day: totals(&self.day, 86_400_000),
             new_alerts: std::mem::take(&mut self.fresh_alerts),
             latest,
             rules: self.engine.rules().clone(),
@@ -1001,6 +1004,29 @@ mod tests {
         assert!((update.last_minute.revenue - 12.5).abs() < 1e-9);
         assert_eq!(update.n_rows, 3);
         assert_eq!(update.last_stream_id, Some(3));
+    }
+
+    #[test]
+    fn the_last_minute_hour_and_day_count_what_falls_in_them() {
+        let mut feed = feed();
+        // Orders 25 h, 2 h, 30 min and 10 s before the last one, then the last one.
+        let times = [
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T23:00:00Z",
+            "2026-01-02T00:30:00Z",
+            "2026-01-02T00:59:50Z",
+            "2026-01-02T01:00:00Z",
+        ];
+        for (id, at) in (1u64..).zip(times) {
+            let order = format!(r#"{{"order_id": "O{id}", "timestamp": "{at}", "amount": 10}}"#);
+            feed.receive(Some(id), &order, 0.0);
+        }
+        assert_eq!(feed.process(100), 5);
+        let update = feed.update(10.0, LiveConnection::Off);
+        assert_eq!(update.last_minute.n_records, 2);
+        assert_eq!(update.last_hour.n_records, 3);
+        assert_eq!(update.last_day.n_records, 4);
+        assert!((update.last_day.revenue - 40.0).abs() < 1e-9);
     }
 
     #[test]

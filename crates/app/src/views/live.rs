@@ -326,6 +326,7 @@ fn counts(update: &LiveUpdate) -> Html {
             <ul class="live-totals">
                 { totals("Last minute:", &update.last_minute) }
                 { totals("Last hour:", &update.last_hour) }
+                { totals("Last day:", &update.last_day) }
             </ul>
             <p class="muted small">
                 { if update.n_known_customers > 0 {
