@@ -469,6 +469,9 @@ pub struct VoiceFilter {
     /// Only texts whose author is a customer of this segment (by its name), once segmented.
     #[serde(default)]
     pub segment: Option<String>,
+    /// Only texts about this product (the value of the table's product column).
+    #[serde(default)]
+    pub product: Option<String>,
 }
 
 /// A dataset's voice of the customer under a filter.

@@ -209,6 +209,11 @@ impl<'t> Context<'t> {
                 return false;
             }
         }
+        if let Some(product) = &filter.product {
+            if self.text_of(self.product, row_idx).as_deref() != Some(product.as_str()) {
+                return false;
+            }
+        }
         true
     }
 
@@ -227,6 +232,12 @@ impl<'t> Context<'t> {
         let mut segment_rollup = SentimentRollup::default();
         let without_segment = VoiceFilter {
             segment: None,
+            ..filter.clone()
+        };
+        // And products, whatever product is picked.
+        let mut product_rollup = SentimentRollup::default();
+        let without_product = VoiceFilter {
+            product: None,
             ..filter.clone()
         };
         let mut n_without_segment = 0_u64;
@@ -259,8 +270,15 @@ impl<'t> Context<'t> {
                     None => n_without_segment += 1,
                 }
             }
+            let product = self.text_of(self.product, row_idx);
+            if product.is_some() && self.passes(row_idx, &without_product) {
+                product_rollup.add(ScoredText {
+                    compound,
+                    product: product.as_deref(),
+                    ..ScoredText::default()
+                });
+            }
             if self.passes(row_idx, filter) {
-                let product = self.text_of(self.product, row_idx);
                 let customer = self.text_of(self.customer, row_idx);
                 rollup.add(ScoredText {
                     compound,
@@ -341,7 +359,7 @@ impl<'t> Context<'t> {
             weekly,
             trend: rollup.series(granularity),
             channels: channel_rollup.groups(Dimension::Channel),
-            products: rollup.groups(Dimension::Product),
+            products: product_rollup.groups(Dimension::Product),
             movers,
             negative_terms: distinctive.group,
             positive_terms: distinctive.rest,
@@ -441,8 +459,8 @@ mod tests {
                 .unwrap()
                 .id
         };
-        // Reviews name their author by customer id; posts only by a handle no table maps to an
-        // id, so they reach a segment only through the converged customers.
+        // Reviews name their author by an email a customer id sits next to; posts name theirs by
+        // a handle, which the CRM ties to a customer id for about half of the people.
         let (reviews, social) = (dataset("product_reviews"), dataset("social_posts"));
         let posts = reviews;
         let report = service.voice(posts, &VoiceFilter::default()).unwrap();
@@ -516,5 +534,38 @@ mod tests {
         let after = service.voice(reviews, &VoiceFilter::default()).unwrap();
         assert!(after.n_without_segment <= before.n_without_segment);
         assert_eq!(after.overall, before.overall);
+    }
+
+    #[test]
+    fn a_product_filters_the_texts_and_every_product_stays_listed() {
+        let service = demo();
+        let reviews = service
+            .summaries()
+            .into_iter()
+            .find(|summary| summary.name == "product_reviews")
+            .unwrap()
+            .id;
+        let all = service.voice(reviews, &VoiceFilter::default()).unwrap();
+        assert!(all.products.len() >= 2, "{:?}", all.products);
+        let in_products: u32 = all.products.iter().map(|p| p.tally.n_texts()).sum();
+        assert_eq!(
+            in_products,
+            all.overall.n_texts(),
+            "every review names a product"
+        );
+
+        let first = &all.products[0];
+        let filter = VoiceFilter {
+            product: Some(first.name.clone()),
+            ..VoiceFilter::default()
+        };
+        let of_product = service.voice(reviews, &filter).unwrap();
+        assert_eq!(of_product.overall, first.tally);
+        // The list still offers every product, so the user can switch.
+        assert_eq!(of_product.products, all.products);
+        // A product is a selection: what its reviews say more than the others'.
+        assert!(!of_product.selection_terms.is_empty());
+        let page = service.verbatims(reviews, &filter, 0, 500).unwrap();
+        assert_eq!(page.n_total, u64::from(first.tally.n_texts()));
     }
 }

@@ -99,6 +99,7 @@ fn requests_round_trip() {
                 from_day: Some(-3),
                 to_day: None,
                 segment: Some("recent, high spend".into()),
+                product: Some("Trail Runner 2".into()),
             },
         },
         Request::Verbatims {

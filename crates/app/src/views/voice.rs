@@ -163,7 +163,7 @@ pub fn voice_view() -> Html {
                         if !report.products.is_empty() {
                             <div class="card">
                                 <h2>{ "By product" }</h2>
-                                { products(report) }
+                                { products(report, &filter, &set_filter) }
                             </div>
                         }
                         if !report.customers_to_watch.is_empty() {
@@ -338,6 +338,16 @@ fn filter_bar(
                     }}>{ "×" }</button>
                 </span>
             }
+            if let Some(product) = &filter.product {
+                <span class="chip term-chip" data-testid="filter-product">
+                    { format!("Product “{product}”") }
+                    <button class="chip-remove" aria-label={format!("Stop filtering by product “{product}”")} onclick={{
+                        let filter = filter.clone();
+                        let set_filter = set_filter.clone();
+                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { product: None, ..filter.clone() }))
+                    }}>{ "×" }</button>
+                </span>
+            }
             if let Some(term) = &filter.term {
                 <span class="chip term-chip" data-testid="filter-term">
                     { format!("Mentions “{term}”") }
@@ -434,22 +444,35 @@ fn channels(
     }
 }
 
-/// Products by how customers feel about them, most talked about first.
-fn products(report: &VoiceReport) -> Html {
+/// Products by how customers feel about them, most talked about first; one click filters by it.
+fn products(
+    report: &VoiceReport,
+    filter: &VoiceFilter,
+    set_filter: &Callback<VoiceFilter>,
+) -> Html {
     const SHOWN: usize = 12;
     html! {
         <>
             <ul class="channel-list" data-testid="products">
                 { for report.products.iter().take(SHOWN).map(|group| {
+                    let selected = filter.product.as_deref() == Some(group.name.as_str());
                     let tally = &group.tally;
                     let label = format!("{}: {} texts, net sentiment {:+.0}", group.name, tally.n_texts(), tally.net());
+                    let onclick = {
+                        let filter = filter.clone();
+                        let set_filter = set_filter.clone();
+                        let product = (!selected).then(|| group.name.clone());
+                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { product: product.clone(), ..filter.clone() }))
+                    };
                     html! {
-                        <li class="channel-row static">
-                            <span class="channel-name">{ &group.name }</span>
-                            <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
-                                      n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
-                            <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
-                            <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
+                        <li>
+                            <button class={classes!("channel-row", selected.then_some("selected"))} {onclick} aria-pressed={selected.to_string()}>
+                                <span class="channel-name">{ &group.name }</span>
+                                <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
+                                          n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
+                                <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
+                                <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
+                            </button>
                         </li>
                     }
                 }) }
@@ -698,7 +721,7 @@ fn selection(
     };
     if selection == VoiceFilter::default() {
         return html! {
-            <p class="muted" data-testid="selection-note">{ "Filter the texts — by channel, segment, sentiment or dates — to see the words and phrases that set them apart from all the others." }</p>
+            <p class="muted" data-testid="selection-note">{ "Filter the texts — by channel, product, segment, sentiment or dates — to see the words and phrases that set them apart from all the others." }</p>
         };
     }
     html! {
