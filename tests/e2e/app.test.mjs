@@ -141,6 +141,19 @@ test('the voice of the customer shows a trend, channels, terms and explained ver
     await page.getByTestId('voice-segments').scrollIntoViewIfNeeded();
     await screenshot(page, 'voice-segments.png');
 
+    // A product filters the reviews too, and every product stays listed to switch.
+    const productRows = page.locator('[data-testid=products] button');
+    const nProducts = await productRows.count();
+    assert.ok(nProducts >= 2, `${nProducts} products`);
+    const productName = await productRows.first().locator('.channel-name').textContent();
+    await productRows.first().click();
+    await page.getByTestId('filter-product').filter({ hasText: productName }).waitFor(READY);
+    await page.locator('[data-testid=products] button[aria-pressed=true]').filter({ hasText: productName }).waitFor(READY);
+    assert.equal(await productRows.count(), nProducts);
+    await page.getByTestId('verbatim').first().waitFor(READY);
+    await page.getByTestId('products').scrollIntoViewIfNeeded();
+    await screenshot(page, 'voice-product.png');
+
     // Customer text is text, never markup, and a project can rate its own words.
     await page.getByTestId('nav-data').click();
     await page.getByTestId('file-input').setInputFiles([fixture('skate_feedback.csv')]);
