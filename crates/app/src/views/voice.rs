@@ -329,34 +329,16 @@ fn filter_bar(
                 </label>
             }
             if let Some(segment) = &filter.segment {
-                <span class="chip term-chip" data-testid="filter-segment">
-                    { format!("Segment “{segment}”") }
-                    <button class="chip-remove" aria-label={format!("Stop filtering by segment “{segment}”")} onclick={{
-                        let filter = filter.clone();
-                        let set_filter = set_filter.clone();
-                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { segment: None, ..filter.clone() }))
-                    }}>{ "×" }</button>
-                </span>
+                { filter_chip("filter-segment", format!("Segment “{segment}”"), format!("Stop filtering by segment “{segment}”"),
+                              VoiceFilter { segment: None, ..filter.clone() }, set_filter) }
             }
             if let Some(product) = &filter.product {
-                <span class="chip term-chip" data-testid="filter-product">
-                    { format!("Product “{product}”") }
-                    <button class="chip-remove" aria-label={format!("Stop filtering by product “{product}”")} onclick={{
-                        let filter = filter.clone();
-                        let set_filter = set_filter.clone();
-                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { product: None, ..filter.clone() }))
-                    }}>{ "×" }</button>
-                </span>
+                { filter_chip("filter-product", format!("Product “{product}”"), format!("Stop filtering by product “{product}”"),
+                              VoiceFilter { product: None, ..filter.clone() }, set_filter) }
             }
             if let Some(term) = &filter.term {
-                <span class="chip term-chip" data-testid="filter-term">
-                    { format!("Mentions “{term}”") }
-                    <button class="chip-remove" aria-label={format!("Stop filtering by “{term}”")} onclick={{
-                        let filter = filter.clone();
-                        let set_filter = set_filter.clone();
-                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { term: None, ..filter.clone() }))
-                    }}>{ "×" }</button>
-                </span>
+                { filter_chip("filter-term", format!("Mentions “{term}”"), format!("Stop filtering by “{term}”"),
+                              VoiceFilter { term: None, ..filter.clone() }, set_filter) }
             }
             if any {
                 <button class="button subtle small" onclick={{
@@ -405,6 +387,24 @@ fn summary(report: &VoiceReport) -> Html {
                 <span class="muted small">{ format!("{label}; mean score {:+.2}", overall.mean()) }</span>
             </div>
         </div>
+    }
+}
+
+/// A filter in force, shown as a chip whose × sets `without` (the filter less this part).
+fn filter_chip(
+    testid: &'static str,
+    text: String,
+    remove_label: String,
+    without: VoiceFilter,
+    set_filter: &Callback<VoiceFilter>,
+) -> Html {
+    let set_filter = set_filter.clone();
+    let onclick = Callback::from(move |_: MouseEvent| set_filter.emit(without.clone()));
+    html! {
+        <span class="chip term-chip" data-testid={testid}>
+            { text }
+            <button class="chip-remove" aria-label={remove_label} {onclick}>{ "×" }</button>
+        </span>
     }
 }
 
