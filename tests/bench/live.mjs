@@ -9,9 +9,8 @@
 //
 // Prints one JSON line. CONVERGE_BIN is the `converge` binary; CONVERGE_BENCH_* size the runs.
 
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile, stat } from 'node:fs/promises';
-import { serveDist, openBrowser, OUT } from '../e2e/harness.mjs';
+import { serveDist, openBrowser, startReplay, OUT } from '../e2e/harness.mjs';
 
 const BIN = process.env.CONVERGE_BIN;
 const N_THROUGHPUT = Number(process.env.CONVERGE_BENCH_THROUGHPUT_RECORDS ?? 300_000);
@@ -45,23 +44,9 @@ async function streamFile(n, name) {
   return path;
 }
 
-async function startReplay(file, rate) {
-  const child = spawn(BIN, ['replay', file, '--rate', String(rate), '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events)/);
-      if (found) resolve(found[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`converge replay exited (${code}): ${text}`)));
-  });
-  return { url, stop: () => child.kill() };
-}
-
 /** Connects a fresh page to a replay of `file` at `rate`; returns what the page showed, when. */
 async function run(server, file, rate, n) {
-  const replay = await startReplay(file, rate);
+  const replay = await startReplay(BIN, file, rate);
   const browser = await openBrowser();
   const { page } = browser;
   try {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
-import { serveDist, openBrowser, foreignRequests, screenshot, fixture, bigCsv } from './harness.mjs';
+import { serveDist, openBrowser, foreignRequests, screenshot, fixture, bigCsv, startReplay } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -675,29 +675,18 @@ async function liveStreamFile() {
   return path;
 }
 
-/** `converge replay` on a free port; resolves to { url, stop }. */
-async function startReplay(file, rate) {
-  const { spawn } = await import('node:child_process');
+/** The `converge` binary the tests replay streams with: CONVERGE_BIN, else the one cargo built. */
+async function convergeBin() {
   const { existsSync } = await import('node:fs');
   const root = new URL('../..', import.meta.url).pathname;
   const bin = [process.env.CONVERGE_BIN, `${root}target/release/converge`, `${root}target/debug/converge`].find((p) => p && existsSync(p));
   assert.ok(bin, 'build the CLI first: cargo build -p converge-cli');
-  const child = spawn(bin, ['replay', file, '--rate', String(rate), '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events)/);
-      if (found) resolve(found[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`converge replay exited (${code}): ${text}`)));
-  });
-  return { url, stop: () => child.kill() };
+  return bin;
 }
 
 test('a live stream of 60,000 records at 2,000/s is counted once each, the planted spike alerts with its evidence, within a second', async () => {
   const file = await liveStreamFile();
-  const replay = await startReplay(file, 2_000);
+  const replay = await startReplay(await convergeBin(), file, 2_000);
   const browser = await openBrowser();
   const { page } = browser;
   try {

@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: a static server for dist/ (as any static host serves it) and a
 // headless Chromium from Debian, driven by playwright-core, which downloads no browser.
 
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir, mkdtemp, open } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -135,4 +136,19 @@ export async function bigCsv(n_rows, name = 'big') {
   }
   await handle.close();
   return path;
+}
+
+/** `converge replay FILE --rate RATE` (binary `bin`) on a free port; resolves to { url, stop }. */
+export async function startReplay(bin, file, rate) {
+  const child = spawn(bin, ['replay', file, '--rate', String(rate), '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events)/);
+      if (found) resolve(found[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`converge replay exited (${code}): ${text}`)));
+  });
+  return { url, stop: () => child.kill() };
 }

@@ -4,7 +4,7 @@
 //! The view holds only the filter; every figure is computed by the worker, which answers a new
 //! report whenever the filter, the dataset or its scores change.
 
-use converge_core::sentiment::{LexiconEntry, SentimentLabel};
+use converge_core::sentiment::{GroupSentiment, LexiconEntry, SentimentLabel};
 use converge_core::table::{day_of_text, day_text};
 use converge_wasm::protocol::{DatasetId, DatasetSummary, VoiceFilter, VoiceReport};
 use yew::prelude::*;
@@ -420,27 +420,40 @@ fn channels(
         <ul class="channel-list" data-testid="channels">
             { for report.channels.iter().map(|group| {
                 let selected = filter.channel.as_deref() == Some(group.name.as_str());
-                let tally = &group.tally;
-                let label = format!("{}: {} texts, net sentiment {:+.0}", group.name, tally.n_texts(), tally.net());
-                let onclick = {
-                    let filter = filter.clone();
-                    let set_filter = set_filter.clone();
-                    let channel = (!selected).then(|| group.name.clone());
-                    Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { channel: channel.clone(), ..filter.clone() }))
-                };
-                html! {
-                    <li>
-                        <button class={classes!("channel-row", selected.then_some("selected"))} {onclick} aria-pressed={selected.to_string()}>
-                            <span class="channel-name">{ &group.name }</span>
-                            <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
-                                      n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
-                            <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
-                            <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
-                        </button>
-                    </li>
-                }
+                let channel = (!selected).then(|| group.name.clone());
+                group_row(group, selected, VoiceFilter { channel, ..filter.clone() }, set_filter)
             }) }
         </ul>
+    }
+}
+
+/// One channel or product with how its customers feel; choosing it sets `on_choose` (the filter
+/// with this group picked, or unpicked when it already was).
+fn group_row(
+    group: &GroupSentiment,
+    selected: bool,
+    on_choose: VoiceFilter,
+    set_filter: &Callback<VoiceFilter>,
+) -> Html {
+    let tally = &group.tally;
+    let label = format!(
+        "{}: {} texts, net sentiment {:+.0}",
+        group.name,
+        tally.n_texts(),
+        tally.net()
+    );
+    let set_filter = set_filter.clone();
+    let onclick = Callback::from(move |_: MouseEvent| set_filter.emit(on_choose.clone()));
+    html! {
+        <li>
+            <button class={classes!("channel-row", selected.then_some("selected"))} {onclick} aria-pressed={selected.to_string()}>
+                <span class="channel-name">{ &group.name }</span>
+                <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
+                          n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
+                <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
+                <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
+            </button>
+        </li>
     }
 }
 
@@ -456,25 +469,8 @@ fn products(
             <ul class="channel-list" data-testid="products">
                 { for report.products.iter().take(SHOWN).map(|group| {
                     let selected = filter.product.as_deref() == Some(group.name.as_str());
-                    let tally = &group.tally;
-                    let label = format!("{}: {} texts, net sentiment {:+.0}", group.name, tally.n_texts(), tally.net());
-                    let onclick = {
-                        let filter = filter.clone();
-                        let set_filter = set_filter.clone();
-                        let product = (!selected).then(|| group.name.clone());
-                        Callback::from(move |_: MouseEvent| set_filter.emit(VoiceFilter { product: product.clone(), ..filter.clone() }))
-                    };
-                    html! {
-                        <li>
-                            <button class={classes!("channel-row", selected.then_some("selected"))} {onclick} aria-pressed={selected.to_string()}>
-                                <span class="channel-name">{ &group.name }</span>
-                                <ShareBar n_positive={u64::from(tally.n_positive)} n_neutral={u64::from(tally.n_neutral)}
-                                          n_negative={u64::from(tally.n_negative)} width={160.0} label={label} />
-                                <span class="channel-net">{ format!("{:+.0}", tally.net()) }</span>
-                                <span class="muted small">{ format::count(u64::from(tally.n_texts())) }</span>
-                            </button>
-                        </li>
-                    }
+                    let product = (!selected).then(|| group.name.clone());
+                    group_row(group, selected, VoiceFilter { product, ..filter.clone() }, set_filter)
                 }) }
             </ul>
             if report.products.len() > SHOWN {
