@@ -87,7 +87,8 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         });
     }
     let read_seconds = started.elapsed().as_secs_f64();
-    let mut params = Resolve::params();
+    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut params = Resolve::params().n_threads(n_threads);
     if let Some(threshold) = options.threshold {
         params = params.threshold(threshold);
     }
@@ -301,5 +302,9 @@ fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
             resolution.weak_link
         );
     }
-    eprintln!("reading took {read_seconds:.3} s; resolving took {resolve_seconds:.3} s");
+    eprintln!(
+        "reading took {:.2} ms; resolving took {:.2} ms",
+        read_seconds * 1e3,
+        resolve_seconds * 1e3
+    );
 }

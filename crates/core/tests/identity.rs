@@ -603,3 +603,24 @@ fn a_run_in_steps_gives_the_fit_and_finishes_once() {
         converge_core::identity::IdentityError::Finished
     );
 }
+
+/// Sharing the comparisons among threads changes nothing: the same model and customers as one
+/// thread (natively; the browser always runs one).
+#[test]
+fn threads_give_the_same_resolution_as_one() {
+    let tables = register_tables();
+    let sources = sources(&tables, Some("rec_id"));
+    let fit = |n_threads: usize| {
+        Resolve::params()
+            .n_threads(n_threads)
+            .fit(&sources, |_| ControlFlow::Continue(()))
+            .unwrap()
+    };
+    let one = fit(1);
+    for n_threads in [2, 3, 8] {
+        let shared = fit(n_threads);
+        assert_eq!(shared.model, one.model, "{n_threads} threads");
+        assert_eq!(customer_per_record(&shared), customer_per_record(&one));
+        assert_eq!(shared.links, one.links);
+    }
+}

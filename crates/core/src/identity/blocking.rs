@@ -219,7 +219,7 @@ pub(crate) fn rule_pairs(
     records: &Records,
     rule: &BlockingRule,
     max_block_records: usize,
-) -> (Vec<u64>, SkippedBlocks) {
+) -> RulePairs {
     let mut scratch = String::new();
     let mut keyed: Vec<(u64, u32)> = (0..records.len())
         .filter_map(|record| {
@@ -244,6 +244,7 @@ pub(crate) fn rule_pairs(
     );
     let mut report = SkippedBlocks::new(rule);
     let mut pairs = Vec::new();
+    let mut split_pairs = Vec::new();
     for block in keyed.chunk_by(|x, y| x.0 == y.0) {
         if block.len() > max_block_records {
             report.n_split += 1;
@@ -255,16 +256,33 @@ pub(crate) fn rule_pairs(
                 &mut members,
                 &refiners,
                 max_block_records,
-                &mut pairs,
+                &mut split_pairs,
                 &mut report,
             );
         } else {
             push_pairs(block.iter().map(|(_, record)| *record), &mut pairs);
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    (pairs, report)
+    for found in [&mut pairs, &mut split_pairs] {
+        found.sort_unstable();
+        found.dedup();
+    }
+    RulePairs {
+        pairs,
+        split_pairs,
+        report,
+    }
+}
+
+/// What one blocking rule found.
+pub(crate) struct RulePairs {
+    /// Pairs of blocks compared whole, sorted and distinct: the rule's training pairs.
+    pub pairs: Vec<u64>,
+    /// Pairs of blocks split by further keys, sorted and distinct (none is in `pairs`). They
+    /// agree on the splitting keys too, by construction, so they are compared and scored but
+    /// do not train the rule's model: that agreement would look like evidence.
+    pub split_pairs: Vec<u64>,
+    pub report: SkippedBlocks,
 }
 
 /// Pairs one rule may make per record: past that, its largest blocks are split too (so a
@@ -410,6 +428,56 @@ pub(crate) fn merge_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::{IdentityColumn, ResolveParams, Source};
+    use crate::table::{ColumnType, TableBuilder, Value};
+
+    /// Five Smiths (two Anns, three Bobs) and two Jones: with blocks of at most three records,
+    /// the Smiths' block is split by the given name's sound and its pairs are kept apart from
+    /// the training pairs; the Jones' block is compared whole.
+    #[test]
+    fn pairs_of_split_blocks_are_compared_but_kept_out_of_training() {
+        let people = [
+            ("ann", "smith"),
+            ("bob", "smith"),
+            ("ann", "smith"),
+            ("bob", "smith"),
+            ("bob", "smith"),
+            ("cal", "jones"),
+            ("cal", "jones"),
+        ];
+        let schema = [("first", ColumnType::Text), ("last", ColumnType::Text)];
+        let mut builder = TableBuilder::new("people.csv", &schema);
+        for (first, last) in people {
+            builder
+                .push_row(&[Value::Text(first), Value::Text(last)])
+                .unwrap();
+        }
+        let table = builder.finish().unwrap();
+        let column = |column: &str, field| IdentityColumn {
+            column: column.to_owned(),
+            field,
+        };
+        let sources = [Source {
+            name: "people.csv".to_owned(),
+            table: &table,
+            columns: vec![
+                column("first", IdentityField::FirstName),
+                column("last", IdentityField::LastName),
+            ],
+            recency: None,
+        }];
+        let records = Records::build(&sources, &ResolveParams::default()).unwrap();
+        let rule = BlockingRule::new(vec![BlockKey::Exact(IdentityField::LastName)]);
+        let found = rule_pairs(&records, &rule, 3);
+        let pair = |a: u64, b: u64| a << 32 | b;
+        assert_eq!(found.pairs, [pair(5, 6)]);
+        assert_eq!(
+            found.split_pairs,
+            [pair(0, 2), pair(1, 3), pair(1, 4), pair(3, 4)]
+        );
+        assert_eq!(found.report.n_split, 1);
+        assert_eq!(found.report.split_by, ["first name (sound)"]);
+    }
 
     #[test]
     fn merging_pairs_unites_them_and_ors_the_rules_bits() {

@@ -22,6 +22,7 @@ mod error;
 mod fields;
 mod model;
 pub mod normalise;
+mod parallel;
 mod params;
 mod records;
 mod resolution;

@@ -59,26 +59,27 @@ impl MatchModel {
 /// Smoothing added to every level's count, so no level is impossible.
 const PSEUDO_COUNT: f64 = 1.0;
 
-/// u per field and level, counted on random record pairs a chunk at a time (the same pairs,
-/// in the same order, however the chunks fall).
+/// u per field and level, counted on random record pairs a chunk at a time. Chunk `c` draws
+/// its pairs from its own generator (the seed and `c`), so the pairs, and so the counts, are the
+/// same however the chunks are shared among steps and threads.
 #[derive(Debug, Clone)]
 pub(crate) struct UCounts {
     counts: Vec<Vec<u64>>,
     n_pairs: usize,
     n_drawn: usize,
-    rng: Pcg64Mcg,
+    seed: u64,
 }
+
+/// Random pairs drawn by one generator.
+const U_CHUNK_PAIRS: usize = 1_024;
 
 impl UCounts {
     pub(crate) fn new(n_pairs: usize, seed: u64) -> UCounts {
         UCounts {
-            counts: IdentityField::COMPARED
-                .iter()
-                .map(|field| vec![0; Comparison::of(*field).n_levels()])
-                .collect(),
+            counts: empty_counts(),
             n_pairs,
             n_drawn: 0,
-            rng: Pcg64Mcg::seed_from_u64(seed),
+            seed,
         }
     }
 
@@ -86,32 +87,34 @@ impl UCounts {
         self.n_drawn as f32 / self.n_pairs.max(1) as f32
     }
 
-    /// Draws and compares up to `max_pairs` more pairs; true when all are drawn.
-    pub(crate) fn sample(&mut self, records: &Records, max_pairs: usize) -> bool {
-        let n = records.len();
-        if n < 2 {
+    /// Draws and compares about `max_pairs` more pairs (whole chunks) on up to `n_threads`
+    /// threads; true when all are drawn.
+    pub(crate) fn sample(&mut self, records: &Records, max_pairs: usize, n_threads: usize) -> bool {
+        if records.len() < 2 {
             self.n_drawn = self.n_pairs;
             return true;
         }
-        let mut cache = LevelCache::off();
-        let end = (self.n_drawn + max_pairs).min(self.n_pairs);
-        for _ in self.n_drawn..end {
-            let a = self.rng.random_range(0..n);
-            let b = self.rng.random_range(0..n);
-            if a == b {
-                continue;
+        let first_chunk = self.n_drawn / U_CHUNK_PAIRS;
+        let end = (self.n_drawn + max_pairs.max(1)).min(self.n_pairs);
+        let end_chunk = end.div_ceil(U_CHUNK_PAIRS);
+        let (n_pairs, seed) = (self.n_pairs, self.seed);
+        let parts = super::parallel::map_chunks(first_chunk..end_chunk, n_threads, |chunks| {
+            let mut counts = empty_counts();
+            for chunk in chunks {
+                let from = chunk * U_CHUNK_PAIRS;
+                let to = (from + U_CHUNK_PAIRS).min(n_pairs);
+                count_chunk(records, chunk_seed(seed, chunk), to - from, &mut counts);
             }
-            for (slot, level) in records.compare(a, b, &mut cache).iter().enumerate() {
-                if let Some(count) = self
-                    .counts
-                    .get_mut(slot)
-                    .and_then(|levels| levels.get_mut(usize::from(*level)))
-                {
-                    *count += 1;
+            counts
+        });
+        for part in parts {
+            for (levels, more) in self.counts.iter_mut().zip(part) {
+                for (count, more) in levels.iter_mut().zip(more) {
+                    *count += more;
                 }
             }
         }
-        self.n_drawn = end;
+        self.n_drawn = (end_chunk * U_CHUNK_PAIRS).min(self.n_pairs);
         self.n_drawn >= self.n_pairs
     }
 
@@ -140,6 +143,46 @@ impl UCounts {
                 }
             })
             .collect()
+    }
+}
+
+fn empty_counts() -> Vec<Vec<u64>> {
+    IdentityField::COMPARED
+        .iter()
+        .map(|field| vec![0; Comparison::of(*field).n_levels()])
+        .collect()
+}
+
+/// The generator seed of chunk `chunk` of a sample seeded with `seed`.
+fn chunk_seed(seed: u64, chunk: usize) -> u64 {
+    seed ^ (chunk as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Compares `n_pairs` random pairs (a pair of one record with itself is drawn again) and counts
+/// each field's level.
+fn count_chunk(records: &Records, seed: u64, n_pairs: usize, counts: &mut [Vec<u64>]) {
+    let n = records.len();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut cache = LevelCache::off();
+    let mut n_compared = 0;
+    // A bound on redraws: with two records or more, a pair of two is drawn within a few tries.
+    let mut n_tries = 0;
+    while n_compared < n_pairs && n_tries < n_pairs.saturating_mul(8) {
+        n_tries += 1;
+        let a = rng.random_range(0..n);
+        let b = rng.random_range(0..n);
+        if a == b {
+            continue;
+        }
+        n_compared += 1;
+        for (slot, level) in records.compare(a, b, &mut cache).iter().enumerate() {
+            if let Some(count) = counts
+                .get_mut(slot)
+                .and_then(|levels| levels.get_mut(usize::from(*level)))
+            {
+                *count += 1;
+            }
+        }
     }
 }
 
@@ -179,21 +222,31 @@ pub(crate) fn expectation_maximisation(
         let mut match_counts: Vec<Vec<f64>> = fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
         let mut total_match = 0.0;
         let mut total = 0.0;
+        // ln(m / u) of every field level, once per round rather than once per pattern.
+        let log_ratios: Vec<Vec<f64>> = fields
+            .iter()
+            .map(|field| {
+                field
+                    .m
+                    .iter()
+                    .zip(&field.u)
+                    .map(|(m, u)| m.ln() - u.ln())
+                    .collect()
+            })
+            .collect();
+        let log_prior = lambda.ln() - (1.0 - *lambda).ln();
         for (pattern, count) in patterns {
             let count = *count as f64;
-            let mut log_m = 0.0;
-            let mut log_u = 0.0;
-            for (field, level) in fields.iter().zip(pattern) {
+            let mut log_ratio = 0.0;
+            for (ratios, level) in log_ratios.iter().zip(pattern) {
                 if *level == NOT_COMPARED {
                     continue;
                 }
-                let level = usize::from(*level);
-                if let (Some(m), Some(u)) = (field.m.get(level), field.u.get(level)) {
-                    log_m += m.ln();
-                    log_u += u.ln();
+                if let Some(ratio) = ratios.get(usize::from(*level)) {
+                    log_ratio += ratio;
                 }
             }
-            let odds = (lambda.ln() + log_m - (1.0 - *lambda).ln() - log_u).exp();
+            let odds = (log_prior + log_ratio).exp();
             let p = if odds.is_finite() {
                 odds / (1.0 + odds)
             } else {

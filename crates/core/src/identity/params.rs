@@ -40,6 +40,9 @@ pub struct ResolveParams {
     /// The strongest pairs below the threshold kept for review
     /// ([`crate::identity::Resolution::near_misses`]). Default 50.
     pub near_misses: usize,
+    /// Threads that compare pairs (natively; the browser uses one whatever this says). The
+    /// result does not depend on it. Default 1.
+    pub n_threads: usize,
 }
 
 impl Default for ResolveParams {
@@ -57,6 +60,7 @@ impl Default for ResolveParams {
             blocking_rules: None,
             seed: 6,
             near_misses: 50,
+            n_threads: 1,
         }
     }
 }
@@ -109,6 +113,12 @@ impl ResolveParams {
 
     pub fn near_misses(mut self, near_misses: usize) -> ResolveParams {
         self.near_misses = near_misses;
+        self
+    }
+
+    /// Shares the comparisons among `n_threads` threads (at least one).
+    pub fn n_threads(mut self, n_threads: usize) -> ResolveParams {
+        self.n_threads = n_threads.max(1);
         self
     }
 

@@ -4,14 +4,12 @@
 //! an integer comparison, term frequencies are a count per dictionary entry, and a million
 //! records cost a few bytes per field beyond their distinct values.
 
-use std::collections::HashMap;
-
 use super::fields::{IdentityColumn, IdentityField};
 use super::normalise;
 use super::params::ResolveParams;
 use super::IdentityError;
 use crate::hashing::FastMap;
-use crate::table::Table;
+use crate::table::{Table, Value};
 
 /// A record's value is missing.
 pub(crate) const MISSING: u32 = u32::MAX;
@@ -118,20 +116,57 @@ fn byte_set(value: &str) -> u128 {
     value.bytes().fold(0u128, |set, b| set | 1u128 << (b & 127))
 }
 
-/// An upper bound of [`jaro_winkler`] from lengths and byte sets alone: every distinct byte of
-/// one value that the other lacks is at least one character that cannot match. Weaker than
-/// [`jaro_winkler_bound`] but a few instructions, so it goes first.
-fn quick_jaro_winkler_bound(len_x: usize, set_x: u128, len_y: usize, set_y: u128) -> f64 {
-    if len_x == 0 || len_y == 0 || set_x == u128::MAX || set_y == u128::MAX {
+/// The first four bytes of `value`, for [`common_prefix`] (zeros past its end).
+fn head_bytes(value: &str) -> u32 {
+    let mut head = [0u8; 4];
+    for (slot, b) in head.iter_mut().zip(value.bytes()) {
+        *slot = b;
+    }
+    u32::from_le_bytes(head)
+}
+
+/// How many of the first four bytes two values share, from their [`head_bytes`]: Winkler's
+/// prefix, which raises Jaro's similarity by a tenth of the rest for each shared byte.
+fn common_prefix(head_x: u32, len_x: usize, head_y: u32, len_y: usize) -> usize {
+    let shared = ((head_x ^ head_y).trailing_zeros() / 8) as usize;
+    shared.min(4).min(len_x).min(len_y)
+}
+
+/// An upper bound of [`jaro_winkler`] from lengths, byte sets and the shared prefix alone:
+/// every distinct byte of one value that the other lacks is at least one character that cannot
+/// match. Weaker than [`jaro_winkler_bound`] but a few instructions, so it goes first.
+fn quick_jaro_winkler_bound(x: ValueShape, y: ValueShape) -> f64 {
+    if x.len == 0 || y.len == 0 || x.bytes == u128::MAX || y.bytes == u128::MAX {
         return 1.0;
     }
-    let only_x = (set_x & !set_y).count_ones() as usize;
-    let only_y = (set_y & !set_x).count_ones() as usize;
-    let matches = len_x
+    let only_x = (x.bytes & !y.bytes).count_ones() as usize;
+    let only_y = (y.bytes & !x.bytes).count_ones() as usize;
+    let matches = x
+        .len
         .saturating_sub(only_x)
-        .min(len_y.saturating_sub(only_y)) as f64;
-    let jaro = (matches / len_x as f64 + matches / len_y as f64 + 1.0) / 3.0;
-    jaro + 0.4 * (1.0 - jaro)
+        .min(y.len.saturating_sub(only_y)) as f64;
+    let jaro = (matches / x.len as f64 + matches / y.len as f64 + 1.0) / 3.0;
+    let prefix = common_prefix(x.head, x.len, y.head, y.len);
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+/// What the quick bound needs of a value: its length, its bytes as a set (all bits for a value
+/// that is not ASCII) and its first bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ValueShape {
+    len: usize,
+    bytes: u128,
+    head: u32,
+}
+
+impl ValueShape {
+    fn of(value: &str) -> ValueShape {
+        ValueShape {
+            len: value.len(),
+            bytes: byte_set(value),
+            head: head_bytes(value),
+        }
+    }
 }
 
 /// Whether an exact match on a field is weighed by how common the value is.
@@ -158,9 +193,9 @@ pub(crate) struct FieldValues {
     /// Per dictionary entry, the records holding it.
     pub counts: Vec<u32>,
     pub n_present: u32,
-    /// Per dictionary entry, the set of bytes it holds (bit `b` for byte `b`; all bits for a
-    /// value that is not ASCII), so most pairs of unrelated values are told apart in O(1).
-    pub byte_sets: Vec<u128>,
+    /// Per dictionary entry, its length, bytes and first bytes, so most pairs of unrelated
+    /// values are told apart in O(1).
+    pub shapes: Vec<ValueShape>,
 }
 
 impl FieldValues {
@@ -225,7 +260,7 @@ impl Records {
             formal_names: Vec::new(),
             given_as_surname: Vec::new(),
         };
-        let mut interners: Vec<HashMap<String, u32>> = vec![HashMap::new(); N_FIELDS];
+        let mut interners: Vec<FastMap<String, u32>> = vec![FastMap::default(); N_FIELDS];
         for field in &mut records.fields {
             field.ids = Vec::with_capacity(n_records);
         }
@@ -246,18 +281,28 @@ impl Records {
                 records.origins.push((source_idx as u32, row as u32));
                 let mut values: [Option<String>; N_FIELDS] = Default::default();
                 for (field, column) in &columns {
-                    let Some(raw) = column.display(row) else {
-                        continue;
+                    // Text as it is held; any other value as the grid shows it.
+                    let held;
+                    let raw: &str = match column.get(row) {
+                        Value::Null => continue,
+                        Value::Text(text) => text,
+                        _ => match column.display(row) {
+                            Some(shown) => {
+                                held = shown;
+                                &held
+                            }
+                            None => continue,
+                        },
                     };
                     if *field == IdentityField::FullName {
                         if split_full_name {
-                            let (first, last) = split_name(&raw);
+                            let (first, last) = split_name(raw);
                             set_once(&mut values, IdentityField::FirstName, first);
                             set_once(&mut values, IdentityField::LastName, last);
                         }
                         continue;
                     }
-                    set_once(&mut values, *field, normalise_value(*field, &raw, params));
+                    set_once(&mut values, *field, normalise_value(*field, raw, params));
                 }
                 for (slot, value) in values.into_iter().enumerate() {
                     let (Some(store), Some(interner)) =
@@ -287,17 +332,17 @@ impl Records {
         }
         records.link_names(&interners);
         for store in &mut records.fields {
-            store.byte_sets = store
+            store.shapes = store
                 .dictionary
                 .iter()
-                .map(|value| byte_set(value))
+                .map(|value| ValueShape::of(value))
                 .collect();
         }
         Ok(records)
     }
 
     /// Fills [`Records::formal_names`] and [`Records::given_as_surname`].
-    fn link_names(&mut self, interners: &[HashMap<String, u32>]) {
+    fn link_names(&mut self, interners: &[FastMap<String, u32>]) {
         let (Some(first_slot), Some(last_slot)) = (
             IdentityField::FirstName.slot(),
             IdentityField::LastName.slot(),
@@ -308,7 +353,7 @@ impl Records {
         else {
             return;
         };
-        let mut formal_ids: HashMap<&str, u32> = HashMap::new();
+        let mut formal_ids: FastMap<&str, u32> = FastMap::default();
         self.formal_names = first
             .dictionary
             .iter()
@@ -478,12 +523,12 @@ fn compare_values(
     let comparison = Comparison::of(field);
     // Only small vocabularies (states, cities, given names) repeat their pairs often enough
     // for a lookup to beat the comparison.
-    if let (Some(lowest), Some(set_x), Some(set_y)) = (
+    if let (Some(lowest), Some(shape_x), Some(shape_y)) = (
         comparison.lowest_similarity(),
-        store.byte_sets.get(id_a as usize),
-        store.byte_sets.get(id_b as usize),
+        store.shapes.get(id_a as usize),
+        store.shapes.get(id_b as usize),
     ) {
-        if quick_jaro_winkler_bound(x.len(), *set_x, y.len(), *set_y) < lowest {
+        if quick_jaro_winkler_bound(*shape_x, *shape_y) < lowest {
             return comparison.n_levels() as u8 - 1;
         }
     }
@@ -590,7 +635,8 @@ fn jaro_winkler_bound(x: &str, y: &str) -> f64 {
     };
     let matches = shared(x, mask_y).min(shared(y, mask_x)) as f64;
     let jaro = (matches / x.len() as f64 + matches / y.len() as f64 + 1.0) / 3.0;
-    jaro + 0.4 * (1.0 - jaro)
+    let prefix = common_prefix(head_bytes(x), x.len(), head_bytes(y), y.len());
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
 }
 
 /// Whether `x` becomes `y` by at most one edit: a character inserted, deleted or replaced, or
@@ -800,7 +846,7 @@ mod tests {
                 "{x:?} {y:?}: {ours} vs {theirs}"
             );
             assert!(jaro_winkler_bound(&x, &y) + 1e-12 >= ours, "{x:?} {y:?}");
-            let quick = quick_jaro_winkler_bound(x.len(), byte_set(&x), y.len(), byte_set(&y));
+            let quick = quick_jaro_winkler_bound(ValueShape::of(&x), ValueShape::of(&y));
             assert!(quick + 1e-12 >= ours, "{x:?} {y:?}");
         }
     }
@@ -831,7 +877,7 @@ mod tests {
                     jaro_winkler_bound(x, y) + 1e-12 >= jaro_winkler(x, y),
                     "{x:?} {y:?}"
                 );
-                let quick = quick_jaro_winkler_bound(x.len(), byte_set(x), y.len(), byte_set(y));
+                let quick = quick_jaro_winkler_bound(ValueShape::of(x), ValueShape::of(y));
                 assert!(quick + 1e-12 >= jaro_winkler(x, y), "{x:?} {y:?}");
             }
         }

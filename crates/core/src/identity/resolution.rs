@@ -12,6 +12,7 @@ use super::fields::IdentityField;
 use super::model::{
     estimate_lambda, expectation_maximisation, patterns_of, FieldModel, MatchModel, UCounts,
 };
+use super::parallel;
 use super::params::ResolveParams;
 use super::records::{
     uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
@@ -380,15 +381,20 @@ impl ResolveRun {
                     .filter(|_| rule_idx < MAX_BLOCKING_RULES)
                 {
                     Some(rule) => {
-                        let (found, skipped) =
-                            rule_pairs(&self.records, rule, self.params.max_block_records);
-                        if skipped.any() {
-                            self.blocking.skipped.push(skipped);
+                        let found = rule_pairs(&self.records, rule, self.params.max_block_records);
+                        if found.report.any() {
+                            self.blocking.skipped.push(found.report);
                         }
                         let bit = 1u32 << rule_idx;
-                        let pairs = std::mem::take(&mut self.pairs);
-                        let found_by = std::mem::take(&mut self.found_by);
-                        (self.pairs, self.found_by) = merge_pairs(pairs, found_by, &found, bit);
+                        for (pairs_found, bit) in [(found.pairs, bit), (found.split_pairs, 0)] {
+                            if pairs_found.is_empty() {
+                                continue;
+                            }
+                            let pairs = std::mem::take(&mut self.pairs);
+                            let found_by = std::mem::take(&mut self.found_by);
+                            (self.pairs, self.found_by) =
+                                merge_pairs(pairs, found_by, &pairs_found, bit);
+                        }
                         self.stage = Stage::Blocking {
                             rule_idx: rule_idx + 1,
                         };
@@ -400,7 +406,10 @@ impl ResolveRun {
                 }
             }
             Stage::SampleU => {
-                if self.u.sample(&self.records, U_PAIRS_PER_STEP) {
+                if self
+                    .u
+                    .sample(&self.records, U_PAIRS_PER_STEP, self.params.n_threads)
+                {
                     self.fields = self.u.models();
                     self.pattern_ids = Vec::with_capacity(self.pairs.len());
                     self.stage = Stage::Compare { next_pair: 0 };
@@ -408,9 +417,19 @@ impl ResolveRun {
             }
             Stage::Compare { next_pair } => {
                 let end = (next_pair + PAIRS_PER_STEP).min(self.pairs.len());
-                for pair in self.pairs.get(next_pair..end).unwrap_or_default() {
-                    let (a, b) = unpack(*pair);
-                    let levels = self.records.compare(a, b, &mut self.cache);
+                let (records, pairs) = (&self.records, &self.pairs);
+                let compared = if self.params.n_threads > 1 {
+                    parallel::map_chunks(next_pair..end, self.params.n_threads, |range| {
+                        compare_pairs(records, pairs.get(range), &mut LevelCache::default())
+                    })
+                } else {
+                    vec![compare_pairs(
+                        records,
+                        pairs.get(next_pair..end),
+                        &mut self.cache,
+                    )]
+                };
+                for levels in compared.into_iter().flatten() {
                     let next = self.pattern_list.len() as u32;
                     let list = &mut self.pattern_list;
                     let id = *self.distinct.entry(levels).or_insert_with(|| {
@@ -664,6 +683,22 @@ impl Resolve {
     pub fn params() -> ResolveParams {
         ResolveParams::default()
     }
+}
+
+/// The comparison pattern of each pair.
+fn compare_pairs(
+    records: &Records,
+    pairs: Option<&[u64]>,
+    cache: &mut LevelCache,
+) -> Vec<[u8; N_FIELDS]> {
+    pairs
+        .unwrap_or_default()
+        .iter()
+        .map(|pair| {
+            let (a, b) = unpack(*pair);
+            records.compare(a, b, cache)
+        })
+        .collect()
 }
 
 fn unpack(pair: u64) -> (usize, usize) {
