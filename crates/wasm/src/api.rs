@@ -139,3 +139,72 @@ pub fn kmeans_inertia(
         .fit(scaled.view(), &mut rng)?;
     Ok(model.inertia)
 }
+
+/// Resolves identities as `converge resolve FILE… --id <id_column>` does (one thread, as the
+/// worker runs it), for `cargo xtask bench resolve`: file `i` is named `names[i]` and holds
+/// `contents[i]` (any format ingestion reads). Returns `[read_ms, resolve_ms, n_customers,
+/// csv]`, the CSV being `source,record_id,customer_id` per kept record, which the benchmark
+/// scores against the data's truth. Fails on a file ingestion cannot read.
+#[wasm_bindgen(js_name = resolveBench)]
+pub fn resolve_bench(
+    names: Vec<String>,
+    contents: Vec<String>,
+    id_column: Option<String>,
+) -> Result<js_sys::Array, JsError> {
+    use std::fmt::Write as _;
+
+    use converge_core::identity::{map_identity_columns, recency_column, Resolve, Source};
+    use converge_core::ingest::{ingest, ReadOptions};
+    use converge_core::schema::{detect, Overrides};
+
+    let started = js_sys::Date::now();
+    let mut tables = Vec::with_capacity(names.len());
+    for (name, content) in names.iter().zip(contents) {
+        let ingested = ingest(
+            name,
+            std::io::Cursor::new(content.into_bytes()),
+            ReadOptions::default(),
+        )
+        .map_err(|err| JsError::new(&format!("{name}: {err}")))?;
+        tables.push(ingested.table);
+    }
+    let sources: Vec<Source<'_>> = names
+        .iter()
+        .zip(&tables)
+        .map(|(name, table)| {
+            let schema = detect(table, &Overrides::default());
+            Source {
+                name: name.clone(),
+                table,
+                columns: map_identity_columns(table, &schema, id_column.as_deref()),
+                recency: recency_column(table, &schema),
+            }
+        })
+        .collect();
+    let read = js_sys::Date::now();
+    let resolution = Resolve::params()
+        .fit(&sources, |_| std::ops::ControlFlow::Continue(()))
+        .map_err(|err| JsError::new(&err.to_string()))?;
+    let resolved = js_sys::Date::now();
+    let mut csv = String::from("source,record_id,customer_id\n");
+    for assignment in &resolution.assignments {
+        let record = assignment.record;
+        let Some(source) = sources.get(record.source_idx as usize) else {
+            continue;
+        };
+        let by_column = id_column
+            .as_deref()
+            .and_then(|id| source.table.column(id)?.display(record.row_idx as usize));
+        let record_id = by_column.unwrap_or_else(|| (u64::from(record.row_idx) + 1).to_string());
+        let _ = writeln!(csv, "{},{record_id},{}", source.name, assignment.customer.0);
+    }
+    let n_customers = resolution.customers.len() as f64;
+    Ok([
+        JsValue::from(read - started),
+        JsValue::from(resolved - read),
+        JsValue::from(n_customers),
+        JsValue::from(csv),
+    ]
+    .into_iter()
+    .collect())
+}

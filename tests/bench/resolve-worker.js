@@ -1,0 +1,33 @@
+// Runs inside a Web Worker for `cargo xtask bench resolve`: fetches each data set's CSV files,
+// loads Converge's worker wasm and times `resolveBench` (ingestion, field mapping and identity
+// resolution, one thread, as `converge resolve` does them). Posts one result.
+
+importScripts('/worker.js');
+
+const ready = wasm_bindgen('/worker_bg.wasm');
+
+// A listener, not `onmessage`: Converge's worker runtime sets `onmessage` for itself.
+self.addEventListener('message', async (event) => {
+  const { runs, sets } = event.data;
+  if (!runs) return;
+  try {
+    await ready;
+    const results = {};
+    for (const { name, files } of sets) {
+      const contents = [];
+      for (const file of files) contents.push(await (await fetch(`/bench/data/${file}`)).text());
+      const result = { read_ms: [], resolve_ms: [], n_customers: 0, csv: '' };
+      for (let run = 0; run < runs; run += 1) {
+        const [readMs, resolveMs, nCustomers, csv] = wasm_bindgen.resolveBench(files, contents, 'rec_id');
+        result.read_ms.push(readMs);
+        result.resolve_ms.push(resolveMs);
+        result.n_customers = nCustomers;
+        result.csv = csv;
+      }
+      results[name] = result;
+    }
+    self.postMessage({ bench: results });
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+});
