@@ -344,11 +344,7 @@ fn browser_resolve(root: &Path, data: &Path) -> anyhow::Result<Vec<(String, f64)
                     .filter_map(|ms| ms.trim().parse().ok())
                     .collect())
             };
-            let mut totals: Vec<f64> = times("read_ms")?
-                .iter()
-                .zip(times("resolve_ms")?)
-                .map(|(read, resolve)| (read + resolve) / 1000.0)
-                .collect();
+            let mut totals: Vec<f64> = times("total_ms")?.iter().map(|ms| ms / 1000.0).collect();
             totals.sort_by(f64::total_cmp);
             let seconds = *totals
                 .get(totals.len() / 2)

@@ -114,7 +114,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, output));
     writer.write_record(["source", "record_id", "customer_id", "match_probability"])?;
     for assignment in &resolution.assignments {
-        let probability = format!("{:.6}", assignment.match_probability.unwrap_or(0.0));
+        let probability = six_decimals(assignment.match_probability.unwrap_or(0.0));
         writer.write_record([
             source_name(assignment.record),
             &record_id(assignment.record),
@@ -133,6 +133,13 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     }
     summarise(&resolution, read_seconds, resolve_seconds);
     Ok(())
+}
+
+/// A probability with six decimals, `0.950000`, without the float formatter (a row's largest
+/// cost when writing); anything outside 0..=1 is clamped into it.
+fn six_decimals(probability: f64) -> String {
+    let millionths = (probability.clamp(0.0, 1.0) * 1e6).round() as u64;
+    format!("{}.{:06}", millionths / 1_000_000, millionths % 1_000_000)
 }
 
 /// One JSON line per link: the waterfall of its evidence.
@@ -307,4 +314,23 @@ fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
         read_seconds * 1e3,
         resolve_seconds * 1e3
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probabilities_have_six_decimals() {
+        for (p, expect) in [
+            (0.0, "0.000000"),
+            (1.0, "1.000000"),
+            (0.95, "0.950000"),
+            (0.1234566, "0.123457"),
+            (0.9999996, "1.000000"),
+            (f64::NAN, "0.000000"),
+        ] {
+            assert_eq!(six_decimals(p), expect, "{p}");
+        }
+    }
 }
