@@ -1,8 +1,8 @@
 // Browser side of `cargo xtask bench resolve`: in one headless Chromium, a Web Worker resolves
-// the FEBRL data sets with Converge's wasm (`resolveBench`), the same CSV files the native run
-// and the Python peers read. Writes each data set's customers to
-// `$CONVERGE_BENCH_DIR/<name>_wasm.csv` (scored by the same script as the others) and prints one
-// JSON line: per data set, the reading and resolving times of every run.
+// data sets of `$CONVERGE_BENCH_SETS` (files under `$CONVERGE_BENCH_DIR`) with Converge's wasm
+// (`resolveBench`), the same files the native run and the Python peers read. Writes each data
+// set's customers to `$CONVERGE_BENCH_DIR/<name>_wasm.csv` (scored by the same script as the
+// others) and prints one JSON line: per data set, the times of every run.
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use super::{median, python_with, today, RUNS};
+use super::{load_average, median, python_with, today, RUNS};
 use crate::project_root;
 use crate::tasks::{build_app, run};
 use crate::tools::{self, Need, CHROMIUM};
@@ -150,10 +150,24 @@ pub fn bench_resolve() -> anyhow::Result<()> {
             ),
         });
     }
+    // Scale: the demo company's seven exports (natively and in the browser below).
+    let demo = root.join("target/bench/demo");
+    run(Command::new(&converge)
+        .args(["demo", "--customers", "10000", "--out"])
+        .arg(&demo))?;
+    let demo_files = [
+        "crm_customers.csv",
+        "orders.csv",
+        "social_posts.ndjson",
+        "product_reviews.json",
+        "support_tickets.csv",
+        "survey_answers.tsv",
+        "web_events.ndjson",
+    ];
     // The same resolutions in the browser, all data sets in one page.
     let browser = tools::install(Need::Everything)
         .and_then(|()| build_app())
-        .and_then(|()| browser_resolve(&root, &data));
+        .and_then(|()| browser_resolve(&root, &demo_files));
     for ((name, _, _), row) in DATA_SETS.iter().zip(&mut measured) {
         row.browser = match &browser {
             Ok(seconds) => seconds
@@ -164,7 +178,7 @@ pub fn bench_resolve() -> anyhow::Result<()> {
                     score(
                         &python,
                         &scripts,
-                        &data.join(format!("{name}_wasm.csv")),
+                        &root.join(format!("target/bench/{name}_wasm.csv")),
                         *seconds,
                     )
                 }),
@@ -218,20 +232,6 @@ pub fn bench_resolve() -> anyhow::Result<()> {
         }
     }
 
-    // Scale: the demo company's seven exports, Converge alone.
-    let demo = root.join("target/bench/demo");
-    run(Command::new(&converge)
-        .args(["demo", "--customers", "10000", "--out"])
-        .arg(&demo))?;
-    let demo_files = [
-        "crm_customers.csv",
-        "orders.csv",
-        "social_posts.ndjson",
-        "product_reviews.json",
-        "support_tickets.csv",
-        "survey_answers.tsv",
-        "web_events.ndjson",
-    ];
     let demo_seconds = median(RUNS, || {
         let started = Instant::now();
         let out = Command::new(&converge)
@@ -245,6 +245,13 @@ pub fn bench_resolve() -> anyhow::Result<()> {
         }
         Ok(started.elapsed().as_secs_f64())
     })?;
+    let browser_demo = match &browser {
+        Ok(seconds) => seconds
+            .iter()
+            .find(|(set, _)| set == "demo")
+            .map_or("not measured".to_owned(), |(_, s)| format!("{s:.2} s")),
+        Err(err) => format!("not run: {err:#}"),
+    };
     let n_records = std::fs::read_to_string(demo.join("resolved.csv"))?
         .lines()
         .count()
@@ -252,8 +259,9 @@ pub fn bench_resolve() -> anyhow::Result<()> {
     let _ = writeln!(
         table,
         "\nScale: the demo company (7 exports, {n_records} records, 10,000 customers), `converge resolve` of all \
-         seven files: {demo_seconds:.2} s whole process. Its accuracy against the demo's hidden truth is \
-         checked by `crates/core/tests/identity.rs`."
+         seven files: {demo_seconds:.2} s whole process; in the browser (reading the seven files to the customers, \
+         one thread): {browser_demo}. Its accuracy against the demo's hidden truth is checked by \
+         `crates/core/tests/identity.rs`."
     );
     // Scale: a million generated records, natively, with its peak memory.
     let million = Command::new("cargo")
@@ -282,7 +290,7 @@ pub fn bench_resolve() -> anyhow::Result<()> {
     );
     let _ = writeln!(
         table,
-        "\nLoad average (1, 5, 15 minutes) before: {load_before}; after: {}.",
+        "\nLoad average (one minute) before: {load_before}; after: {}.",
         load_average()
     );
     println!("\n{table}");
@@ -303,21 +311,37 @@ fn reported_seconds(stderr: &str) -> anyhow::Result<f64> {
     Ok((reading + resolving) / 1000.0)
 }
 
-/// Runs `tests/bench/resolve.mjs`: per data set, the median of the browser's runs in seconds.
-fn browser_resolve(root: &Path, data: &Path) -> anyhow::Result<Vec<(String, f64)>> {
-    let sets: Vec<String> = DATA_SETS
+/// Runs `tests/bench/resolve.mjs` on the FEBRL data sets and the demo company: per data set,
+/// the median of the browser's runs in seconds (the demo's under the name `demo`).
+fn browser_resolve(root: &Path, demo_files: &[&str]) -> anyhow::Result<Vec<(String, f64)>> {
+    let quoted = |files: Vec<String>| {
+        files
+            .iter()
+            .map(|file| format!("\"{file}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut sets: Vec<String> = DATA_SETS
         .iter()
         .map(|(name, _, files)| {
-            let files: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
-            format!("{{\"name\":\"{name}\",\"files\":[{}]}}", files.join(","))
+            let files = files.iter().map(|f| format!("febrl/{f}")).collect();
+            format!(
+                "{{\"name\":\"{name}\",\"id\":\"rec_id\",\"files\":[{}]}}",
+                quoted(files)
+            )
         })
         .collect();
+    let files = demo_files.iter().map(|f| format!("demo/{f}")).collect();
+    sets.push(format!(
+        "{{\"name\":\"demo\",\"id\":null,\"files\":[{}]}}",
+        quoted(files)
+    ));
     let out = Command::new("node")
         .arg("tests/bench/resolve.mjs")
         .current_dir(root)
         .env("CONVERGE_DIST", root.join("dist"))
         .env("CONVERGE_CHROMIUM", CHROMIUM)
-        .env("CONVERGE_BENCH_DIR", data)
+        .env("CONVERGE_BENCH_DIR", root.join("target/bench"))
         .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
         .env("CONVERGE_BENCH_SETS", format!("[{}]", sets.join(",")))
         .stderr(std::process::Stdio::inherit())
@@ -329,42 +353,29 @@ fn browser_resolve(root: &Path, data: &Path) -> anyhow::Result<Vec<(String, f64)
     let line = text.lines().last().unwrap_or("");
     DATA_SETS
         .iter()
-        .map(|(name, _, _)| {
+        .map(|(name, _, _)| *name)
+        .chain(["demo"])
+        .map(|name| {
             let of_set = line
                 .split(&format!("\"{name}\":"))
                 .nth(1)
                 .context("the browser's result per data set")?;
-            let times = |key: &str| -> anyhow::Result<Vec<f64>> {
-                Ok(of_set
-                    .split(&format!("\"{key}\":["))
-                    .nth(1)
-                    .and_then(|rest| rest.split(']').next())
-                    .context("the browser's times")?
-                    .split(',')
-                    .filter_map(|ms| ms.trim().parse().ok())
-                    .collect())
-            };
-            let mut totals: Vec<f64> = times("total_ms")?.iter().map(|ms| ms / 1000.0).collect();
+            let mut totals: Vec<f64> = of_set
+                .split("\"total_ms\":[")
+                .nth(1)
+                .and_then(|rest| rest.split(']').next())
+                .context("the browser's times")?
+                .split(',')
+                .filter_map(|ms| ms.trim().parse::<f64>().ok())
+                .map(|ms| ms / 1000.0)
+                .collect();
             totals.sort_by(f64::total_cmp);
             let seconds = *totals
                 .get(totals.len() / 2)
                 .context("at least one browser run")?;
-            Ok(((*name).to_owned(), seconds))
+            Ok((name.to_owned(), seconds))
         })
         .collect()
-}
-
-/// `/proc/loadavg`'s first three figures, or "unknown" off Linux.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn score(python: &Path, scripts: &Path, resolved: &Path, seconds: f64) -> anyhow::Result<Outcome> {

@@ -293,14 +293,17 @@ fn a_million_records_resolve_in_bounded_memory() {
     let before = peak_rss_mib().unwrap_or(f64::NAN);
     let sources = [source(&table)];
     let resolving = Instant::now();
+    // Every core, as `converge resolve` runs it.
+    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let resolution = Resolve::params()
+        .n_threads(n_threads)
         .fit(&sources, |_| ControlFlow::Continue(()))
         .unwrap();
     let seconds = resolving.elapsed().as_secs_f64();
     let peak = peak_rss_mib().unwrap_or(f64::NAN);
     let (precision, recall) = precision_recall(&resolution, &person_of);
     println!(
-        "1M records: generated in {generated:.1} s (peak {before:.0} MiB), resolved in {seconds:.1} s, \
+        "1M records: generated in {generated:.1} s (peak {before:.0} MiB), resolved in {seconds:.1} s on {n_threads} threads, \
          peak RSS {peak:.0} MiB, {} candidate pairs, {} customers, precision {precision:.4} recall {recall:.4}, \
          blocks split or skipped: {:?}",
         resolution.blocking.n_candidate_pairs,
