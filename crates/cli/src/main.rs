@@ -79,15 +79,16 @@ USAGE:
         summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
         centroids (and in original units when scaled), the elbow curve, segment profiles
         (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
-    converge resolve FILE... [--id COL] [--threshold P] [--explain OUT] [--customers OUT] [-o OUT]
+    converge resolve FILE... [--id COL] [--threshold P] [--threads N] [--explain OUT] [--customers OUT] [-o OUT]
         Resolves the records of every FILE (each a source, any format ingestion reads) into
         customers: deduplicates within each file and links across files. Writes CSV
         source,record_id,customer_id,match_probability, one row per record: source is the
         path as given, record_id the --id column's value (else the 1-based row number),
         match_probability that of the strongest link placing the record (1 for the same
         email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
-        (default 0.9) are linked. --explain writes each link's evidence as JSON lines;
-        --customers each customer's best values with their source.
+        (default 0.9) are linked. Comparisons run on --threads threads (default: every
+        core; the result is the same on any number). --explain writes each link's evidence
+        as JSON lines; --customers each customer's best values with their source.
     converge replay FILE... [--rate N] [--speedup X] [--port P]
         Serves the records of every FILE (any format ingestion reads, merged in timestamp
         order) as a live stream on 127.0.0.1:P (default 8787): Server-Sent Events on GET
@@ -360,6 +361,7 @@ fn parse_args() -> anyhow::Result<Command> {
                 files: Vec::new(),
                 id: None,
                 threshold: None,
+                n_threads: None,
                 explain: None,
                 customers: None,
                 output: None,
@@ -377,6 +379,14 @@ fn parse_args() -> anyhow::Result<Command> {
                             "--threshold must be a probability between 0 and 1 (exclusive), not {value}"
                         );
                         options.threshold = Some(threshold);
+                    }
+                    Long("threads") => {
+                        let value = parser.value()?.string()?;
+                        let n_threads: usize =
+                            value.parse().ok().filter(|n| *n >= 1).with_context(|| {
+                                format!("--threads {value:?} is not a number ≥ 1")
+                            })?;
+                        options.n_threads = Some(n_threads);
                     }
                     Long("explain") => options.explain = Some(PathBuf::from(parser.value()?)),
                     Long("customers") => options.customers = Some(PathBuf::from(parser.value()?)),

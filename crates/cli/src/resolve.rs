@@ -35,6 +35,8 @@ pub struct Options {
     pub files: Vec<PathBuf>,
     pub id: Option<String>,
     pub threshold: Option<f64>,
+    /// Threads comparing pairs; every core when `None`.
+    pub n_threads: Option<usize>,
     pub explain: Option<PathBuf>,
     pub customers: Option<PathBuf>,
     pub output: Option<PathBuf>,
@@ -87,7 +89,9 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         });
     }
     let read_seconds = started.elapsed().as_secs_f64();
-    let n_threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let n_threads = options
+        .n_threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut params = Resolve::params().n_threads(n_threads);
     if let Some(threshold) = options.threshold {
         params = params.threshold(threshold);
