@@ -376,21 +376,25 @@ fn python_seconds(python: &Path, code: &str, file: &Path) -> anyhow::Result<f64>
     let script = format!(
         "import time, sys\npath = sys.argv[1]\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
     );
-    let out = Command::new(python)
-        .arg("-c")
-        .arg(script)
-        .arg(file)
-        .output()?;
+    let stdout = stdout_of(Command::new(python).arg("-c").arg(script).arg(file))?;
+    Ok(stdout.trim().parse()?)
+}
+
+/// What `command` printed, or its failure with the last line of its standard error (a Python
+/// traceback ends with the exception).
+pub(crate) fn stdout_of(command: &mut Command) -> anyhow::Result<String> {
+    let out = command.output()?;
     if !out.status.success() {
         bail!(
-            "{}",
+            "{} failed: {}",
+            command.get_program().to_string_lossy(),
             String::from_utf8_lossy(&out.stderr)
                 .lines()
                 .last()
-                .unwrap_or("python failed")
+                .unwrap_or("no message")
         );
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().parse()?)
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 struct BrowserResult {

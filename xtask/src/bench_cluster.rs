@@ -312,17 +312,7 @@ fn sklearn_runs(
             .env("OMP_NUM_THREADS", threads.to_string())
             .env("OPENBLAS_NUM_THREADS", threads.to_string());
     }
-    let out = command.output()?;
-    if !out.status.success() {
-        bail!(
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("python failed")
-        );
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = crate::bench::stdout_of(&mut command)?;
     let value = |key: &str| -> Option<&str> {
         text.lines()
             .find_map(|line| line.strip_prefix(key))

@@ -154,21 +154,7 @@ struct Theirs {
 }
 
 fn run_theirs(python: &Path, file: &Path) -> anyhow::Result<Theirs> {
-    let out = Command::new(python)
-        .arg("-c")
-        .arg(PYTHON)
-        .arg(file)
-        .output()?;
-    if !out.status.success() {
-        bail!(
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("python failed")
-        );
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = super::stdout_of(Command::new(python).arg("-c").arg(PYTHON).arg(file))?;
     let field = |key: &str| -> anyhow::Result<f64> {
         text.split(&format!("\"{key}\": "))
             .nth(1)

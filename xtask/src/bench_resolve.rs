@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use super::{load_average, median, python_with, today, RUNS};
+use super::{load_average, median, python_with, stdout_of, today, RUNS};
 use crate::project_root;
 use crate::tasks::{build_app, run};
 use crate::tools::{self, Need, CHROMIUM};
@@ -114,22 +114,13 @@ pub fn bench_resolve() -> anyhow::Result<()> {
             let interpreter = interpreter?;
             let out_file = data.join(format!("{name}_{script}.csv"));
             let seconds = median(RUNS, || {
-                let out = Command::new(interpreter)
-                    .arg(scripts.join(script))
-                    .arg(&out_file)
-                    .args(files)
-                    .current_dir(&data)
-                    .output()?;
-                if !out.status.success() {
-                    bail!(
-                        "{script} failed: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                            .lines()
-                            .last()
-                            .unwrap_or("")
-                    );
-                }
-                let stdout = String::from_utf8_lossy(&out.stdout);
+                let stdout = stdout_of(
+                    Command::new(interpreter)
+                        .arg(scripts.join(script))
+                        .arg(&out_file)
+                        .args(files)
+                        .current_dir(&data),
+                )?;
                 Ok(stdout
                     .lines()
                     .last()
