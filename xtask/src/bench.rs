@@ -404,20 +404,8 @@ struct BrowserResult {
 }
 
 fn browser_bench(root: &Path, file: &Path) -> anyhow::Result<BrowserResult> {
-    let out = Command::new("node")
-        .arg("tests/bench/ingest.mjs")
-        .current_dir(root)
-        .env("CONVERGE_DIST", root.join("dist"))
-        .env("CONVERGE_CHROMIUM", CHROMIUM)
-        .env("CONVERGE_BENCH_FILE", file)
-        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
-        .stderr(Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        bail!("the browser benchmark failed");
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
+    let line = run_browser_bench(root, "ingest", &[("CONVERGE_BENCH_FILE", file.into())])?;
+    let line = line.as_str();
     let rows = line
         .split("\"converge\":\"")
         .nth(1)
@@ -439,26 +427,39 @@ struct SentimentBrowserResult {
 }
 
 fn sentiment_browser_bench(root: &Path, file: &Path) -> anyhow::Result<SentimentBrowserResult> {
-    let out = Command::new("node")
-        .arg("tests/bench/sentiment.mjs")
-        .current_dir(root)
-        .env("CONVERGE_DIST", root.join("dist"))
-        .env("CONVERGE_CHROMIUM", CHROMIUM)
-        .env("CONVERGE_BENCH_FILE", file)
-        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
-        .stderr(Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        bail!("the browser benchmark failed");
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
+    let line = run_browser_bench(root, "sentiment", &[("CONVERGE_BENCH_FILE", file.into())])?;
+    let line = line.as_str();
     Ok(SentimentBrowserResult {
         n_texts: json_number(line, "n_texts")? as u64,
         agree: json_number(line, "agree")? as u64,
         converge_ms: json_median(line, "converge_ms")?,
         peer_ms: json_median(line, "vader_js_ms")?,
     })
+}
+
+/// Runs `tests/bench/<name>.mjs` (the browser side of a benchmark: the built app's worker in
+/// headless Chromium) with `env` and [`RUNS`] runs, and gives the last line it printed: its
+/// results, as one JSON object.
+pub(crate) fn run_browser_bench(
+    root: &Path,
+    name: &str,
+    env: &[(&str, std::ffi::OsString)],
+) -> anyhow::Result<String> {
+    let mut command = Command::new("node");
+    command
+        .arg(format!("tests/bench/{name}.mjs"))
+        .current_dir(root)
+        .env("CONVERGE_DIST", root.join("dist"))
+        .env("CONVERGE_CHROMIUM", CHROMIUM)
+        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
+        .envs(env.iter().map(|(key, value)| (*key, value)))
+        .stderr(Stdio::inherit());
+    let out = command.output()?;
+    if !out.status.success() {
+        bail!("the browser benchmark failed");
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.lines().last().unwrap_or("").to_owned())
 }
 
 /// The number after `"key":` in a one-line JSON object.

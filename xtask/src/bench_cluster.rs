@@ -22,7 +22,7 @@ use anyhow::{bail, Context};
 use crate::bench::{median, python_with, today};
 use crate::project_root;
 use crate::tasks::{build_app, run};
-use crate::tools::{self, Need, CHROMIUM};
+use crate::tools::{self, Need};
 
 const N_ROWS: usize = 200_000;
 const N_FEATURES: usize = 8;
@@ -246,22 +246,15 @@ fn native_fit_on_one_core(
 
 /// The wasm fit time in headless Chromium (median of [`RUNS`], seconds) and its inertia.
 fn browser_fit(root: &Path, file: &Path) -> anyhow::Result<(f64, f64)> {
-    let out = Command::new("node")
-        .arg("tests/bench/cluster.mjs")
-        .current_dir(root)
-        .env("CONVERGE_DIST", root.join("dist"))
-        .env("CONVERGE_CHROMIUM", CHROMIUM)
-        .env("CONVERGE_BENCH_FILE", file)
-        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
-        .env("CONVERGE_BENCH_K", K.to_string())
-        .env("CONVERGE_BENCH_N_INIT", N_INIT.to_string())
-        .stderr(std::process::Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        bail!("the browser benchmark failed");
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
+    let line = crate::bench::run_browser_bench(
+        root,
+        "cluster",
+        &[
+            ("CONVERGE_BENCH_FILE", file.into()),
+            ("CONVERGE_BENCH_K", K.to_string().into()),
+            ("CONVERGE_BENCH_N_INIT", N_INIT.to_string().into()),
+        ],
+    )?;
     let mut times: Vec<f64> = line
         .split("\"converge_ms\":[")
         .nth(1)

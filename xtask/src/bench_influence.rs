@@ -297,20 +297,9 @@ struct Wasm {
 }
 
 fn browser(root: &Path, file: &Path) -> anyhow::Result<Wasm> {
-    let out = Command::new("node")
-        .arg("tests/bench/influence.mjs")
-        .current_dir(root)
-        .env("CONVERGE_DIST", root.join("dist"))
-        .env("CONVERGE_CHROMIUM", crate::tools::CHROMIUM)
-        .env("CONVERGE_BENCH_FILE", file)
-        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
-        .stderr(std::process::Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        bail!("the browser benchmark failed");
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
+    let line =
+        super::run_browser_bench(root, "influence", &[("CONVERGE_BENCH_FILE", file.into())])?;
+    let line = line.as_str();
     Ok(Wasm {
         build_ms: super::json_median(line, "build_ms")?,
         pagerank_ms: super::json_median(line, "pagerank_ms")?,

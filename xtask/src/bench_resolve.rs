@@ -22,10 +22,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use super::{load_average, median, python_with, stdout_of, today, RUNS};
+use super::{load_average, median, python_with, run_browser_bench, stdout_of, today, RUNS};
 use crate::project_root;
 use crate::tasks::{build_app, run};
-use crate::tools::{self, Need, CHROMIUM};
+use crate::tools::{self, Need};
 
 const DATA_SETS: [(&str, &str, &[&str]); 3] = [
     (
@@ -327,21 +327,17 @@ fn browser_resolve(root: &Path, demo_files: &[&str]) -> anyhow::Result<Vec<(Stri
         "{{\"name\":\"demo\",\"id\":null,\"files\":[{}]}}",
         quoted(files)
     ));
-    let out = Command::new("node")
-        .arg("tests/bench/resolve.mjs")
-        .current_dir(root)
-        .env("CONVERGE_DIST", root.join("dist"))
-        .env("CONVERGE_CHROMIUM", CHROMIUM)
-        .env("CONVERGE_BENCH_DIR", root.join("target/bench"))
-        .env("CONVERGE_BENCH_RUNS", RUNS.to_string())
-        .env("CONVERGE_BENCH_SETS", format!("[{}]", sets.join(",")))
-        .stderr(std::process::Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        bail!("the browser benchmark failed");
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().last().unwrap_or("");
+    let line = run_browser_bench(
+        root,
+        "resolve",
+        &[
+            ("CONVERGE_BENCH_DIR", root.join("target/bench").into()),
+            (
+                "CONVERGE_BENCH_SETS",
+                format!("[{}]", sets.join(",")).into(),
+            ),
+        ],
+    )?;
     DATA_SETS
         .iter()
         .map(|(name, _, _)| *name)
