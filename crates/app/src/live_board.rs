@@ -104,6 +104,7 @@ mod tests {
             last_minute: Default::default(),
             last_hour: Default::default(),
             last_day: Default::default(),
+            breakdowns: Vec::new(),
             new_alerts: alerts
                 .iter()
                 .map(|&number| LiveAlert {

@@ -12,8 +12,9 @@
 //! interaction, one with an amount an order, anything else an event. Its text is scored on
 //! arrival (VADER with the social reading, as the worker scores imports); its customer is looked
 //! up in the [`LiveDirectory`] (the converged customers and their RFM segments, when computed);
-//! then it feeds the rolling windows and the alert engine of `converge_core::live`, and is
-//! appended to the live table in columnar chunks (never a rebuild).
+//! then it feeds the rolling windows and the alert engine of `converge_core::live` and the
+//! breakdowns by channel, product and segment ([`breakdown`]), and is appended to the live table
+//! in columnar chunks (never a rebuild).
 //!
 //! Nothing is dropped silently: every record received is processed, refused with a reason
 //! (counted per reason, with an example), recognised as a duplicate of one already counted (a
@@ -31,6 +32,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::protocol::Verbatim;
+
+pub mod breakdown;
+
+use breakdown::KeyedWindows;
+pub use breakdown::{LiveBreakdown, LiveBreakdownRow, LiveDimension};
 
 /// Records held waiting to be processed at most; beyond, a record is refused (and counted).
 pub const MAX_QUEUED: usize = 1_000_000;
@@ -185,6 +191,8 @@ pub struct LiveUpdate {
     pub last_minute: Totals,
     pub last_hour: Totals,
     pub last_day: Totals,
+    /// The same spans by channel, by product and by customer segment, in that order.
+    pub breakdowns: Vec<LiveBreakdown>,
     /// Alerts fired since the previous update, oldest first.
     pub new_alerts: Vec<LiveAlert>,
     /// The newest scored texts, newest first.
@@ -439,6 +447,10 @@ pub struct LiveFeed {
     /// Per-minute buckets over the last day: the last hour and day figures.
     day: RollingWindow,
     channels: HashMap<String, RollingWindow>,
+    /// The last minute, hour and day by channel, product and segment.
+    by_channel: KeyedWindows,
+    by_product: KeyedWindows,
+    by_segment: KeyedWindows,
     queue: VecDeque<Incoming>,
     counts: LiveCounts,
     last_stream_id: Option<u64>,
@@ -472,6 +484,9 @@ impl LiveFeed {
             overall: RollingWindow::new(1_000, SERIES_SECONDS),
             day: RollingWindow::new(60_000, 24 * 60),
             channels: HashMap::new(),
+            by_channel: KeyedWindows::new(LiveDimension::Channel),
+            by_product: KeyedWindows::new(LiveDimension::Product),
+            by_segment: KeyedWindows::new(LiveDimension::Segment),
             queue: VecDeque::new(),
             counts: LiveCounts::default(),
             last_stream_id: None,
@@ -637,6 +652,7 @@ impl LiveFeed {
             .value(object, Field::Channel)
             .and_then(text_of)
             .filter(|c| !c.is_empty());
+        let product = fields.value(object, Field::Product).and_then(text_of);
         let mut customer = None;
         let mut known = None;
         for field in [Field::CustomerId, Field::Email, Field::Handle] {
@@ -670,6 +686,12 @@ impl LiveFeed {
         };
         self.overall.add(at_ms, compound, amount);
         self.day.add(at_ms, compound, amount);
+        self.by_channel
+            .add(record.channel.as_deref(), at_ms, compound, amount);
+        self.by_product
+            .add(product.as_deref(), at_ms, compound, amount);
+        self.by_segment
+            .add(record.segment.as_deref(), at_ms, compound, amount);
         if let Some(channel) = &record.channel {
             if let Some(window) = self.channels.get_mut(channel) {
                 window.add(at_ms, compound, amount);
@@ -806,6 +828,11 @@ impl LiveFeed {
             last_minute: totals(&self.overall, 60_000),
             last_hour: totals(&self.day, 3_600_000),
             last_day: totals(&self.day, 86_400_000),
+            breakdowns: vec![
+                self.by_channel.breakdown(breakdown::BREAKDOWN_ROWS),
+                self.by_product.breakdown(breakdown::BREAKDOWN_ROWS),
+                self.by_segment.breakdown(breakdown::BREAKDOWN_ROWS),
+            ],
             new_alerts: std::mem::take(&mut self.fresh_alerts),
             latest,
             rules: self.engine.rules().clone(),
@@ -1027,6 +1054,108 @@ mod tests {
         assert_eq!(update.last_hour.n_records, 3);
         assert_eq!(update.last_day.n_records, 4);
         assert!((update.last_day.revenue - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn each_product_and_segment_has_its_last_minute_hour_and_day() {
+        let mut directory = LiveDirectory::default();
+        for (id, segment) in [("C000001", "Champions"), ("C000002", "At Risk")] {
+            directory.insert(
+                Field::CustomerId,
+                id,
+                Known {
+                    customer: None,
+                    segment: Some(segment.to_owned()),
+                },
+            );
+        }
+        let mut feed = LiveFeed::new(AlertRules::default(), directory);
+        // Stream time ends at 2026-01-02T01:00:00Z; the last day starts at 01:01 the day before
+        // (1,440 minutes, this one included), the last hour at 00:01, the last minute at
+        // 00:59:01 (60 seconds, this one included).
+        let records = [
+            // 25 h before: in no span.
+            r#"{"order_id": "O1", "timestamp": "2026-01-01T00:00:00Z", "product": "Blender", "customer_id": "C000001", "amount": 100}"#,
+            // 23 h before: the last day.
+            r#"{"order_id": "O2", "timestamp": "2026-01-01T02:00:00Z", "product": "Blender", "customer_id": "C000002", "amount": 50}"#,
+            // 30 min before: the last hour and day.
+            r#"{"order_id": "O3", "timestamp": "2026-01-02T00:30:00Z", "product": "Kettle", "customer_id": "C000001", "amount": 20}"#,
+            // 30 s before: every span.
+            r#"{"order_id": "O4", "timestamp": "2026-01-02T00:59:30Z", "product": "Blender", "customer_id": "C000001", "amount": 10}"#,
+            // An event of an at-risk customer, 15 s before: no product, no revenue.
+            r#"{"event_id": "E1", "timestamp": "2026-01-02T00:59:45Z", "event_type": "page_view", "customer_id": "C000002"}"#,
+            // The last record: a product, no known customer.
+            r#"{"order_id": "O5", "timestamp": "2026-01-02T01:00:00Z", "product": "Kettle", "customer_id": "C000009", "amount": 5}"#,
+        ];
+        for (id, record) in (1u64..).zip(records) {
+            feed.receive(Some(id), record, 0.0);
+        }
+        assert_eq!(feed.process(100), 6);
+        let update = feed.update(0.0, LiveConnection::Off);
+        let dimensions: Vec<LiveDimension> =
+            update.breakdowns.iter().map(|b| b.dimension).collect();
+        assert_eq!(
+            dimensions,
+            [
+                LiveDimension::Channel,
+                LiveDimension::Product,
+                LiveDimension::Segment
+            ]
+        );
+        type Expect<'a> = (&'a str, [u64; 3], [f64; 3]);
+        let spans = |row: &LiveBreakdownRow| -> (String, [u64; 3], [f64; 3]) {
+            (
+                row.name.clone(),
+                [
+                    row.last_minute.n_records,
+                    row.last_hour.n_records,
+                    row.last_day.n_records,
+                ],
+                [
+                    row.last_minute.revenue,
+                    row.last_hour.revenue,
+                    row.last_day.revenue,
+                ],
+            )
+        };
+        let check = |breakdown: &LiveBreakdown, rows: &[Expect], unnamed: Expect| {
+            let got: Vec<_> = breakdown.rows.iter().map(spans).collect();
+            let want: Vec<_> = rows
+                .iter()
+                .map(|(name, n, revenue)| (name.to_string(), *n, *revenue))
+                .collect();
+            assert_eq!(got, want, "{:?}", breakdown.dimension);
+            let (name, n, revenue) = unnamed;
+            assert_eq!(
+                spans(&breakdown.unnamed),
+                ("None".to_owned(), n, revenue),
+                "{name}"
+            );
+            assert_eq!(breakdown.other, None);
+        };
+        // Kettle: O3 (hour, day) and O5 (all); Blender: O2 (day) and O4 (all); O1 too old.
+        check(
+            &update.breakdowns[1],
+            &[
+                ("Kettle", [1, 2, 2], [5.0, 25.0, 25.0]),
+                ("Blender", [1, 1, 2], [10.0, 10.0, 60.0]),
+            ],
+            ("the event names no product", [1, 1, 1], [0.0, 0.0, 0.0]),
+        );
+        // Champions: O3 and O4 (O1 too old); At Risk: O2 (day) and the event (all).
+        check(
+            &update.breakdowns[2],
+            &[
+                ("Champions", [1, 2, 2], [10.0, 30.0, 30.0]),
+                ("At Risk", [1, 1, 2], [0.0, 0.0, 50.0]),
+            ],
+            ("O5's customer is unknown", [1, 1, 1], [5.0, 5.0, 5.0]),
+        );
+        check(
+            &update.breakdowns[0],
+            &[],
+            ("no record names a channel", [3, 4, 5], [15.0, 35.0, 85.0]),
+        );
     }
 
     #[test]

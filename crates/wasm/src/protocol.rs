@@ -14,8 +14,8 @@
 //! which JavaScript numbers hold exactly.
 
 pub use crate::live::{
-    LiveAlert, LiveConnection, LiveCounts, LiveFailure, LivePoint, LiveRole, LiveSeries,
-    LiveUpdate, LiveVerbatim, Totals,
+    LiveAlert, LiveBreakdown, LiveBreakdownRow, LiveConnection, LiveCounts, LiveDimension,
+    LiveFailure, LivePoint, LiveRole, LiveSeries, LiveUpdate, LiveVerbatim, Totals,
 };
 pub use crate::segments::{
     Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,

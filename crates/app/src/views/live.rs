@@ -12,7 +12,7 @@ use converge_wasm::protocol::{
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{clock, LiveChart, VerbatimList};
+use crate::components::{clock, LiveBreakdowns, LiveChart, VerbatimList};
 use crate::format;
 use crate::live_board::{self, LiveBoard};
 use crate::state::View;
@@ -182,6 +182,7 @@ pub fn live_view() -> Html {
                 <h2>{ "Volume and net sentiment" }</h2>
                 <LiveChart series={update.series.clone()} />
             </div>
+            <LiveBreakdowns breakdowns={update.breakdowns.clone()} segments_known={update.segments_known} />
             <div class="live-columns">
                 <div class="card" data-testid="live-alerts">
                     <h2>{ format!("Alerts ({})", format::count(board.alerts.len() as u64)) }</h2>
