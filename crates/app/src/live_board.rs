@@ -105,6 +105,7 @@ mod tests {
             last_hour: Default::default(),
             last_day: Default::default(),
             breakdowns: Vec::new(),
+            role: None,
             new_alerts: alerts
                 .iter()
                 .map(|&number| LiveAlert {

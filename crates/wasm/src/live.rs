@@ -9,7 +9,10 @@
 //! reads a table: the meaning of each key comes from `converge_core::schema` detection, run on
 //! the first records that carry a key never seen before (so a stream of posts, orders and events
 //! is understood without configuration). Its role follows: a record with customer text is an
-//! interaction, one with an amount an order, anything else an event. Its text is scored on
+//! interaction, one with an amount an order, anything else an event; unless the user said what
+//! the stream's records are ([`LiveFeed::set_role`]), since detection cannot tell an order's
+//! note from a review, and then only an interaction's text is scored and only an order's amount
+//! is revenue. Its text is scored on
 //! arrival (VADER with the social reading, as the worker scores imports); its customer is looked
 //! up in the [`LiveDirectory`] (the converged customers and their RFM segments, when computed);
 //! then it feeds the rolling windows and the alert engine of `converge_core::live` and the
@@ -27,7 +30,7 @@ use converge_core::identity::CustomerId;
 use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
 use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
 use converge_core::schema::{detect, Field, Overrides};
-use converge_core::sentiment::Vader;
+use converge_core::sentiment::{TextPiece, Vader};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -96,12 +99,17 @@ pub enum LiveConnection {
     },
 }
 
-/// What a record is.
+/// What a record is: detected from its fields, or chosen by the user for a whole stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LiveRole {
+    /// Customer text (a post, review, ticket): its text is scored. Chosen, its amounts are not
+    /// revenue.
     Interaction,
+    /// A purchase: its amount is revenue. Chosen, its text (an order note) is kept but not
+    /// scored as customer voice.
     Order,
+    /// Anything else (a page view, a login). Chosen, neither scored nor summed.
     Event,
 }
 
@@ -198,6 +206,8 @@ pub struct LiveUpdate {
     /// The newest scored texts, newest first.
     pub latest: Vec<LiveVerbatim>,
     pub rules: AlertRules,
+    /// What the user said the stream's records are; `None`: detected record by record.
+    pub role: Option<LiveRole>,
     /// Whether customers were converged (and segments computed) when the feed started.
     pub n_known_customers: u64,
     pub segments_known: bool,
@@ -297,6 +307,8 @@ struct Incoming {
     stream_id: Option<u64>,
     data: String,
     received_ms: f64,
+    /// What its source says the record is (a simulated dataset's role), if it says.
+    role: Option<LiveRole>,
 }
 
 /// The live table: every processed record, in chunks of [`CHUNK_ROWS`] columns.
@@ -321,9 +333,8 @@ struct LiveChunk {
     amounts: Vec<f64>,
 }
 
-/// A queued record read: its SSE id, its object (or why not), its text as received, and when it
-/// arrived.
-type Parsed = (Option<u64>, Result<Map<String, Json>, String>, String, f64);
+/// A queued record and its object (or why it is none).
+type Parsed = (Incoming, Result<Map<String, Json>, String>);
 
 /// One processed record, on its way into the table.
 struct Row {
@@ -443,6 +454,8 @@ pub struct LiveFeed {
     fields: KeyFields,
     directory: LiveDirectory,
     engine: AlertEngine,
+    /// What the user said the records are, if they did.
+    role: Option<LiveRole>,
     overall: RollingWindow,
     /// Per-minute buckets over the last day: the last hour and day figures.
     day: RollingWindow,
@@ -481,6 +494,7 @@ impl LiveFeed {
             fields: KeyFields::default(),
             directory,
             engine: AlertEngine::new(rules),
+            role: None,
             overall: RollingWindow::new(1_000, SERIES_SECONDS),
             day: RollingWindow::new(60_000, 24 * 60),
             channels: HashMap::new(),
@@ -509,6 +523,11 @@ impl LiveFeed {
         self.engine.rules()
     }
 
+    /// Says what the records that follow are (`None`: detected from each record's fields).
+    pub fn set_role(&mut self, role: Option<LiveRole>) {
+        self.role = role;
+    }
+
     /// Replaces who the customers are (after a convergence or a segmentation).
     pub fn set_directory(&mut self, directory: LiveDirectory) {
         self.directory = directory;
@@ -528,6 +547,18 @@ impl LiveFeed {
     /// Takes one message of the stream: one record, or several as JSON Lines. `stream_id` is its
     /// SSE id, if any. Nothing is processed yet; a full queue refuses the record, counted.
     pub fn receive(&mut self, stream_id: Option<u64>, data: &str, now_ms: f64) {
+        self.receive_as(None, stream_id, data, now_ms);
+    }
+
+    /// As [`LiveFeed::receive`], for records whose source says what they are (`role`; `None`:
+    /// the feed's role, chosen or detected).
+    pub fn receive_as(
+        &mut self,
+        role: Option<LiveRole>,
+        stream_id: Option<u64>,
+        data: &str,
+        now_ms: f64,
+    ) {
         let mut lines = data
             .lines()
             .filter(|line| !line.trim().is_empty())
@@ -550,6 +581,7 @@ impl LiveFeed {
                 stream_id: if several { None } else { stream_id },
                 data: line.to_owned(),
                 received_ms: now_ms,
+                role,
             });
         }
         self.counts.n_queued = self.queue.len() as u64;
@@ -572,24 +604,19 @@ impl LiveFeed {
                     Ok(_) => Err("not a JSON object".to_owned()),
                     Err(err) => Err(format!("not JSON ({err})")),
                 };
-                (
-                    incoming.stream_id,
-                    parsed,
-                    incoming.data,
-                    incoming.received_ms,
-                )
+                (incoming, parsed)
             })
             .collect();
         let unknown: Vec<&Map<String, Json>> = parsed
             .iter()
-            .filter_map(|(_, parsed, _, _)| parsed.as_ref().ok())
+            .filter_map(|(_, parsed)| parsed.as_ref().ok())
             .filter(|object| !self.fields.knows_all(object))
             .collect();
         if !unknown.is_empty() {
             self.fields.learn(&unknown);
         }
-        for (stream_id, parsed, data, received_ms) in parsed {
-            if let Some(id) = stream_id {
+        for (incoming, parsed) in parsed {
+            if let Some(id) = incoming.stream_id {
                 if self.last_stream_id.is_some_and(|last| id <= last) {
                     self.counts.n_duplicates += 1;
                     continue;
@@ -598,8 +625,11 @@ impl LiveFeed {
             }
             self.n_from_stream += 1;
             match parsed {
-                Ok(object) => self.take(&object, received_ms),
-                Err(reason) => self.fail(&reason, &data),
+                Ok(object) => {
+                    let role = incoming.role.or(self.role);
+                    self.take(&object, incoming.received_ms, role);
+                }
+                Err(reason) => self.fail(&reason, &incoming.data),
             }
         }
         self.counts.n_queued = self.queue.len() as u64;
@@ -633,8 +663,9 @@ impl LiveFeed {
         }
     }
 
-    /// One well-formed record: scored, looked up, windowed, watched and kept.
-    fn take(&mut self, object: &Map<String, Json>, now_ms: f64) {
+    /// One well-formed record: scored, looked up, windowed, watched and kept. `chosen` is what
+    /// the record is when the user (or its source) said so; else its fields decide.
+    fn take(&mut self, object: &Map<String, Json>, now_ms: f64, chosen: Option<LiveRole>) {
         let fields = &self.fields;
         let text = fields
             .value(object, Field::Text)
@@ -663,15 +694,24 @@ impl LiveFeed {
                 customer.get_or_insert(raw);
             }
         }
-        let role = if text.is_some() {
+        let detected = if text.is_some() {
             LiveRole::Interaction
         } else if amount.is_some() {
             LiveRole::Order
         } else {
             LiveRole::Event
         };
-        let compound = text.as_deref().map(|text| self.vader.score(text).compound);
-        let terms = text.as_deref().map(terms_of).unwrap_or_default();
+        let role = chosen.unwrap_or(detected);
+        // Detected, a record's text is customer voice and its amount revenue. Chosen, only an
+        // interaction's text is voice (an order's note is not) and only an order's amount revenue.
+        let (voice, amount) = match chosen {
+            None => (text.as_deref(), amount),
+            Some(LiveRole::Interaction) => (text.as_deref(), None),
+            Some(LiveRole::Order) => (None, amount),
+            Some(LiveRole::Event) => (None, None),
+        };
+        let compound = voice.map(|text| self.vader.score(text).compound);
+        let terms = voice.map(terms_of).unwrap_or_default();
         let id = self.table.n_rows() + 1;
         let (customer_id, segment) = known.map_or((None, None), |k| (k.customer, k.segment));
         let record = LiveRecord {
@@ -709,7 +749,7 @@ impl LiveFeed {
             LiveRole::Event => self.counts.n_events += 1,
         }
         self.counts.n_processed += 1;
-        if text.is_some() {
+        if compound.is_some() {
             self.latest.push_front(Latest {
                 id,
                 explained: None,
@@ -750,15 +790,35 @@ impl LiveFeed {
         let (chunk, row) = self.table.row(id)?;
         let at_ms = *chunk.at_ms.get(row)?;
         let text = chunk.texts.get(row).cloned().flatten();
-        let described = match (chunk.roles.get(row), &text) {
-            (_, Some(text)) => text.clone(),
-            (Some(LiveRole::Order), None) => format!(
-                "An order of {:.2}.",
-                chunk.amounts.get(row).copied().unwrap_or(f64::NAN)
-            ),
-            _ => "An event (no text).".to_owned(),
+        let scored = chunk.compounds.get(row).is_some_and(|c| c.is_finite());
+        let (score, pieces) = match &text {
+            Some(text) if scored => {
+                let explained = self.vader.explain_text(text);
+                (explained.score, explained.pieces)
+            }
+            // Not customer voice: said plainly, unscored.
+            _ => {
+                let amount = chunk.amounts.get(row).copied().filter(|a| a.is_finite());
+                let what = match (chunk.roles.get(row), amount) {
+                    (Some(LiveRole::Order), Some(amount)) => format!("An order of {amount:.2}."),
+                    (Some(LiveRole::Order), None) => "An order (no amount).".to_owned(),
+                    (Some(LiveRole::Interaction), _) => "An interaction (no text).".to_owned(),
+                    _ => "An event.".to_owned(),
+                };
+                let described = match &text {
+                    Some(text) => format!("{what} Its text (not read as customer voice): {text}"),
+                    None if what == "An event." => "An event (no text).".to_owned(),
+                    None => what,
+                };
+                let piece = TextPiece {
+                    text: described,
+                    valence: 0.0,
+                    rules: Vec::new(),
+                    reading: None,
+                };
+                (self.vader.score(""), vec![piece])
+            }
         };
-        let explained = self.vader.explain_text(&described);
         Some(LiveVerbatim {
             record: id,
             at_ms,
@@ -769,12 +829,8 @@ impl LiveFeed {
                 day: Some(at_ms.div_euclid(86_400_000) as i32),
                 channel: chunk.channels.get(row).cloned().flatten(),
                 customer: chunk.customers.get(row).cloned().flatten(),
-                score: explained.score,
-                pieces: if text.is_some() {
-                    explained.pieces
-                } else {
-                    Vec::new()
-                },
+                score,
+                pieces,
             },
         })
     }
@@ -836,6 +892,7 @@ impl LiveFeed {
             new_alerts: std::mem::take(&mut self.fresh_alerts),
             latest,
             rules: self.engine.rules().clone(),
+            role: self.role,
             n_known_customers: self.directory.n_customers,
             segments_known: self.directory.segments_known,
             n_rows: self.table.n_rows(),
@@ -1156,6 +1213,107 @@ mod tests {
             &[],
             ("no record names a channel", [3, 4, 5], [15.0, 35.0, 85.0]),
         );
+    }
+
+    /// One record through a feed told that records are `role`: (interactions, orders, events),
+    /// (texts, revenue) of the last minute, the latest texts, and the record as explained.
+    fn as_role(role: Option<LiveRole>, record: &str) -> ([u64; 3], (u32, f64), usize, String) {
+        let mut feed = feed();
+        feed.set_role(role);
+        feed.receive(Some(1), record, 0.0);
+        assert_eq!(feed.process(10), 1);
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!(update.role, role);
+        let c = &update.counts;
+        let explained: String = feed.records(&[1])[0]
+            .verbatim
+            .pieces
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        (
+            [c.n_interactions, c.n_orders, c.n_events],
+            (update.last_minute.n_texts, update.last_minute.revenue),
+            update.latest.len(),
+            explained,
+        )
+    }
+
+    #[test]
+    fn a_chosen_role_decides_what_is_scored_and_what_is_revenue() {
+        let both = r#"{"id": 1, "timestamp": "2026-01-01T00:00:00Z", "text": "Terrible packaging, awful", "amount": 12.5}"#;
+        // Detected: a text makes an interaction, scored; its amount still counts.
+        let text = "Terrible packaging, awful".to_owned();
+        assert_eq!(as_role(None, both), ([1, 0, 0], (1, 12.5), 1, text.clone()));
+        // An interaction: the text is scored, the amount is not revenue.
+        assert_eq!(
+            as_role(Some(LiveRole::Interaction), both),
+            ([1, 0, 0], (1, 0.0), 1, text.clone())
+        );
+        // An order: the amount is revenue; its note is kept, said plainly, and not scored.
+        assert_eq!(
+            as_role(Some(LiveRole::Order), both),
+            (
+                [0, 1, 0],
+                (0, 12.5),
+                0,
+                "An order of 12.50. Its text (not read as customer voice): Terrible packaging, awful"
+                    .to_owned()
+            )
+        );
+        // An event: neither.
+        assert_eq!(
+            as_role(Some(LiveRole::Event), both),
+            (
+                [0, 0, 1],
+                (0, 0.0),
+                0,
+                "An event. Its text (not read as customer voice): Terrible packaging, awful"
+                    .to_owned()
+            )
+        );
+        // Chosen, a record without the fields its role expects is still of that role.
+        let bare = r#"{"id": 1, "timestamp": "2026-01-01T00:00:00Z", "page": "/home"}"#;
+        assert_eq!(
+            as_role(Some(LiveRole::Interaction), bare),
+            (
+                [1, 0, 0],
+                (0, 0.0),
+                0,
+                "An interaction (no text).".to_owned()
+            )
+        );
+        assert_eq!(
+            as_role(Some(LiveRole::Order), bare),
+            ([0, 1, 0], (0, 0.0), 0, "An order (no amount).".to_owned())
+        );
+        assert_eq!(
+            as_role(None, bare),
+            ([0, 0, 1], (0, 0.0), 0, "An event (no text).".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_chosen_order_note_raises_no_sentiment_alert() {
+        let mut directory = LiveDirectory::default();
+        directory.insert(
+            Field::CustomerId,
+            "C000007",
+            Known {
+                customer: Some(CustomerId(7)),
+                segment: Some("Champions".into()),
+            },
+        );
+        let record = r#"{"customer_id": "C000007", "timestamp": "2026-01-01T00:00:00Z", "text": "This is terrible, I want a refund. Awful.", "amount": 40}"#;
+        let alerts = |role: Option<LiveRole>| {
+            let mut feed = LiveFeed::new(AlertRules::default(), directory.clone());
+            feed.set_role(role);
+            feed.receive(Some(1), record, 0.0);
+            feed.process(10);
+            feed.update(0.0, LiveConnection::Off).new_alerts.len()
+        };
+        assert_eq!(alerts(None), 1, "a Champion writing this is an alert");
+        assert_eq!(alerts(Some(LiveRole::Order)), 0, "an order's note is not");
     }
 
     #[test]
