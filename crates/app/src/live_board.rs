@@ -129,6 +129,7 @@ mod tests {
             n_known_customers: 0,
             segments_known: false,
             n_rows: 0,
+            n_rows_dropped: 0,
         }
     }
 

@@ -53,6 +53,9 @@ pub const CHART_CHANNELS: usize = 4;
 pub const MAX_ALERTS_KEPT: usize = 200;
 /// Rows of one chunk of the live table.
 pub const CHUNK_ROWS: usize = 4_096;
+/// Rows the live table keeps at most (whole chunks: 244 of [`CHUNK_ROWS`], 999,424 rows). Older
+/// rows go a chunk at a time; what they added to the counts, windows and alerts stays.
+pub const MAX_TABLE_ROWS: usize = 1_000_000;
 /// Channels with a window of their own; records of further channels count in the total only.
 const MAX_CHANNELS: usize = 64;
 /// Keys whose meaning is remembered; further new keys are read as nothing in particular.
@@ -211,8 +214,11 @@ pub struct LiveUpdate {
     /// Whether customers were converged (and segments computed) when the feed started.
     pub n_known_customers: u64,
     pub segments_known: bool,
-    /// Rows of the live table.
+    /// Rows of the live table (the newest, at most about [`MAX_TABLE_ROWS`]).
     pub n_rows: u64,
+    /// Older rows the table let go to stay within [`MAX_TABLE_ROWS`]: still counted, windowed
+    /// and alerted on, but no longer opened as evidence.
+    pub n_rows_dropped: u64,
 }
 
 /// Sums over a span of the stream.
@@ -311,11 +317,24 @@ struct Incoming {
     role: Option<LiveRole>,
 }
 
-/// The live table: every processed record, in chunks of [`CHUNK_ROWS`] columns.
-#[derive(Debug, Default)]
+/// The live table: the newest processed records, in chunks of [`CHUNK_ROWS`] columns, at most
+/// [`MAX_TABLE_ROWS`]; the oldest chunk goes whole when a new one would pass the limit, so
+/// memory stays bounded however long the stream runs.
+#[derive(Debug)]
 pub struct LiveTable {
-    chunks: Vec<LiveChunk>,
+    chunks: VecDeque<LiveChunk>,
+    chunk_rows: usize,
+    max_chunks: usize,
+    /// Rows held.
     n_rows: u64,
+    /// Rows let go, the oldest: the first held row's id is `n_dropped + 1`.
+    n_dropped: u64,
+}
+
+impl Default for LiveTable {
+    fn default() -> LiveTable {
+        LiveTable::with_capacity(CHUNK_ROWS, MAX_TABLE_ROWS / CHUNK_ROWS)
+    }
 }
 
 /// One chunk of the live table, column by column.
@@ -345,15 +364,33 @@ struct Row {
 }
 
 impl LiveTable {
+    /// A table of at most `max_chunks` chunks of `chunk_rows` rows (each at least 1).
+    fn with_capacity(chunk_rows: usize, max_chunks: usize) -> LiveTable {
+        LiveTable {
+            chunks: VecDeque::new(),
+            chunk_rows: chunk_rows.max(1),
+            max_chunks: max_chunks.max(1),
+            n_rows: 0,
+            n_dropped: 0,
+        }
+    }
+
     fn push(&mut self, row: Row) {
         if self
             .chunks
-            .last()
-            .is_none_or(|chunk| chunk.ids.len() >= CHUNK_ROWS)
+            .back()
+            .is_none_or(|chunk| chunk.ids.len() >= self.chunk_rows)
         {
-            self.chunks.push(LiveChunk::default());
+            if self.chunks.len() >= self.max_chunks {
+                if let Some(oldest) = self.chunks.pop_front() {
+                    let n = oldest.ids.len() as u64;
+                    self.n_rows -= n;
+                    self.n_dropped += n;
+                }
+            }
+            self.chunks.push_back(LiveChunk::default());
         }
-        let Some(chunk) = self.chunks.last_mut() else {
+        let Some(chunk) = self.chunks.back_mut() else {
             return;
         };
         let record = row.record;
@@ -372,15 +409,27 @@ impl LiveTable {
         self.n_rows += 1;
     }
 
+    /// Rows held.
     pub fn n_rows(&self) -> u64 {
         self.n_rows
     }
 
-    /// The record with feed id `id` (ids are 1, 2, 3… in table order).
+    /// Rows let go to stay within the limit.
+    pub fn n_dropped(&self) -> u64 {
+        self.n_dropped
+    }
+
+    /// Rows ever appended: the id of the last one.
+    fn n_appended(&self) -> u64 {
+        self.n_rows + self.n_dropped
+    }
+
+    /// The record with feed id `id` (ids are 1, 2, 3… in table order); `None` for an id let go
+    /// or not yet given.
     fn row(&self, id: u64) -> Option<(&LiveChunk, usize)> {
-        let idx = usize::try_from(id.checked_sub(1)?).ok()?;
-        let chunk = self.chunks.get(idx / CHUNK_ROWS)?;
-        let row = idx % CHUNK_ROWS;
+        let idx = usize::try_from(id.checked_sub(self.n_dropped + 1)?).ok()?;
+        let chunk = self.chunks.get(idx / self.chunk_rows)?;
+        let row = idx % self.chunk_rows;
         (chunk.ids.get(row) == Some(&id)).then_some((chunk, row))
     }
 }
@@ -712,7 +761,7 @@ impl LiveFeed {
         };
         let compound = voice.map(|text| self.vader.score(text).compound);
         let terms = voice.map(terms_of).unwrap_or_default();
-        let id = self.table.n_rows() + 1;
+        let id = self.table.n_appended() + 1;
         let (customer_id, segment) = known.map_or((None, None), |k| (k.customer, k.segment));
         let record = LiveRecord {
             id,
@@ -896,6 +945,7 @@ impl LiveFeed {
             n_known_customers: self.directory.n_customers,
             segments_known: self.directory.segments_known,
             n_rows: self.table.n_rows(),
+            n_rows_dropped: self.table.n_dropped(),
         }
     }
 
@@ -1314,6 +1364,53 @@ mod tests {
         };
         assert_eq!(alerts(None), 1, "a Champion writing this is an alert");
         assert_eq!(alerts(Some(LiveRole::Order)), 0, "an order's note is not");
+    }
+
+    #[test]
+    fn the_live_table_lets_its_oldest_chunks_go_and_counts_them() {
+        let mut feed = feed();
+        // Three chunks of two rows: at most six rows.
+        feed.table = LiveTable::with_capacity(2, 3);
+        for id in 1..=9 {
+            feed.receive(Some(id), &post(id, id as i64, "good stuff", "web"), 0.0);
+        }
+        assert_eq!(feed.process(100), 9);
+        // [1 2] [3 4] [5 6], then 7 lets [1 2] go, and 9 lets [3 4] go.
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!((update.n_rows, update.n_rows_dropped), (5, 4));
+        assert_eq!(update.counts.n_processed, 9);
+        assert_eq!(
+            update.last_minute.n_records, 9,
+            "the windows keep every record"
+        );
+        let held: Vec<u64> = feed
+            .records(&[0, 1, 3, 4, 5, 9, 10, u64::MAX])
+            .iter()
+            .map(|r| r.record)
+            .collect();
+        assert_eq!(held, [5, 9], "ids let go (or never given) answer nothing");
+        // Texts 1 to 4 were let go before an update explained them: they are not shown.
+        assert_eq!(update.latest.len(), 5);
+        // Texts explained while they were held stay shown.
+        for id in 10..=13 {
+            feed.receive(Some(id), &post(id, id as i64, "fine", "web"), 0.0);
+        }
+        feed.process(100);
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!((update.n_rows, update.n_rows_dropped), (5, 8));
+        assert_eq!(
+            update.latest.len(),
+            9,
+            "5 to 8 as explained before, 9 to 13"
+        );
+        assert_eq!(feed.records(&[8, 9, 13]).len(), 2);
+    }
+
+    #[test]
+    fn the_default_table_keeps_at_most_a_million_rows() {
+        let table = LiveTable::default();
+        assert_eq!(table.chunk_rows * table.max_chunks, 999_424);
+        assert!(table.chunk_rows * table.max_chunks <= MAX_TABLE_ROWS);
     }
 
     #[test]

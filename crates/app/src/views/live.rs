@@ -354,6 +354,7 @@ fn counts(update: &LiveUpdate) -> Html {
              data-received={c.n_received.to_string()} data-processed={c.n_processed.to_string()}
              data-failed={c.n_failed.to_string()} data-duplicates={c.n_duplicates.to_string()}
              data-queued={c.n_queued.to_string()}
+             data-rows={update.n_rows.to_string()} data-dropped={update.n_rows_dropped.to_string()}
              data-last-id={update.last_stream_id.unwrap_or(0).to_string()}>
             <dl class="figures">
                 <div><dt>{ "Received" }</dt><dd data-testid="live-received">{ format::count(c.n_received) }</dd></div>
@@ -368,6 +369,15 @@ fn counts(update: &LiveUpdate) -> Html {
                 { totals("Last hour:", &update.last_hour) }
                 { totals("Last day:", &update.last_day) }
             </ul>
+            if update.n_rows_dropped > 0 {
+                <p class="muted small" data-testid="live-dropped">
+                    { format!(
+                        "The live table keeps the newest {} records; {} older ones were let go to stay within the browser's memory. They still count in every figure, window and alert above, but can no longer be opened.",
+                        format::count(update.n_rows),
+                        format::count(update.n_rows_dropped)
+                    ) }
+                </p>
+            }
             if let Some(role) = update.role {
                 <p class="muted small" data-testid="live-role-in-force">
                     { match role {
