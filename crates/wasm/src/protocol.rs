@@ -13,6 +13,7 @@
 //! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
 //! which JavaScript numbers hold exactly.
 
+pub use crate::live::breakdown::BREAKDOWN_ROWS;
 pub use crate::live::{
     LiveAlert, LiveBreakdown, LiveBreakdownRow, LiveConnection, LiveCounts, LiveDimension,
     LiveFailure, LivePoint, LiveRole, LiveSeries, LiveUpdate, LiveVerbatim, Totals,

@@ -4,7 +4,9 @@
 //! The worker sends every span of the busiest values (`converge_wasm::live::breakdown`); the
 //! only state here is which span the user reads, so switching spans asks the worker for nothing.
 
-use converge_wasm::protocol::{LiveBreakdown, LiveBreakdownRow, LiveDimension, Totals};
+use converge_wasm::protocol::{
+    LiveBreakdown, LiveBreakdownRow, LiveDimension, Totals, BREAKDOWN_ROWS,
+};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -57,12 +59,6 @@ pub fn live_breakdowns(props: &LiveBreakdownsProps) -> Html {
             }
         })
     };
-    let n_rows = props
-        .breakdowns
-        .iter()
-        .map(|b| b.rows.len())
-        .max()
-        .unwrap_or(0);
     html! {
         <div class="card" data-testid="live-breakdowns">
             <div class="card-header">
@@ -78,9 +74,8 @@ pub fn live_breakdowns(props: &LiveBreakdownsProps) -> Html {
             </div>
             <p class="muted small" data-testid="live-breakdowns-caption">
                 { format!(
-                    "Records, customer texts, net sentiment and revenue of the last {} of the stream (by the records' own time), for the {} busiest values of the last hour; the rest are added up under “Other”.",
+                    "Records, customer texts, net sentiment and revenue of the last {} of the stream (by the records' own time). Each table lists the {BREAKDOWN_ROWS} busiest values of the last hour and adds the rest up under “Other”.",
                     span.key(),
-                    n_rows.max(1)
                 ) }
             </p>
             <div class="live-breakdowns">
