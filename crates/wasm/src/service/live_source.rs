@@ -258,8 +258,22 @@ mod tests {
         let counts = &update.counts;
         assert_eq!(counts.n_processed, 1_000, "{counts:?}");
         assert_eq!(counts.n_failed, 0, "{counts:?}");
-        assert!(
-            counts.n_interactions > 0 && counts.n_orders > 0 && counts.n_events > 0,
+        // Each record is of its dataset's role. The six datasets take turns, in this order:
+        // 1,000 = 6 × 166 + 4, so the first four give 167 records and the last two 166.
+        assert_eq!(
+            simulation.sources(),
+            [
+                "orders",
+                "social_posts",
+                "product_reviews",
+                "support_tickets",
+                "survey_answers",
+                "web_events"
+            ]
+        );
+        assert_eq!(
+            (counts.n_orders, counts.n_interactions, counts.n_events),
+            (167, 167 * 3 + 166, 166),
             "{counts:?}"
         );
         assert_eq!(update.latest.len(), crate::live::LATEST_VERBATIMS);
