@@ -436,11 +436,20 @@ fn alert_item(
     } else {
         "one record".to_owned()
     };
+    // Records are numbered from 1 in arrival order: the first `n_rows_dropped` are gone.
+    let n_let_go = a
+        .evidence
+        .iter()
+        .filter(|id| **id <= board.update.n_rows_dropped)
+        .count();
     let evidence = if open {
         board.evidence.as_ref().map(|records| {
             let records: Vec<LiveVerbatim> = records.iter().filter(|r| a.evidence.contains(&r.record)).cloned().collect();
             html! {
                 <div class="alert-evidence" data-testid="alert-evidence">
+                    if n_let_go > 0 {
+                        <p class="muted small">{ format!("{} of these records were let go from the live table, which keeps the newest rows.", format::count(n_let_go as u64)) }</p>
+                    }
                     <VerbatimList verbatims={records.iter().map(|r| r.verbatim.clone()).collect::<Vec<_>>()} />
                     { for records.iter().filter_map(|r| r.customer).take(1).map(|customer| html! {
                         <a class="button subtle small" href={format!("#customers/{}", customer.0)}>{ "Open this customer's 360" }</a>
