@@ -48,8 +48,11 @@ pub enum LiveDimension {
 pub struct LiveBreakdownRow {
     /// The value as the stream wrote it (a channel, a product, a segment's name).
     pub name: String,
+    /// The last 60 seconds, the latest included.
     pub last_minute: Totals,
+    /// The last 60 minutes, the latest included.
     pub last_hour: Totals,
+    /// The last 1,440 minutes, the latest included.
     pub last_day: Totals,
 }
 
