@@ -648,31 +648,64 @@ test('an edge list loaded from a file is mapped in the network view, its top nod
   }
 });
 
-// A stream file of 60,000 records, 20 a second of recorded time on three channels, with one
-// planted second of 400 negative posts on twitter (record 30,001 on).
-async function liveStreamFile() {
+// A stream file of `n` records, 20 a second of recorded time on three channels (record id % 3:
+// twitter, web, app), with, when `spike`, one planted second of 400 negative posts on twitter
+// (record 30,001 on).
+async function liveStreamFile(n = 60_000, { spike = true } = {}) {
   const { mkdir, writeFile } = await import('node:fs/promises');
   const { OUT } = await import('./harness.mjs');
   await mkdir(OUT, { recursive: true });
-  const path = `${OUT}/live-stream.jsonl`;
+  const path = `${OUT}/live-stream-${n}${spike ? '-spike' : ''}.jsonl`;
   const t0 = Date.UTC(2026, 0, 1);
   const texts = ['Love the new blender, works great', 'Delivery was late again', 'Ok I guess', 'Thanks for the quick help!', 'Where is my refund?'];
   const channels = ['twitter', 'web', 'app'];
   const lines = [];
   let id = 0;
-  for (let second = 0; lines.length < 60_000; second += 1) {
-    const spike = lines.length === 30_000;
-    const n = spike ? 400 : 20;
-    for (let i = 0; i < n && lines.length < 60_000; i += 1) {
+  for (let second = 0; lines.length < n; second += 1) {
+    const spiking = spike && lines.length === 30_000;
+    const perSecond = spiking ? 400 : 20;
+    for (let i = 0; i < perSecond && lines.length < n; i += 1) {
       id += 1;
-      const at = new Date(t0 + second * 1000 + Math.floor((i * 1000) / n)).toISOString();
-      lines.push(JSON.stringify(spike
+      const at = new Date(t0 + second * 1000 + Math.floor((i * 1000) / perSecond)).toISOString();
+      lines.push(JSON.stringify(spiking
         ? { post_id: id, timestamp: at, channel: 'twitter', handle: `@angry${i}`, text: 'The app is down AGAIN, this is terrible' }
         : { post_id: id, timestamp: at, channel: channels[id % 3], handle: `@user${id % 500}`, text: texts[id % texts.length] }));
     }
   }
   await writeFile(path, lines.join('\n') + '\n');
   return path;
+}
+
+/** Adds the stream at `url` in the Live view and waits until the page says it is live. */
+async function connectLive(page, url) {
+  await page.getByTestId('live-url').fill(url);
+  await page.getByTestId('live-connect').click();
+  await page.locator('[data-testid=live-state][data-state=live]').waitFor(READY);
+}
+
+/**
+ * Waits for the stream to end and its `n` records to be shown, and checks each was counted
+ * exactly once: received and processed, none refused, sent twice or waiting. Returns the counts.
+ */
+async function expectStreamCountedOnce(page, n, timeout) {
+  await page.locator('[data-testid=live-state][data-state=closed]').waitFor({ timeout });
+  await page.locator(`[data-testid=live-counts][data-last-id="${n}"]`).waitFor(READY);
+  const figures = await page.getByTestId('live-counts').evaluate((e) => ({ ...e.dataset }));
+  assert.deepEqual(
+    [figures.received, figures.processed, figures.failed, figures.duplicates, figures.queued],
+    [String(n), String(n), '0', '0', '0'],
+    JSON.stringify(figures),
+  );
+  assert.match(await page.getByTestId('live-state').textContent(), /The stream ended/);
+  return figures;
+}
+
+/** The page contacted nothing but its own origin and the stream at `streamUrl`. */
+async function expectOnlyOwnOriginAndStream(browser, page, streamUrl) {
+  const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  const streamOrigin = new URL(streamUrl).origin;
+  assert.deepEqual(foreignRequests([...browser.requests, ...resources], server.origin).filter((url) => !url.startsWith(`${streamOrigin}/`)), []);
+  assert.deepEqual(browser.errors, []);
 }
 
 /** The `converge` binary the tests replay streams with: CONVERGE_BIN, else the one cargo built. */
@@ -711,21 +744,10 @@ test('a live stream of 60,000 records at 2,000/s is counted once each, the plant
         }
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-last-id'] });
     });
-    await page.getByTestId('live-url').fill(replay.url);
-    await page.getByTestId('live-connect').click();
-    await page.locator('[data-testid=live-state][data-state=live]').waitFor(READY);
+    await connectLive(page, replay.url);
     const since = Number(await page.getByTestId('live-state').getAttribute('data-since'));
     await screenshot(page, 'live-running.png');
-    await page.locator('[data-testid=live-state][data-state=closed]').waitFor({ timeout: 90_000 });
-    const counts = page.getByTestId('live-counts');
-    await page.locator('[data-testid=live-counts][data-last-id="60000"]').waitFor(READY);
-    const figures = await counts.evaluate((e) => ({ ...e.dataset }));
-    assert.deepEqual(
-      [figures.received, figures.processed, figures.failed, figures.duplicates, figures.queued],
-      ['60000', '60000', '0', '0', '0'],
-      JSON.stringify(figures),
-    );
-    assert.match(await page.getByTestId('live-state').textContent(), /The stream ended/);
+    await expectStreamCountedOnce(page, 60_000, 90_000);
 
     // The spike: one alert on all channels, with the baseline, the observed count and its records.
     const spike = page.locator('[data-testid=live-alert][data-kind=VolumeSpike]').filter({ hasText: 'Volume spike on all channels' });
@@ -761,10 +783,44 @@ test('a live stream of 60,000 records at 2,000/s is counted once each, the plant
     assert.ok(longest <= 100, `a main-thread task took ${longest} ms`);
 
     // The page itself contacted nothing but its own origin and the stream the user added.
-    const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-    const streamOrigin = new URL(replay.url).origin;
-    assert.deepEqual(foreignRequests([...browser.requests, ...resources], server.origin).filter((url) => !url.startsWith(`${streamOrigin}/`)), []);
-    assert.deepEqual(browser.errors, []);
+    await expectOnlyOwnOriginAndStream(browser, page, replay.url);
+  } finally {
+    replay.stop();
+    await browser.close();
+  }
+});
+
+test('a live WebSocket stream of 10,000 records at 2,000/s is counted once each, and broken down by channel', async () => {
+  const replay = await startReplay(await convergeBin(), await liveStreamFile(10_000, { spike: false }), 2_000);
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#live`);
+    await waitForEngine(page);
+    await page.getByTestId('live-empty').waitFor(READY);
+    // The records are posts: said by hand, through the select's label.
+    await page.getByLabel('Records are').selectOption('interaction');
+    await connectLive(page, replay.wsUrl);
+    assert.match(await page.getByTestId('live-state').textContent(), /^Live from ws:\/\/127\.0\.0\.1:\d+\/ws/);
+    await expectStreamCountedOnce(page, 10_000, 60_000);
+    assert.match(await page.getByTestId('live-role-in-force').textContent(), /every record is read as an interaction/);
+
+    // Record ids 1..10,000, channel by id % 3, 20 a second of stream time (500 s): over the last
+    // day web has 3,334 and app and twitter 3,333 each; the last minute (seconds 440 to 499) is
+    // ids 8,801 to 10,000, 400 of each.
+    const channels = page.locator('[data-testid=live-breakdown][data-dimension=channel] [data-testid=breakdown-row]');
+    const rows = await channels.evaluateAll((rows) => rows.map((r) => [r.dataset.name, r.dataset.minute, r.dataset.hour, r.dataset.day]));
+    assert.deepEqual(rows, [
+      ['web', '400', '3334', '3334'],
+      ['app', '400', '3333', '3333'],
+      ['twitter', '400', '3333', '3333'],
+    ]);
+    await page.getByTestId('live-breakdown-span').selectOption('minute');
+    assert.match(await channels.first().textContent(), /^web400/);
+    assert.match(await page.locator('[data-testid=live-breakdown][data-dimension=product]').textContent(), /No record of the last day names a product/);
+    await page.getByTestId('live-breakdowns').scrollIntoViewIfNeeded();
+    await screenshot(page, 'live-websocket.png');
+    await expectOnlyOwnOriginAndStream(browser, page, replay.wsUrl);
   } finally {
     replay.stop();
     await browser.close();

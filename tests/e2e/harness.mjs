@@ -138,17 +138,20 @@ export async function bigCsv(n_rows, name = 'big') {
   return path;
 }
 
-/** `converge replay FILE --rate RATE` (binary `bin`) on a free port; resolves to { url, stop }. */
+/**
+ * `converge replay FILE --rate RATE` (binary `bin`) on a free port; resolves to { url, wsUrl,
+ * stop }: the same records as Server-Sent Events at `url` and WebSocket at `wsUrl`.
+ */
 export async function startReplay(bin, file, rate) {
   const child = spawn(bin, ['replay', file, '--rate', String(rate), '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise((resolve, reject) => {
+  const [url, wsUrl] = await new Promise((resolve, reject) => {
     let text = '';
     child.stderr.on('data', (chunk) => {
       text += chunk;
-      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events)/);
-      if (found) resolve(found[1]);
+      const found = text.match(/on (http:\/\/127\.0\.0\.1:\d+\/events) \(SSE\) and (ws:\/\/127\.0\.0\.1:\d+\/ws)/);
+      if (found) resolve([found[1], found[2]]);
     });
     child.on('exit', (code) => reject(new Error(`converge replay exited (${code}): ${text}`)));
   });
-  return { url, stop: () => child.kill() };
+  return { url, wsUrl, stop: () => child.kill() };
 }

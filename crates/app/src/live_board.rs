@@ -104,6 +104,8 @@ mod tests {
             last_minute: Default::default(),
             last_hour: Default::default(),
             last_day: Default::default(),
+            breakdowns: Vec::new(),
+            role: None,
             new_alerts: alerts
                 .iter()
                 .map(|&number| LiveAlert {
@@ -127,6 +129,7 @@ mod tests {
             n_known_customers: 0,
             segments_known: false,
             n_rows: 0,
+            n_rows_dropped: 0,
         }
     }
 

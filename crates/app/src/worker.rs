@@ -11,8 +11,8 @@ use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 use converge_wasm::client::{ClientEvent, WorkerClient};
 use converge_wasm::protocol::{
-    AlertRules, Audience, AudienceFormat, DatasetId, FileHandle, NetworkFilter, NetworkReport,
-    Request, RequestId, Response, VoiceFilter,
+    AlertRules, Audience, AudienceFormat, DatasetId, FileHandle, LiveRole, NetworkFilter,
+    NetworkReport, Request, RequestId, Response, VoiceFilter,
 };
 use yew::prelude::*;
 
@@ -246,9 +246,10 @@ impl WorkerHandle {
         self.client.cancel(id);
     }
 
-    /// Connects the worker to a live stream (SSE or WebSocket).
-    pub fn live_connect(&self, url: String) {
-        self.start(Request::LiveConnect { url }, None);
+    /// Connects the worker to a live stream (SSE or WebSocket) whose records are `role` (`None`:
+    /// detected record by record).
+    pub fn live_connect(&self, url: String, role: Option<LiveRole>) {
+        self.start(Request::LiveConnect { url, role }, None);
     }
 
     pub fn live_disconnect(&self) {

@@ -9,11 +9,15 @@
 //! reads a table: the meaning of each key comes from `converge_core::schema` detection, run on
 //! the first records that carry a key never seen before (so a stream of posts, orders and events
 //! is understood without configuration). Its role follows: a record with customer text is an
-//! interaction, one with an amount an order, anything else an event. Its text is scored on
+//! interaction, one with an amount an order, anything else an event; unless the user said what
+//! the stream's records are ([`LiveFeed::set_role`]), since detection cannot tell an order's
+//! note from a review, and then only an interaction's text is scored and only an order's amount
+//! is revenue. Its text is scored on
 //! arrival (VADER with the social reading, as the worker scores imports); its customer is looked
 //! up in the [`LiveDirectory`] (the converged customers and their RFM segments, when computed);
-//! then it feeds the rolling windows and the alert engine of `converge_core::live`, and is
-//! appended to the live table in columnar chunks (never a rebuild).
+//! then it feeds the rolling windows and the alert engine of `converge_core::live` and the
+//! breakdowns by channel, product and segment ([`breakdown`]), and is appended to the live table
+//! in columnar chunks (never a rebuild).
 //!
 //! Nothing is dropped silently: every record received is processed, refused with a reason
 //! (counted per reason, with an example), recognised as a duplicate of one already counted (a
@@ -26,11 +30,16 @@ use converge_core::identity::CustomerId;
 use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
 use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
 use converge_core::schema::{detect, Field, Overrides};
-use converge_core::sentiment::Vader;
+use converge_core::sentiment::{TextPiece, Vader};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::protocol::Verbatim;
+
+pub mod breakdown;
+
+use breakdown::KeyedWindows;
+pub use breakdown::{LiveBreakdown, LiveBreakdownRow, LiveDimension};
 
 /// Records held waiting to be processed at most; beyond, a record is refused (and counted).
 pub const MAX_QUEUED: usize = 1_000_000;
@@ -44,6 +53,9 @@ pub const CHART_CHANNELS: usize = 4;
 pub const MAX_ALERTS_KEPT: usize = 200;
 /// Rows of one chunk of the live table.
 pub const CHUNK_ROWS: usize = 4_096;
+/// Rows the live table keeps at most (whole chunks: 244 of [`CHUNK_ROWS`], 999,424 rows). Older
+/// rows go a chunk at a time; what they added to the counts, windows and alerts stays.
+pub const MAX_TABLE_ROWS: usize = 1_000_000;
 /// Channels with a window of their own; records of further channels count in the total only.
 const MAX_CHANNELS: usize = 64;
 /// Keys whose meaning is remembered; further new keys are read as nothing in particular.
@@ -90,12 +102,17 @@ pub enum LiveConnection {
     },
 }
 
-/// What a record is.
+/// What a record is: detected from its fields, or chosen by the user for a whole stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LiveRole {
+    /// Customer text (a post, review, ticket): its text is scored. Chosen, its amounts are not
+    /// revenue.
     Interaction,
+    /// A purchase: its amount is revenue. Chosen, its text (an order note) is kept but not
+    /// scored as customer voice.
     Order,
+    /// Anything else (a page view, a login). Chosen, neither scored nor summed.
     Event,
 }
 
@@ -185,16 +202,23 @@ pub struct LiveUpdate {
     pub last_minute: Totals,
     pub last_hour: Totals,
     pub last_day: Totals,
+    /// The same spans by channel, by product and by customer segment, in that order.
+    pub breakdowns: Vec<LiveBreakdown>,
     /// Alerts fired since the previous update, oldest first.
     pub new_alerts: Vec<LiveAlert>,
     /// The newest scored texts, newest first.
     pub latest: Vec<LiveVerbatim>,
     pub rules: AlertRules,
+    /// What the user said the stream's records are; `None`: detected record by record.
+    pub role: Option<LiveRole>,
     /// Whether customers were converged (and segments computed) when the feed started.
     pub n_known_customers: u64,
     pub segments_known: bool,
-    /// Rows of the live table.
+    /// Rows of the live table (the newest, at most about [`MAX_TABLE_ROWS`]).
     pub n_rows: u64,
+    /// Older rows the table let go to stay within [`MAX_TABLE_ROWS`]: still counted, windowed
+    /// and alerted on, but no longer opened as evidence.
+    pub n_rows_dropped: u64,
 }
 
 /// Sums over a span of the stream.
@@ -289,13 +313,28 @@ struct Incoming {
     stream_id: Option<u64>,
     data: String,
     received_ms: f64,
+    /// What its source says the record is (a simulated dataset's role), if it says.
+    role: Option<LiveRole>,
 }
 
-/// The live table: every processed record, in chunks of [`CHUNK_ROWS`] columns.
-#[derive(Debug, Default)]
+/// The live table: the newest processed records, in chunks of [`CHUNK_ROWS`] columns, at most
+/// [`MAX_TABLE_ROWS`]; the oldest chunk goes whole when a new one would pass the limit, so
+/// memory stays bounded however long the stream runs.
+#[derive(Debug)]
 pub struct LiveTable {
-    chunks: Vec<LiveChunk>,
+    chunks: VecDeque<LiveChunk>,
+    chunk_rows: usize,
+    max_chunks: usize,
+    /// Rows held.
     n_rows: u64,
+    /// Rows let go, the oldest: the first held row's id is `n_dropped + 1`.
+    n_dropped: u64,
+}
+
+impl Default for LiveTable {
+    fn default() -> LiveTable {
+        LiveTable::with_capacity(CHUNK_ROWS, MAX_TABLE_ROWS / CHUNK_ROWS)
+    }
 }
 
 /// One chunk of the live table, column by column.
@@ -313,9 +352,8 @@ struct LiveChunk {
     amounts: Vec<f64>,
 }
 
-/// A queued record read: its SSE id, its object (or why not), its text as received, and when it
-/// arrived.
-type Parsed = (Option<u64>, Result<Map<String, Json>, String>, String, f64);
+/// A queued record and its object (or why it is none).
+type Parsed = (Incoming, Result<Map<String, Json>, String>);
 
 /// One processed record, on its way into the table.
 struct Row {
@@ -326,15 +364,33 @@ struct Row {
 }
 
 impl LiveTable {
+    /// A table of at most `max_chunks` chunks of `chunk_rows` rows (each at least 1).
+    fn with_capacity(chunk_rows: usize, max_chunks: usize) -> LiveTable {
+        LiveTable {
+            chunks: VecDeque::new(),
+            chunk_rows: chunk_rows.max(1),
+            max_chunks: max_chunks.max(1),
+            n_rows: 0,
+            n_dropped: 0,
+        }
+    }
+
     fn push(&mut self, row: Row) {
         if self
             .chunks
-            .last()
-            .is_none_or(|chunk| chunk.ids.len() >= CHUNK_ROWS)
+            .back()
+            .is_none_or(|chunk| chunk.ids.len() >= self.chunk_rows)
         {
-            self.chunks.push(LiveChunk::default());
+            if self.chunks.len() >= self.max_chunks {
+                if let Some(oldest) = self.chunks.pop_front() {
+                    let n = oldest.ids.len() as u64;
+                    self.n_rows -= n;
+                    self.n_dropped += n;
+                }
+            }
+            self.chunks.push_back(LiveChunk::default());
         }
-        let Some(chunk) = self.chunks.last_mut() else {
+        let Some(chunk) = self.chunks.back_mut() else {
             return;
         };
         let record = row.record;
@@ -353,15 +409,27 @@ impl LiveTable {
         self.n_rows += 1;
     }
 
+    /// Rows held.
     pub fn n_rows(&self) -> u64 {
         self.n_rows
     }
 
-    /// The record with feed id `id` (ids are 1, 2, 3… in table order).
+    /// Rows let go to stay within the limit.
+    pub fn n_dropped(&self) -> u64 {
+        self.n_dropped
+    }
+
+    /// Rows ever appended: the id of the last one.
+    fn n_appended(&self) -> u64 {
+        self.n_rows + self.n_dropped
+    }
+
+    /// The record with feed id `id` (ids are 1, 2, 3… in table order); `None` for an id let go
+    /// or not yet given.
     fn row(&self, id: u64) -> Option<(&LiveChunk, usize)> {
-        let idx = usize::try_from(id.checked_sub(1)?).ok()?;
-        let chunk = self.chunks.get(idx / CHUNK_ROWS)?;
-        let row = idx % CHUNK_ROWS;
+        let idx = usize::try_from(id.checked_sub(self.n_dropped + 1)?).ok()?;
+        let chunk = self.chunks.get(idx / self.chunk_rows)?;
+        let row = idx % self.chunk_rows;
         (chunk.ids.get(row) == Some(&id)).then_some((chunk, row))
     }
 }
@@ -435,10 +503,16 @@ pub struct LiveFeed {
     fields: KeyFields,
     directory: LiveDirectory,
     engine: AlertEngine,
+    /// What the user said the records are, if they did.
+    role: Option<LiveRole>,
     overall: RollingWindow,
     /// Per-minute buckets over the last day: the last hour and day figures.
     day: RollingWindow,
     channels: HashMap<String, RollingWindow>,
+    /// The last minute, hour and day by channel, product and segment.
+    by_channel: KeyedWindows,
+    by_product: KeyedWindows,
+    by_segment: KeyedWindows,
     queue: VecDeque<Incoming>,
     counts: LiveCounts,
     last_stream_id: Option<u64>,
@@ -469,9 +543,13 @@ impl LiveFeed {
             fields: KeyFields::default(),
             directory,
             engine: AlertEngine::new(rules),
+            role: None,
             overall: RollingWindow::new(1_000, SERIES_SECONDS),
             day: RollingWindow::new(60_000, 24 * 60),
             channels: HashMap::new(),
+            by_channel: KeyedWindows::new(LiveDimension::Channel),
+            by_product: KeyedWindows::new(LiveDimension::Product),
+            by_segment: KeyedWindows::new(LiveDimension::Segment),
             queue: VecDeque::new(),
             counts: LiveCounts::default(),
             last_stream_id: None,
@@ -494,6 +572,11 @@ impl LiveFeed {
         self.engine.rules()
     }
 
+    /// Says what the records that follow are (`None`: detected from each record's fields).
+    pub fn set_role(&mut self, role: Option<LiveRole>) {
+        self.role = role;
+    }
+
     /// Replaces who the customers are (after a convergence or a segmentation).
     pub fn set_directory(&mut self, directory: LiveDirectory) {
         self.directory = directory;
@@ -513,6 +596,18 @@ impl LiveFeed {
     /// Takes one message of the stream: one record, or several as JSON Lines. `stream_id` is its
     /// SSE id, if any. Nothing is processed yet; a full queue refuses the record, counted.
     pub fn receive(&mut self, stream_id: Option<u64>, data: &str, now_ms: f64) {
+        self.receive_as(None, stream_id, data, now_ms);
+    }
+
+    /// As [`LiveFeed::receive`], for records whose source says what they are (`role`; `None`:
+    /// the feed's role, chosen or detected).
+    pub fn receive_as(
+        &mut self,
+        role: Option<LiveRole>,
+        stream_id: Option<u64>,
+        data: &str,
+        now_ms: f64,
+    ) {
         let mut lines = data
             .lines()
             .filter(|line| !line.trim().is_empty())
@@ -535,6 +630,7 @@ impl LiveFeed {
                 stream_id: if several { None } else { stream_id },
                 data: line.to_owned(),
                 received_ms: now_ms,
+                role,
             });
         }
         self.counts.n_queued = self.queue.len() as u64;
@@ -557,24 +653,19 @@ impl LiveFeed {
                     Ok(_) => Err("not a JSON object".to_owned()),
                     Err(err) => Err(format!("not JSON ({err})")),
                 };
-                (
-                    incoming.stream_id,
-                    parsed,
-                    incoming.data,
-                    incoming.received_ms,
-                )
+                (incoming, parsed)
             })
             .collect();
         let unknown: Vec<&Map<String, Json>> = parsed
             .iter()
-            .filter_map(|(_, parsed, _, _)| parsed.as_ref().ok())
+            .filter_map(|(_, parsed)| parsed.as_ref().ok())
             .filter(|object| !self.fields.knows_all(object))
             .collect();
         if !unknown.is_empty() {
             self.fields.learn(&unknown);
         }
-        for (stream_id, parsed, data, received_ms) in parsed {
-            if let Some(id) = stream_id {
+        for (incoming, parsed) in parsed {
+            if let Some(id) = incoming.stream_id {
                 if self.last_stream_id.is_some_and(|last| id <= last) {
                     self.counts.n_duplicates += 1;
                     continue;
@@ -583,8 +674,11 @@ impl LiveFeed {
             }
             self.n_from_stream += 1;
             match parsed {
-                Ok(object) => self.take(&object, received_ms),
-                Err(reason) => self.fail(&reason, &data),
+                Ok(object) => {
+                    let role = incoming.role.or(self.role);
+                    self.take(&object, incoming.received_ms, role);
+                }
+                Err(reason) => self.fail(&reason, &incoming.data),
             }
         }
         self.counts.n_queued = self.queue.len() as u64;
@@ -618,8 +712,9 @@ impl LiveFeed {
         }
     }
 
-    /// One well-formed record: scored, looked up, windowed, watched and kept.
-    fn take(&mut self, object: &Map<String, Json>, now_ms: f64) {
+    /// One well-formed record: scored, looked up, windowed, watched and kept. `chosen` is what
+    /// the record is when the user (or its source) said so; else its fields decide.
+    fn take(&mut self, object: &Map<String, Json>, now_ms: f64, chosen: Option<LiveRole>) {
         let fields = &self.fields;
         let text = fields
             .value(object, Field::Text)
@@ -637,6 +732,7 @@ impl LiveFeed {
             .value(object, Field::Channel)
             .and_then(text_of)
             .filter(|c| !c.is_empty());
+        let product = fields.value(object, Field::Product).and_then(text_of);
         let mut customer = None;
         let mut known = None;
         for field in [Field::CustomerId, Field::Email, Field::Handle] {
@@ -647,16 +743,25 @@ impl LiveFeed {
                 customer.get_or_insert(raw);
             }
         }
-        let role = if text.is_some() {
+        let detected = if text.is_some() {
             LiveRole::Interaction
         } else if amount.is_some() {
             LiveRole::Order
         } else {
             LiveRole::Event
         };
-        let compound = text.as_deref().map(|text| self.vader.score(text).compound);
-        let terms = text.as_deref().map(terms_of).unwrap_or_default();
-        let id = self.table.n_rows() + 1;
+        let role = chosen.unwrap_or(detected);
+        // Detected, a record's text is customer voice and its amount revenue. Chosen, only an
+        // interaction's text is voice (an order's note is not) and only an order's amount revenue.
+        let (voice, amount) = match chosen {
+            None => (text.as_deref(), amount),
+            Some(LiveRole::Interaction) => (text.as_deref(), None),
+            Some(LiveRole::Order) => (None, amount),
+            Some(LiveRole::Event) => (None, None),
+        };
+        let compound = voice.map(|text| self.vader.score(text).compound);
+        let terms = voice.map(terms_of).unwrap_or_default();
+        let id = self.table.n_appended() + 1;
         let (customer_id, segment) = known.map_or((None, None), |k| (k.customer, k.segment));
         let record = LiveRecord {
             id,
@@ -670,6 +775,12 @@ impl LiveFeed {
         };
         self.overall.add(at_ms, compound, amount);
         self.day.add(at_ms, compound, amount);
+        self.by_channel
+            .add(record.channel.as_deref(), at_ms, compound, amount);
+        self.by_product
+            .add(product.as_deref(), at_ms, compound, amount);
+        self.by_segment
+            .add(record.segment.as_deref(), at_ms, compound, amount);
         if let Some(channel) = &record.channel {
             if let Some(window) = self.channels.get_mut(channel) {
                 window.add(at_ms, compound, amount);
@@ -687,7 +798,7 @@ impl LiveFeed {
             LiveRole::Event => self.counts.n_events += 1,
         }
         self.counts.n_processed += 1;
-        if text.is_some() {
+        if compound.is_some() {
             self.latest.push_front(Latest {
                 id,
                 explained: None,
@@ -728,15 +839,35 @@ impl LiveFeed {
         let (chunk, row) = self.table.row(id)?;
         let at_ms = *chunk.at_ms.get(row)?;
         let text = chunk.texts.get(row).cloned().flatten();
-        let described = match (chunk.roles.get(row), &text) {
-            (_, Some(text)) => text.clone(),
-            (Some(LiveRole::Order), None) => format!(
-                "An order of {:.2}.",
-                chunk.amounts.get(row).copied().unwrap_or(f64::NAN)
-            ),
-            _ => "An event (no text).".to_owned(),
+        let scored = chunk.compounds.get(row).is_some_and(|c| c.is_finite());
+        let (score, pieces) = match &text {
+            Some(text) if scored => {
+                let explained = self.vader.explain_text(text);
+                (explained.score, explained.pieces)
+            }
+            // Not customer voice: said plainly, unscored.
+            _ => {
+                let amount = chunk.amounts.get(row).copied().filter(|a| a.is_finite());
+                let what = match (chunk.roles.get(row), amount) {
+                    (Some(LiveRole::Order), Some(amount)) => format!("An order of {amount:.2}."),
+                    (Some(LiveRole::Order), None) => "An order (no amount).".to_owned(),
+                    (Some(LiveRole::Interaction), _) => "An interaction (no text).".to_owned(),
+                    _ => "An event.".to_owned(),
+                };
+                let described = match &text {
+                    Some(text) => format!("{what} Its text (not read as customer voice): {text}"),
+                    None if what == "An event." => "An event (no text).".to_owned(),
+                    None => what,
+                };
+                let piece = TextPiece {
+                    text: described,
+                    valence: 0.0,
+                    rules: Vec::new(),
+                    reading: None,
+                };
+                (self.vader.score(""), vec![piece])
+            }
         };
-        let explained = self.vader.explain_text(&described);
         Some(LiveVerbatim {
             record: id,
             at_ms,
@@ -747,12 +878,8 @@ impl LiveFeed {
                 day: Some(at_ms.div_euclid(86_400_000) as i32),
                 channel: chunk.channels.get(row).cloned().flatten(),
                 customer: chunk.customers.get(row).cloned().flatten(),
-                score: explained.score,
-                pieces: if text.is_some() {
-                    explained.pieces
-                } else {
-                    Vec::new()
-                },
+                score,
+                pieces,
             },
         })
     }
@@ -806,12 +933,19 @@ impl LiveFeed {
             last_minute: totals(&self.overall, 60_000),
             last_hour: totals(&self.day, 3_600_000),
             last_day: totals(&self.day, 86_400_000),
+            breakdowns: vec![
+                self.by_channel.breakdown(breakdown::BREAKDOWN_ROWS),
+                self.by_product.breakdown(breakdown::BREAKDOWN_ROWS),
+                self.by_segment.breakdown(breakdown::BREAKDOWN_ROWS),
+            ],
             new_alerts: std::mem::take(&mut self.fresh_alerts),
             latest,
             rules: self.engine.rules().clone(),
+            role: self.role,
             n_known_customers: self.directory.n_customers,
             segments_known: self.directory.segments_known,
             n_rows: self.table.n_rows(),
+            n_rows_dropped: self.table.n_dropped(),
         }
     }
 
@@ -1027,6 +1161,256 @@ mod tests {
         assert_eq!(update.last_hour.n_records, 3);
         assert_eq!(update.last_day.n_records, 4);
         assert!((update.last_day.revenue - 40.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn each_product_and_segment_has_its_last_minute_hour_and_day() {
+        let mut directory = LiveDirectory::default();
+        for (id, segment) in [("C000001", "Champions"), ("C000002", "At Risk")] {
+            directory.insert(
+                Field::CustomerId,
+                id,
+                Known {
+                    customer: None,
+                    segment: Some(segment.to_owned()),
+                },
+            );
+        }
+        let mut feed = LiveFeed::new(AlertRules::default(), directory);
+        // Stream time ends at 2026-01-02T01:00:00Z; the last day starts at 01:01 the day before
+        // (1,440 minutes, this one included), the last hour at 00:01, the last minute at
+        // 00:59:01 (60 seconds, this one included).
+        let records = [
+            // 25 h before: in no span.
+            r#"{"order_id": "O1", "timestamp": "2026-01-01T00:00:00Z", "product": "Blender", "customer_id": "C000001", "amount": 100}"#,
+            // 23 h before: the last day.
+            r#"{"order_id": "O2", "timestamp": "2026-01-01T02:00:00Z", "product": "Blender", "customer_id": "C000002", "amount": 50}"#,
+            // 30 min before: the last hour and day.
+            r#"{"order_id": "O3", "timestamp": "2026-01-02T00:30:00Z", "product": "Kettle", "customer_id": "C000001", "amount": 20}"#,
+            // 30 s before: every span.
+            r#"{"order_id": "O4", "timestamp": "2026-01-02T00:59:30Z", "product": "Blender", "customer_id": "C000001", "amount": 10}"#,
+            // An event of an at-risk customer, 15 s before: no product, no revenue.
+            r#"{"event_id": "E1", "timestamp": "2026-01-02T00:59:45Z", "event_type": "page_view", "customer_id": "C000002"}"#,
+            // The last record: a product, no known customer.
+            r#"{"order_id": "O5", "timestamp": "2026-01-02T01:00:00Z", "product": "Kettle", "customer_id": "C000009", "amount": 5}"#,
+        ];
+        for (id, record) in (1u64..).zip(records) {
+            feed.receive(Some(id), record, 0.0);
+        }
+        assert_eq!(feed.process(100), 6);
+        let update = feed.update(0.0, LiveConnection::Off);
+        let dimensions: Vec<LiveDimension> =
+            update.breakdowns.iter().map(|b| b.dimension).collect();
+        assert_eq!(
+            dimensions,
+            [
+                LiveDimension::Channel,
+                LiveDimension::Product,
+                LiveDimension::Segment
+            ]
+        );
+        type Expect<'a> = (&'a str, [u64; 3], [f64; 3]);
+        let spans = |row: &LiveBreakdownRow| -> (String, [u64; 3], [f64; 3]) {
+            (
+                row.name.clone(),
+                [
+                    row.last_minute.n_records,
+                    row.last_hour.n_records,
+                    row.last_day.n_records,
+                ],
+                [
+                    row.last_minute.revenue,
+                    row.last_hour.revenue,
+                    row.last_day.revenue,
+                ],
+            )
+        };
+        let check = |breakdown: &LiveBreakdown, rows: &[Expect], unnamed: Expect| {
+            let got: Vec<_> = breakdown.rows.iter().map(spans).collect();
+            let want: Vec<_> = rows
+                .iter()
+                .map(|(name, n, revenue)| (name.to_string(), *n, *revenue))
+                .collect();
+            assert_eq!(got, want, "{:?}", breakdown.dimension);
+            let (name, n, revenue) = unnamed;
+            assert_eq!(
+                spans(&breakdown.unnamed),
+                ("None".to_owned(), n, revenue),
+                "{name}"
+            );
+            assert_eq!(breakdown.other, None);
+        };
+        // Kettle: O3 (hour, day) and O5 (all); Blender: O2 (day) and O4 (all); O1 too old.
+        check(
+            &update.breakdowns[1],
+            &[
+                ("Kettle", [1, 2, 2], [5.0, 25.0, 25.0]),
+                ("Blender", [1, 1, 2], [10.0, 10.0, 60.0]),
+            ],
+            ("the event names no product", [1, 1, 1], [0.0, 0.0, 0.0]),
+        );
+        // Champions: O3 and O4 (O1 too old); At Risk: O2 (day) and the event (all).
+        check(
+            &update.breakdowns[2],
+            &[
+                ("Champions", [1, 2, 2], [10.0, 30.0, 30.0]),
+                ("At Risk", [1, 1, 2], [0.0, 0.0, 50.0]),
+            ],
+            ("O5's customer is unknown", [1, 1, 1], [5.0, 5.0, 5.0]),
+        );
+        check(
+            &update.breakdowns[0],
+            &[],
+            ("no record names a channel", [3, 4, 5], [15.0, 35.0, 85.0]),
+        );
+    }
+
+    /// One record through a feed told that records are `role`: (interactions, orders, events),
+    /// (texts, revenue) of the last minute, the latest texts, and the record as explained.
+    fn as_role(role: Option<LiveRole>, record: &str) -> ([u64; 3], (u32, f64), usize, String) {
+        let mut feed = feed();
+        feed.set_role(role);
+        feed.receive(Some(1), record, 0.0);
+        assert_eq!(feed.process(10), 1);
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!(update.role, role);
+        let c = &update.counts;
+        let explained: String = feed.records(&[1])[0]
+            .verbatim
+            .pieces
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        (
+            [c.n_interactions, c.n_orders, c.n_events],
+            (update.last_minute.n_texts, update.last_minute.revenue),
+            update.latest.len(),
+            explained,
+        )
+    }
+
+    #[test]
+    fn a_chosen_role_decides_what_is_scored_and_what_is_revenue() {
+        let both = r#"{"id": 1, "timestamp": "2026-01-01T00:00:00Z", "text": "Terrible packaging, awful", "amount": 12.5}"#;
+        // Detected: a text makes an interaction, scored; its amount still counts.
+        let text = "Terrible packaging, awful".to_owned();
+        assert_eq!(as_role(None, both), ([1, 0, 0], (1, 12.5), 1, text.clone()));
+        // An interaction: the text is scored, the amount is not revenue.
+        assert_eq!(
+            as_role(Some(LiveRole::Interaction), both),
+            ([1, 0, 0], (1, 0.0), 1, text.clone())
+        );
+        // An order: the amount is revenue; its note is kept, said plainly, and not scored.
+        assert_eq!(
+            as_role(Some(LiveRole::Order), both),
+            (
+                [0, 1, 0],
+                (0, 12.5),
+                0,
+                "An order of 12.50. Its text (not read as customer voice): Terrible packaging, awful"
+                    .to_owned()
+            )
+        );
+        // An event: neither.
+        assert_eq!(
+            as_role(Some(LiveRole::Event), both),
+            (
+                [0, 0, 1],
+                (0, 0.0),
+                0,
+                "An event. Its text (not read as customer voice): Terrible packaging, awful"
+                    .to_owned()
+            )
+        );
+        // Chosen, a record without the fields its role expects is still of that role.
+        let bare = r#"{"id": 1, "timestamp": "2026-01-01T00:00:00Z", "page": "/home"}"#;
+        assert_eq!(
+            as_role(Some(LiveRole::Interaction), bare),
+            (
+                [1, 0, 0],
+                (0, 0.0),
+                0,
+                "An interaction (no text).".to_owned()
+            )
+        );
+        assert_eq!(
+            as_role(Some(LiveRole::Order), bare),
+            ([0, 1, 0], (0, 0.0), 0, "An order (no amount).".to_owned())
+        );
+        assert_eq!(
+            as_role(None, bare),
+            ([0, 0, 1], (0, 0.0), 0, "An event (no text).".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_chosen_order_note_raises_no_sentiment_alert() {
+        let mut directory = LiveDirectory::default();
+        directory.insert(
+            Field::CustomerId,
+            "C000007",
+            Known {
+                customer: Some(CustomerId(7)),
+                segment: Some("Champions".into()),
+            },
+        );
+        let record = r#"{"customer_id": "C000007", "timestamp": "2026-01-01T00:00:00Z", "text": "This is terrible, I want a refund. Awful.", "amount": 40}"#;
+        let alerts = |role: Option<LiveRole>| {
+            let mut feed = LiveFeed::new(AlertRules::default(), directory.clone());
+            feed.set_role(role);
+            feed.receive(Some(1), record, 0.0);
+            feed.process(10);
+            feed.update(0.0, LiveConnection::Off).new_alerts.len()
+        };
+        assert_eq!(alerts(None), 1, "a Champion writing this is an alert");
+        assert_eq!(alerts(Some(LiveRole::Order)), 0, "an order's note is not");
+    }
+
+    #[test]
+    fn the_live_table_lets_its_oldest_chunks_go_and_counts_them() {
+        let mut feed = feed();
+        // Three chunks of two rows: at most six rows.
+        feed.table = LiveTable::with_capacity(2, 3);
+        for id in 1..=9 {
+            feed.receive(Some(id), &post(id, id as i64, "good stuff", "web"), 0.0);
+        }
+        assert_eq!(feed.process(100), 9);
+        // [1 2] [3 4] [5 6], then 7 lets [1 2] go, and 9 lets [3 4] go.
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!((update.n_rows, update.n_rows_dropped), (5, 4));
+        assert_eq!(update.counts.n_processed, 9);
+        assert_eq!(
+            update.last_minute.n_records, 9,
+            "the windows keep every record"
+        );
+        let held: Vec<u64> = feed
+            .records(&[0, 1, 3, 4, 5, 9, 10, u64::MAX])
+            .iter()
+            .map(|r| r.record)
+            .collect();
+        assert_eq!(held, [5, 9], "ids let go (or never given) answer nothing");
+        // Texts 1 to 4 were let go before an update explained them: they are not shown.
+        assert_eq!(update.latest.len(), 5);
+        // Texts explained while they were held stay shown.
+        for id in 10..=13 {
+            feed.receive(Some(id), &post(id, id as i64, "fine", "web"), 0.0);
+        }
+        feed.process(100);
+        let update = feed.update(0.0, LiveConnection::Off);
+        assert_eq!((update.n_rows, update.n_rows_dropped), (5, 8));
+        assert_eq!(
+            update.latest.len(),
+            9,
+            "5 to 8 as explained before, 9 to 13"
+        );
+        assert_eq!(feed.records(&[8, 9, 13]).len(), 2);
+    }
+
+    #[test]
+    fn the_default_table_keeps_at_most_a_million_rows() {
+        let table = LiveTable::default();
+        assert_eq!(table.chunk_rows * table.max_chunks, 999_424);
+        assert!(table.chunk_rows * table.max_chunks <= MAX_TABLE_ROWS);
     }
 
     #[test]

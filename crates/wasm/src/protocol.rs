@@ -13,9 +13,10 @@
 //! `postMessage` by structured clone without a JSON detour. Counts are `u64` and stay below 2^53,
 //! which JavaScript numbers hold exactly.
 
+pub use crate::live::breakdown::BREAKDOWN_ROWS;
 pub use crate::live::{
-    LiveAlert, LiveConnection, LiveCounts, LiveFailure, LivePoint, LiveRole, LiveSeries,
-    LiveUpdate, LiveVerbatim, Totals,
+    LiveAlert, LiveBreakdown, LiveBreakdownRow, LiveConnection, LiveCounts, LiveDimension,
+    LiveFailure, LivePoint, LiveRole, LiveSeries, LiveUpdate, LiveVerbatim, Totals,
 };
 pub use crate::segments::{
     Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
@@ -168,7 +169,12 @@ pub enum Request {
     /// Connect the worker to a live stream: Server-Sent Events at an `http(s)://` URL, WebSocket
     /// at a `ws(s)://` one (any simulation stops). Answered at once with the feed's state; the
     /// records then arrive as [`FromWorker::Live`] updates, at most every 250 ms.
-    LiveConnect { url: String },
+    /// `role` says what the stream's records are (`None`: detected from each record's fields).
+    LiveConnect {
+        url: String,
+        #[serde(default)]
+        role: Option<LiveRole>,
+    },
     /// Close the stream (or stop the simulation); what was received stays.
     LiveDisconnect,
     /// Replay the held interactions, orders and events as live traffic at `records_per_second`

@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, EventSource, MessageEvent, WebSocket};
 
-use crate::live::{LiveConnection, LiveDirectory, LiveFeed, LiveUpdate, LiveVerbatim};
+use crate::live::{LiveConnection, LiveDirectory, LiveFeed, LiveRole, LiveUpdate, LiveVerbatim};
 use crate::protocol::{AlertRules, ErrorCode, FromWorker, WorkerError};
 use crate::service::{Service, Simulation};
 
@@ -171,13 +171,19 @@ fn with_current(generation: u32, change: impl FnOnce(&mut Live)) {
     });
 }
 
-/// Connects to `url`; `directory` says who the customers are.
-pub fn connect(url: String, directory: LiveDirectory) -> Result<LiveUpdate, WorkerError> {
+/// Connects to `url`, whose records are `role` (`None`: detected record by record); `directory`
+/// says who the customers are.
+pub fn connect(
+    url: String,
+    role: Option<LiveRole>,
+    directory: LiveDirectory,
+) -> Result<LiveUpdate, WorkerError> {
     let url = url.trim().to_owned();
     stream_kind(&url)?;
     Ok(with_live(LiveDirectory::default, |live| {
         stop(live);
         live.feed.set_directory(directory);
+        live.feed.set_role(role);
         if live.url.as_deref() != Some(url.as_str()) {
             live.feed.restart_stream();
         }
@@ -216,6 +222,8 @@ pub fn simulate(
         match simulation.filter(|_| records_per_second > 0) {
             Some(simulation) => {
                 live.feed.set_directory(directory);
+                // Each simulated record carries its dataset's role.
+                live.feed.set_role(None);
                 live.connection = LiveConnection::Simulating {
                     records_per_second,
                     sources: simulation.sources().to_vec(),
@@ -519,8 +527,8 @@ fn tick() {
         LIVE.with_borrow_mut(|live| {
             if let Some(live) = live.as_mut() {
                 let now = now_ms();
-                for record in &records {
-                    live.feed.receive(None, record, now);
+                for (role, record) in &records {
+                    live.feed.receive_as(Some(*role), None, record, now);
                 }
                 schedule_batch(live);
             }

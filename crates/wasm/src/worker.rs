@@ -235,9 +235,9 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         } => SERVICE
             .with_borrow(|service| service.community_terms(dataset, &filter, &communities))
             .map(|terms| Response::CommunityTerms { terms }),
-        Request::LiveConnect { url } => {
+        Request::LiveConnect { url, role } => {
             let directory = SERVICE.with_borrow(Service::live_directory);
-            stream::connect(url, directory).map(live)
+            stream::connect(url, role, directory).map(live)
         }
         Request::LiveDisconnect => Ok(live(stream::disconnect())),
         Request::LiveSimulate { records_per_second } => {

@@ -3,7 +3,8 @@
 
 use converge_wasm::live::{LiveDirectory, LiveFeed};
 use converge_wasm::protocol::{
-    AlertKind, AlertRules, FromWorker, LiveConnection, Request, RequestId, Response, ToWorker,
+    AlertKind, AlertRules, FromWorker, LiveConnection, LiveRole, Request, RequestId, Response,
+    ToWorker,
 };
 use converge_wasm::stream;
 use serde::de::DeserializeOwned;
@@ -47,6 +48,11 @@ fn live_requests_and_updates_cross_intact() {
     for request in [
         Request::LiveConnect {
             url: "http://127.0.0.1:8787/events".into(),
+            role: None,
+        },
+        Request::LiveConnect {
+            url: "ws://127.0.0.1:8787/ws".into(),
+            role: Some(LiveRole::Order),
         },
         Request::LiveDisconnect,
         Request::LiveSimulate {
@@ -67,6 +73,7 @@ fn live_requests_and_updates_cross_intact() {
     assert!(!update.new_alerts.is_empty());
     assert!(!update.latest.is_empty());
     assert!(!update.series.is_empty());
+    assert_eq!(update.breakdowns[0].rows[0].name, "web");
     round_trip(FromWorker::Live {
         update: Box::new(update.clone()),
     });
@@ -127,8 +134,12 @@ fn a_planted_spike_alerts_in_the_browser_as_natively() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_stream_is_retried_with_backoff() {
-    let update =
-        stream::connect("http://127.0.0.1:9/events".into(), LiveDirectory::default()).unwrap();
+    let update = stream::connect(
+        "http://127.0.0.1:9/events".into(),
+        None,
+        LiveDirectory::default(),
+    )
+    .unwrap();
     assert!(matches!(
         update.connection,
         LiveConnection::Connecting { attempt: 1, .. }
@@ -150,5 +161,5 @@ async fn an_unreachable_stream_is_retried_with_backoff() {
     };
     assert_eq!((wait_ms, attempt), (1_000.0, 1));
     assert_eq!(stream::disconnect().connection, LiveConnection::Off);
-    assert!(stream::connect("ftp://nope".into(), LiveDirectory::default()).is_err());
+    assert!(stream::connect("ftp://nope".into(), None, LiveDirectory::default()).is_err());
 }

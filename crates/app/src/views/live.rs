@@ -7,12 +7,12 @@
 //! 250 ms. The connection itself lives in the worker (see `converge_wasm::stream`).
 
 use converge_wasm::protocol::{
-    AlertKind, AlertRules, LiveAlert, LiveConnection, LiveUpdate, LiveVerbatim, Totals,
+    AlertKind, AlertRules, LiveAlert, LiveConnection, LiveRole, LiveUpdate, LiveVerbatim, Totals,
 };
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::{clock, LiveChart, VerbatimList};
+use crate::components::{clock, LiveBreakdowns, LiveChart, VerbatimList};
 use crate::format;
 use crate::live_board::{self, LiveBoard};
 use crate::state::View;
@@ -22,6 +22,25 @@ use crate::worker::use_worker;
 const SIMULATION_RATES: [u32; 4] = [100, 1_000, 5_000, 20_000];
 /// Where `converge replay` listens by default.
 const DEFAULT_URL: &str = "http://127.0.0.1:8787/events";
+/// What the user can say a stream's records are: the select's value, its label, the role.
+const ROLES: [(&str, &str, Option<LiveRole>); 4] = [
+    ("auto", "Detected from each record's fields", None),
+    (
+        "interaction",
+        "Interactions: customer texts, scored",
+        Some(LiveRole::Interaction),
+    ),
+    (
+        "order",
+        "Orders: amounts are revenue, notes not scored",
+        Some(LiveRole::Order),
+    ),
+    (
+        "event",
+        "Events: neither scored nor summed",
+        Some(LiveRole::Event),
+    ),
+];
 
 #[function_component(LiveView)]
 pub fn live_view() -> Html {
@@ -29,6 +48,7 @@ pub fn live_view() -> Html {
     let state = &context.state;
     let worker = context.worker.clone();
     let url = use_state(|| DEFAULT_URL.to_owned());
+    let role = use_state_eq(|| None::<LiveRole>);
     let rate = use_state_eq(|| 1_000_u32);
     let open_alert = use_state_eq(|| None::<u64>);
     let permission = use_state(live_board::permission);
@@ -52,12 +72,22 @@ pub fn live_view() -> Html {
             url.set(input.value());
         })
     };
+    let on_role = {
+        let role = role.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Some((_, _, chosen)) = ROLES.iter().find(|(key, ..)| *key == select.value()) {
+                role.set(*chosen);
+            }
+        })
+    };
     let on_connect = {
         let worker = worker.clone();
         let url = url.clone();
+        let role = role.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            worker.live_connect((*url).clone());
+            worker.live_connect((*url).clone(), *role);
         })
     };
     let on_disconnect = {
@@ -117,6 +147,12 @@ pub fn live_view() -> Html {
                 <input id="live-url" type="url" value={(*url).clone()} oninput={on_url}
                        placeholder={DEFAULT_URL} data-testid="live-url" spellcheck="false"
                        aria-describedby="live-url-help" />
+                <label for="live-role">{ "Records are" }</label>
+                <select id="live-role" onchange={on_role} data-testid="live-role" aria-describedby="live-role-help">
+                    { for ROLES.iter().map(|(key, label, r)| html! {
+                        <option value={*key} selected={*r == *role}>{ *label }</option>
+                    }) }
+                </select>
                 <button class="button primary" type="submit" data-testid="live-connect">{ "Connect" }</button>
                 <button class="button subtle" type="button" onclick={on_disconnect}
                         disabled={!(streaming || simulating)} data-testid="live-disconnect">{ "Disconnect" }</button>
@@ -124,6 +160,9 @@ pub fn live_view() -> Html {
             <p id="live-url-help" class="muted small">
                 { "Server-Sent Events at http(s)://…, or WebSocket at ws(s)://…, carrying one JSON record per message (or per line). " }
                 { "Try " }<code>{ "converge replay FILE --rate 1000" }</code>{ ", which serves any export as a stream on this address." }
+            </p>
+            <p id="live-role-help" class="muted small">
+                { "Say what the records are when their fields could mislead: an order's note is not customer voice, and a ticket's refund amount is not revenue. The simulation reads each dataset as the Data view says." }
             </p>
             <div class="live-options">
                 <label class="switch">
@@ -182,6 +221,7 @@ pub fn live_view() -> Html {
                 <h2>{ "Volume and net sentiment" }</h2>
                 <LiveChart series={update.series.clone()} />
             </div>
+            <LiveBreakdowns breakdowns={update.breakdowns.clone()} segments_known={update.segments_known} />
             <div class="live-columns">
                 <div class="card" data-testid="live-alerts">
                     <h2>{ format!("Alerts ({})", format::count(board.alerts.len() as u64)) }</h2>
@@ -314,6 +354,7 @@ fn counts(update: &LiveUpdate) -> Html {
              data-received={c.n_received.to_string()} data-processed={c.n_processed.to_string()}
              data-failed={c.n_failed.to_string()} data-duplicates={c.n_duplicates.to_string()}
              data-queued={c.n_queued.to_string()}
+             data-rows={update.n_rows.to_string()} data-dropped={update.n_rows_dropped.to_string()}
              data-last-id={update.last_stream_id.unwrap_or(0).to_string()}>
             <dl class="figures">
                 <div><dt>{ "Received" }</dt><dd data-testid="live-received">{ format::count(c.n_received) }</dd></div>
@@ -328,6 +369,24 @@ fn counts(update: &LiveUpdate) -> Html {
                 { totals("Last hour:", &update.last_hour) }
                 { totals("Last day:", &update.last_day) }
             </ul>
+            if update.n_rows_dropped > 0 {
+                <p class="muted small" data-testid="live-dropped">
+                    { format!(
+                        "The live table keeps the newest {} records; {} older ones were let go to stay within the browser's memory. They still count in every figure, window and alert above, but can no longer be opened.",
+                        format::count(update.n_rows),
+                        format::count(update.n_rows_dropped)
+                    ) }
+                </p>
+            }
+            if let Some(role) = update.role {
+                <p class="muted small" data-testid="live-role-in-force">
+                    { match role {
+                        LiveRole::Interaction => "As you chose, every record is read as an interaction: its text is scored, amounts are not revenue.",
+                        LiveRole::Order => "As you chose, every record is read as an order: its amount is revenue, its text is kept but not scored.",
+                        LiveRole::Event => "As you chose, every record is read as an event: nothing is scored or summed as revenue.",
+                    } }
+                </p>
+            }
             <p class="muted small">
                 { if update.n_known_customers > 0 {
                     format!("Records are matched to {} converged customers by email, handle or customer id{}.",
@@ -377,11 +436,20 @@ fn alert_item(
     } else {
         "one record".to_owned()
     };
+    // Records are numbered from 1 in arrival order: the first `n_rows_dropped` are gone.
+    let n_let_go = a
+        .evidence
+        .iter()
+        .filter(|id| **id <= board.update.n_rows_dropped)
+        .count();
     let evidence = if open {
         board.evidence.as_ref().map(|records| {
             let records: Vec<LiveVerbatim> = records.iter().filter(|r| a.evidence.contains(&r.record)).cloned().collect();
             html! {
                 <div class="alert-evidence" data-testid="alert-evidence">
+                    if n_let_go > 0 {
+                        <p class="muted small">{ format!("{} of these records were let go from the live table, which keeps the newest rows.", format::count(n_let_go as u64)) }</p>
+                    }
                     <VerbatimList verbatims={records.iter().map(|r| r.verbatim.clone()).collect::<Vec<_>>()} />
                     { for records.iter().filter_map(|r| r.customer).take(1).map(|customer| html! {
                         <a class="button subtle small" href={format!("#customers/{}", customer.0)}>{ "Open this customer's 360" }</a>

@@ -9,8 +9,9 @@
 //! model is not run per record, which would cost a blocking pass per arrival.
 //!
 //! The simulation replays the held interactions, orders and events, one row of each in turn,
-//! as the JSON records a stream would carry, without their timestamps: a simulated record
-//! happens when it arrives, so the chart moves with the clock.
+//! as the JSON records a stream would carry, without their timestamps (a simulated record
+//! happens when it arrives, so the chart moves with the clock) and with their dataset's role (so
+//! an order's note stays an order's, as the Data view says).
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +20,7 @@ use converge_core::table::Value;
 use serde_json::{Map, Value as Json};
 
 use super::Service;
-use crate::live::{Known, LiveDirectory};
+use crate::live::{Known, LiveDirectory, LiveRole};
 use crate::protocol::{DatasetId, ErrorCode, WorkerError};
 
 /// The fields a live record's customer is matched on.
@@ -130,9 +131,14 @@ impl Service {
         })
     }
 
-    /// The next `n` records of a simulation, as JSON texts; each dataset starts over at its end.
-    /// A dataset removed since the simulation started is skipped.
-    pub fn simulated_records(&self, simulation: &mut Simulation, n: usize) -> Vec<String> {
+    /// The next `n` records of a simulation, as JSON texts with their dataset's role (as the
+    /// Data view shows it, the user's choice included); each dataset starts over at its end. A
+    /// dataset removed since the simulation started is skipped.
+    pub fn simulated_records(
+        &self,
+        simulation: &mut Simulation,
+        n: usize,
+    ) -> Vec<(LiveRole, String)> {
         let mut records = Vec::with_capacity(n);
         let n_sources = simulation.sources.len();
         let mut misses = 0;
@@ -164,7 +170,12 @@ impl Service {
                 };
                 object.insert(column.name().to_owned(), value);
             }
-            records.push(Json::Object(object).to_string());
+            let role = match held.schema.role.role {
+                Role::Interactions => LiveRole::Interaction,
+                Role::Orders => LiveRole::Order,
+                _ => LiveRole::Event,
+            };
+            records.push((role, Json::Object(object).to_string()));
         }
         records
     }
@@ -237,8 +248,8 @@ mod tests {
         let mut feed = LiveFeed::new(AlertRules::default(), service.live_directory());
         let records = service.simulated_records(&mut simulation, 1_000);
         assert_eq!(records.len(), 1_000);
-        for record in &records {
-            feed.receive(None, record, 1_000.0);
+        for (role, record) in &records {
+            feed.receive_as(Some(*role), None, record, 1_000.0);
         }
         while feed.n_queued() > 0 {
             feed.process(100);
@@ -247,8 +258,22 @@ mod tests {
         let counts = &update.counts;
         assert_eq!(counts.n_processed, 1_000, "{counts:?}");
         assert_eq!(counts.n_failed, 0, "{counts:?}");
-        assert!(
-            counts.n_interactions > 0 && counts.n_orders > 0 && counts.n_events > 0,
+        // Each record is of its dataset's role. The six datasets take turns, in this order:
+        // 1,000 = 6 × 166 + 4, so the first four give 167 records and the last two 166.
+        assert_eq!(
+            simulation.sources(),
+            [
+                "orders",
+                "social_posts",
+                "product_reviews",
+                "support_tickets",
+                "survey_answers",
+                "web_events"
+            ]
+        );
+        assert_eq!(
+            (counts.n_orders, counts.n_interactions, counts.n_events),
+            (167, 167 * 3 + 166, 166),
             "{counts:?}"
         );
         assert_eq!(update.latest.len(), crate::live::LATEST_VERBATIMS);
