@@ -624,3 +624,86 @@ fn threads_give_the_same_resolution_as_one() {
         assert_eq!(shared.links, one.links);
     }
 }
+
+/// Records that come after a fit are placed with its model: register B's records, without
+/// their social security numbers, against register A resolved alone, checked against the
+/// people that `rec_id` names (not against another resolution).
+#[test]
+fn records_that_come_later_find_their_customer_with_the_fits_model() {
+    use converge_core::identity::{CustomerId, IdentityField};
+    use std::collections::HashSet;
+
+    let tables = register_tables();
+    let resolution = resolve(&sources(&tables[..1], Some("rec_id")));
+    let matcher = resolution.matcher();
+    let (table_a, table_b) = (&tables[0].1, &tables[1].1);
+    let person = |table: &Table, row: usize| -> u64 {
+        let rec_id = table.column("rec_id").unwrap().display(row).unwrap();
+        rec_id.split('-').nth(1).unwrap().parse().unwrap()
+    };
+    let mut people_of: HashMap<CustomerId, HashSet<u64>> = HashMap::new();
+    for assignment in &resolution.assignments {
+        let row = assignment.record.row_idx as usize;
+        people_of
+            .entry(assignment.customer)
+            .or_default()
+            .insert(person(table_a, row));
+    }
+    let people_in_a: HashSet<u64> = people_of.values().flatten().copied().collect();
+    let columns = map_identity_columns(
+        table_b,
+        &detect(table_b, &Overrides::default()),
+        Some("rec_id"),
+    );
+    let values_of = |row: usize, with_id: bool| -> Vec<(IdentityField, String)> {
+        columns
+            .iter()
+            .filter(|c| with_id || c.field != IdentityField::CustomerKey)
+            .filter_map(|c| Some((c.field, table_b.column(&c.column)?.display(row)?)))
+            .collect()
+    };
+    let (mut n_findable, mut n_matched, mut n_right, mut n_by_id) = (0, 0, 0, 0);
+    for row in 0..table_b.n_rows() {
+        let truth = person(table_b, row);
+        n_findable += usize::from(people_in_a.contains(&truth));
+        let values = values_of(row, false);
+        let values: Vec<(IdentityField, &str)> =
+            values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        if let Some(found) = matcher.find(&values) {
+            n_matched += 1;
+            assert_eq!(found.reason, LinkReason::Scored);
+            assert!(found.match_probability >= resolution.threshold);
+            n_right += usize::from(people_of[&found.customer].contains(&truth));
+        }
+        // With its social security number, a record of someone in A is found on it outright.
+        let values = values_of(row, true);
+        let values: Vec<(IdentityField, &str)> =
+            values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        if let Some(found) = matcher.find(&values) {
+            if found.reason == LinkReason::SameIdentifier(IdentityField::CustomerKey) {
+                n_by_id += 1;
+                assert_eq!(found.match_probability, 1.0);
+                assert!(people_of[&found.customer].contains(&truth));
+            }
+        }
+    }
+    let precision = n_right as f64 / n_matched.max(1) as f64;
+    let recall = n_right as f64 / n_findable.max(1) as f64;
+    eprintln!(
+        "later records: {n_findable} of B's people are in A; {n_matched} placed, {n_right} rightly: \
+         precision {precision:.4} recall {recall:.4}; {n_by_id} found on their id"
+    );
+    assert!(n_findable > 100, "{n_findable}");
+    assert!(precision >= 0.99, "precision {precision}");
+    assert!(recall >= 0.9, "recall {recall}");
+    assert!(n_by_id > 0);
+    // Someone no register knows is nobody's.
+    let stranger = [
+        (IdentityField::FirstName, "zebedee"),
+        (IdentityField::LastName, "quixotewicz"),
+        (IdentityField::Postcode, "0999"),
+        (IdentityField::BirthDate, "18990101"),
+    ];
+    assert_eq!(matcher.find(&stranger), None);
+    assert_eq!(matcher.find(&[]), None);
+}

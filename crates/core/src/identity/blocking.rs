@@ -187,14 +187,30 @@ fn key_of(
     record: usize,
     scratch: &mut String,
 ) -> Option<u64> {
+    key_of_values(
+        keys,
+        |field| {
+            let store = records.field(field)?;
+            let id = *store.ids.get(record)?;
+            if id == MISSING {
+                return None;
+            }
+            store.dictionary.get(id as usize).map(String::as_str)
+        },
+        scratch,
+    )
+}
+
+/// The key of a record whose normalised value of each field is `value(field)`: the same key
+/// [`key_of`] gives a resolved record with those values, for a record that is not among them.
+pub(crate) fn key_of_values<'v>(
+    keys: &[BlockKey],
+    value: impl Fn(IdentityField) -> Option<&'v str>,
+    scratch: &mut String,
+) -> Option<u64> {
     scratch.clear();
     for key in keys {
-        let store = records.field(key.field())?;
-        let id = *store.ids.get(record)?;
-        if id == MISSING {
-            return None;
-        }
-        let value = store.dictionary.get(id as usize)?;
+        let value = value(key.field())?;
         match key {
             BlockKey::Exact(_) => scratch.push_str(value),
             BlockKey::Soundex(_) => scratch.extend(soundex_code(value)?.map(char::from)),

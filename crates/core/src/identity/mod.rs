@@ -20,6 +20,7 @@
 mod blocking;
 mod error;
 mod fields;
+mod matcher;
 mod model;
 pub mod normalise;
 mod parallel;
@@ -32,6 +33,7 @@ pub use blocking::{
 };
 pub use error::IdentityError;
 pub use fields::{map_identity_columns, recency_column, IdentityColumn, IdentityField};
+pub use matcher::{IdentityMatch, IdentityMatcher, MAX_CANDIDATES};
 pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};

@@ -442,7 +442,7 @@ fn set_once(values: &mut [Option<String>; N_FIELDS], field: IdentityField, value
 }
 
 /// `Ada King Lovelace` → (`ada`, `lovelace`); `Lovelace, Ada` → (`ada`, `lovelace`).
-fn split_name(raw: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn split_name(raw: &str) -> (Option<String>, Option<String>) {
     if let Some((last, first)) = raw.split_once(',') {
         return (normalise::name(first), normalise::name(last));
     }
@@ -454,7 +454,11 @@ fn split_name(raw: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> Option<String> {
+pub(crate) fn normalise_value(
+    field: IdentityField,
+    raw: &str,
+    params: &ResolveParams,
+) -> Option<String> {
     match field {
         IdentityField::Email => normalise::email(raw, params.email_rules),
         IdentityField::Phone => normalise::phone(raw, &params.default_country_code)

@@ -136,7 +136,7 @@ pub struct PairEvidence {
 /// The outcome: customers, every record's customer, the links and the model.
 #[derive(Debug, Clone)]
 pub struct Resolution {
-    records: Records,
+    pub(crate) records: Records,
     pub model: MatchModel,
     pub blocking: BlockingReport,
     pub links: Vec<Link>,
@@ -153,6 +153,10 @@ pub struct Resolution {
     pub customers: Vec<Customer>,
     pub threshold: f64,
     pub weak_link: f64,
+    /// The settings and blocking rules of the fit, for matching records that come later
+    /// ([`Resolution::matcher`]).
+    pub(crate) params: ResolveParams,
+    pub(crate) rules: Vec<BlockingRule>,
 }
 
 /// An email or phone value shared by more than [`MAX_SHARED_IDENTIFIER`] records
@@ -171,9 +175,9 @@ pub const MAX_SHARED_IDENTIFIER: u32 = 1_000;
 
 /// Identifiers a deterministic link is made on. Customer ids shorter than this are not (row
 /// numbers `1, 2, 3` of two systems would merge strangers).
-const MIN_KEY_CHARS: usize = 5;
+pub(crate) const MIN_KEY_CHARS: usize = 5;
 
-const DETERMINISTIC: [IdentityField; 4] = [
+pub(crate) const DETERMINISTIC: [IdentityField; 4] = [
     IdentityField::Email,
     IdentityField::Phone,
     IdentityField::Handle,
@@ -644,6 +648,8 @@ impl ResolveRun {
             customers,
             threshold: self.params.threshold,
             weak_link: self.params.weak_link,
+            params: self.params.clone(),
+            rules: std::mem::take(&mut self.rules),
         }
     }
 }
@@ -705,7 +711,7 @@ fn unpack(pair: u64) -> (usize, usize) {
     ((pair >> 32) as usize, (pair & 0xFFFF_FFFF) as usize)
 }
 
-fn probability_of(weight_bits: f64) -> f64 {
+pub(crate) fn probability_of(weight_bits: f64) -> f64 {
     let odds = weight_bits.exp2();
     if odds.is_infinite() {
         1.0
@@ -715,7 +721,12 @@ fn probability_of(weight_bits: f64) -> f64 {
 }
 
 /// log₂(u / tf): an exact match on a common value counts less than u says, on a rare one more.
-fn tf_adjustment_bits(records: &Records, model: &MatchModel, slot: usize, record: usize) -> f64 {
+pub(crate) fn tf_adjustment_bits(
+    records: &Records,
+    model: &MatchModel,
+    slot: usize,
+    record: usize,
+) -> f64 {
     let (Some(store), Some(field)) = (records.fields.get(slot), model.fields.get(slot)) else {
         return 0.0;
     };
@@ -726,7 +737,7 @@ fn tf_adjustment_bits(records: &Records, model: &MatchModel, slot: usize, record
 }
 
 impl Records {
-    fn reference(&self, record: u32) -> RecordRef {
+    pub(crate) fn reference(&self, record: u32) -> RecordRef {
         let (source_idx, row_idx) = self
             .origins
             .get(record as usize)
@@ -1139,6 +1150,8 @@ impl Resolution {
             customers,
             threshold: threshold.max(self.threshold),
             weak_link: self.weak_link,
+            params: self.params.clone(),
+            rules: self.rules.clone(),
         })
     }
 }
