@@ -26,7 +26,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
 
-use converge_core::identity::CustomerId;
+use converge_core::identity::{CustomerId, IdentityField, IdentityMatcher};
 use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
 use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
 use converge_core::schema::{detect, Field, Overrides};
@@ -123,6 +123,10 @@ pub struct LiveCounts {
     pub n_received: u64,
     pub n_processed: u64,
     pub n_failed: u64,
+    /// Records tied to a converged customer, and of those, how many the fit's model placed
+    /// (no email, handle or customer id of the held data named them).
+    pub n_known_customer: u64,
+    pub n_placed_by_model: u64,
     /// Records the stream sent again (an id at or below one already counted).
     pub n_duplicates: u64,
     pub n_queued: u64,
@@ -231,13 +235,44 @@ pub struct Totals {
 }
 
 /// Who the stream's customers are: normalised emails, handles and customer ids of the held
-/// datasets, with the converged customer and RFM segment behind each.
+/// datasets, with the converged customer and RFM segment behind each; and, once customers are
+/// converged, the fit's model, which places a record no key names (a name and a postcode, a
+/// phone number) as the fit would have.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LiveDirectory {
     by_key: HashMap<String, Known>,
     pub(crate) n_customers: u64,
     pub(crate) segments_known: bool,
+    matcher: Option<SharedMatcher>,
+    /// Each customer's segment, for a customer the model found.
+    segment_of: HashMap<CustomerId, String>,
 }
+
+/// The convergence's matcher, shared by the feeds built from one directory (compared by
+/// identity: two directories hold the same matcher or not).
+#[derive(Debug, Clone)]
+struct SharedMatcher(std::sync::Arc<IdentityMatcher>);
+
+impl PartialEq for SharedMatcher {
+    fn eq(&self, other: &SharedMatcher) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What identity resolution compares of a record, by the meaning of its keys.
+const IDENTITY_FIELDS: [(Field, IdentityField); 11] = [
+    (Field::Email, IdentityField::Email),
+    (Field::Phone, IdentityField::Phone),
+    (Field::Handle, IdentityField::Handle),
+    (Field::CustomerId, IdentityField::CustomerKey),
+    (Field::FirstName, IdentityField::FirstName),
+    (Field::LastName, IdentityField::LastName),
+    (Field::FullName, IdentityField::FullName),
+    (Field::Address, IdentityField::Address),
+    (Field::Postcode, IdentityField::Postcode),
+    (Field::City, IdentityField::City),
+    (Field::BirthDate, IdentityField::BirthDate),
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Known {
@@ -280,6 +315,22 @@ impl LiveDirectory {
                 known.segment = known.customer.and_then(|c| segment_of.get(&c).cloned());
             }
         }
+        self.segment_of = segment_of;
+    }
+
+    /// Places records no key names with the convergence's model.
+    pub(crate) fn set_matcher(&mut self, matcher: IdentityMatcher) {
+        self.matcher = Some(SharedMatcher(std::sync::Arc::new(matcher)));
+    }
+
+    /// The customer the model places a record with these identity values with, and its
+    /// segment; `None` without a convergence or a match at its threshold.
+    pub(crate) fn place(&self, values: &[(IdentityField, &str)]) -> Option<Known> {
+        let found = self.matcher.as_ref()?.0.find(values)?;
+        Some(Known {
+            customer: Some(found.customer),
+            segment: self.segment_of.get(&found.customer).cloned(),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -742,6 +793,23 @@ impl LiveFeed {
                 }
                 customer.get_or_insert(raw);
             }
+        }
+        if known.is_none() && self.directory.matcher.is_some() {
+            let values: Vec<(IdentityField, String)> = IDENTITY_FIELDS
+                .iter()
+                .filter_map(|(field, identity)| {
+                    Some((*identity, fields.value(object, *field).and_then(text_of)?))
+                })
+                .collect();
+            let values: Vec<(IdentityField, &str)> =
+                values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+            known = self.directory.place(&values);
+            if known.is_some() {
+                self.counts.n_placed_by_model += 1;
+            }
+        }
+        if known.as_ref().is_some_and(|k| k.customer.is_some()) {
+            self.counts.n_known_customer += 1;
         }
         let detected = if text.is_some() {
             LiveRole::Interaction

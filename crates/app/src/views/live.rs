@@ -387,11 +387,14 @@ fn counts(update: &LiveUpdate) -> Html {
                     } }
                 </p>
             }
-            <p class="muted small">
+            <p class="muted small" data-testid="live-identified"
+               data-known={c.n_known_customer.to_string()} data-placed={c.n_placed_by_model.to_string()}>
                 { if update.n_known_customers > 0 {
-                    format!("Records are matched to {} converged customers by email, handle or customer id{}.",
+                    format!("Records are matched to {} converged customers by email, handle or customer id, or else by the convergence's model on names, addresses, phones and birth dates{}. So far {} records were tied to a customer, {} of them by the model.",
                         format::count(update.n_known_customers),
-                        if update.segments_known { ", with their RFM segments" } else { " (segment the customers to watch high-value ones)" })
+                        if update.segments_known { ", with their RFM segments" } else { " (segment the customers to watch high-value ones)" },
+                        format::count(c.n_known_customer),
+                        format::count(c.n_placed_by_model))
                 } else {
                     "Converge the customers (Customers view) to match records to them, and segment them to watch high-value ones.".to_owned()
                 } }

@@ -861,6 +861,12 @@ fn name_of(customer: &Customer) -> Option<String> {
 impl Service {
     /// The resolved customer of every row of `dataset`, once customers are converged and the
     /// dataset was one of the sources; `None` otherwise. One pass over the assignments.
+    /// The current customers' model and records, to place records that come later (a live
+    /// stream's); `None` before a convergence.
+    pub fn identity_matcher(&self) -> Option<converge_core::identity::IdentityMatcher> {
+        Some(self.convergence.as_ref()?.current.matcher())
+    }
+
     pub fn resolved_customers_of(&self, dataset: DatasetId) -> Option<Vec<Option<CustomerId>>> {
         let convergence = self.convergence.as_ref()?;
         let source_idx = convergence

@@ -5,8 +5,9 @@
 //! convergence or a segmentation), from every dataset with an email, handle or customer id
 //! column: each value, normalised as identity resolution normalises it, names the converged
 //! customer of its row (when customers were converged) and that customer's RFM segment (when
-//! customers were segmented). A record is matched on these exact keys only; the probabilistic
-//! model is not run per record, which would cost a blocking pass per arrival.
+//! customers were segmented). A record no key names is placed by the convergence's model
+//! (`IdentityMatcher`: the records sharing a blocking key with it, weighed as the fit weighed
+//! pairs), built once with the directory, so an arrival costs a few lookups, not a blocking pass.
 //!
 //! The simulation replays the held interactions, orders and events, one row of each in turn,
 //! as the JSON records a stream would carry, without their timestamps (a simulated record
@@ -100,6 +101,9 @@ impl Service {
         }
         directory.n_customers = customers.len() as u64;
         directory.spread_segments();
+        if let Some(matcher) = self.identity_matcher() {
+            directory.set_matcher(matcher);
+        }
         directory
     }
 
@@ -187,6 +191,8 @@ mod tests {
 
     use converge_core::live::AlertRules;
 
+    use converge_core::identity::CustomerId;
+
     use super::*;
     use crate::live::{LiveConnection, LiveFeed};
     use crate::service::{DemoJob, Step};
@@ -206,6 +212,68 @@ mod tests {
             service.add(ingested);
         }
         service
+    }
+
+    /// A post signed with a name and a postcode, but no email, handle or customer id, is placed
+    /// by the convergence's model with the customer of the CRM row it describes.
+    #[test]
+    fn a_record_no_key_names_is_placed_by_the_convergences_model() {
+        let mut service = demo(300);
+        service
+            .converge(0.9, |_| ControlFlow::Continue(()))
+            .unwrap();
+        let crm = service
+            .datasets
+            .iter()
+            .find(|held| held.table.name().starts_with("crm_customers"))
+            .unwrap();
+        let resolved = service.resolved_customers_of(crm.id).unwrap();
+        let text = |column: &str, row: usize| crm.table.column(column)?.display(row);
+        let mut expected = Vec::new();
+        let mut feed = LiveFeed::new(AlertRules::default(), service.live_directory());
+        for row in 0..crm.table.n_rows() {
+            let (Some(first), Some(last), Some(street), Some(postcode)) = (
+                text("first_name", row),
+                text("last_name", row),
+                text("street", row),
+                text("postcode", row),
+            ) else {
+                continue;
+            };
+            let record = serde_json::json!({
+                "first_name": first, "last_name": last, "street": street,
+                "postcode": postcode, "comment": "Still waiting for my parcel, not happy",
+            });
+            feed.receive(None, &record.to_string(), 1_000.0);
+            expected.push(resolved.get(row).copied().flatten());
+            if expected.len() == 40 {
+                break;
+            }
+        }
+        while feed.n_queued() > 0 {
+            feed.process(100);
+        }
+        let placed: Vec<Option<CustomerId>> = feed
+            .records(&(1..=expected.len() as u64).collect::<Vec<_>>())
+            .into_iter()
+            .map(|verbatim| verbatim.customer)
+            .collect();
+        assert_eq!(placed.len(), 40);
+        let n_right = placed
+            .iter()
+            .zip(&expected)
+            .filter(|(got, want)| got.is_some() && got == want)
+            .count();
+        let counts = &feed.update(1_000.0, LiveConnection::Off).counts;
+        assert!(
+            n_right >= 38,
+            "{n_right} of 40 placed with their CRM row's customer"
+        );
+        assert_eq!(
+            counts.n_placed_by_model,
+            placed.iter().flatten().count() as u64
+        );
+        assert_eq!(counts.n_known_customer, counts.n_placed_by_model);
     }
 
     #[test]
