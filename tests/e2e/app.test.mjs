@@ -848,6 +848,15 @@ test('simulated live traffic replays the demo in the worker, with no server', as
     await page.locator('[data-testid=live-state][data-state=off]').waitFor(READY);
     const figures = await page.getByTestId('live-counts').evaluate((e) => ({ ...e.dataset }));
     assert.equal(figures.failed, '0');
+    // The records held become a dataset the other views analyse, every one of them.
+    await page.getByTestId('live-keep-dataset').click();
+    const kept = page.getByTestId('live-kept');
+    await kept.waitFor(READY);
+    const nRows = Number(figures.rows).toLocaleString('en-US');
+    assert.match(await kept.textContent(), new RegExp(`live_stream\\.jsonl \\(${nRows} records\\)`));
+    await kept.getByRole('link', { name: 'Open it in the Data view' }).click();
+    await page.getByTestId('dataset').filter({ hasText: 'live_stream.jsonl' }).waitFor(READY);
+    await screenshot(page, 'live-kept-dataset.png');
     assert.deepEqual(foreignRequests(browser.requests, server.origin), []);
     assert.deepEqual(browser.errors, []);
   } finally {

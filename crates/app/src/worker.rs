@@ -265,6 +265,11 @@ impl WorkerHandle {
         self.start(Request::LiveRules { rules }, None);
     }
 
+    /// Keeps the live table's records as a dataset for the other views.
+    pub fn live_keep_as_dataset(&self) {
+        self.start(Request::LiveKeepAsDataset, None);
+    }
+
     /// The records behind an alert, explained.
     pub fn live_records(&self, ids: Vec<u64>) {
         self.start(Request::LiveRecords { ids }, None);

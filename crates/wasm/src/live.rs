@@ -27,10 +27,11 @@ use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
 
 use converge_core::identity::{CustomerId, IdentityField, IdentityMatcher};
-use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
+use converge_core::ingest::{ingest, parse_timestamp, IngestReport, Ingested, ReadOptions};
 use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
 use converge_core::schema::{detect, Field, Overrides};
 use converge_core::sentiment::{TextPiece, Vader};
+use converge_core::table::{ColumnType, Table, TableBuilder, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -114,6 +115,17 @@ pub enum LiveRole {
     Order,
     /// Anything else (a page view, a login). Chosen, neither scored nor summed.
     Event,
+}
+
+impl LiveRole {
+    /// `interaction`, `order` or `event`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LiveRole::Interaction => "interaction",
+            LiveRole::Order => "order",
+            LiveRole::Event => "event",
+        }
+    }
 }
 
 /// Every record received, by what became of it:
@@ -399,6 +411,7 @@ struct LiveChunk {
     customer_ids: Vec<Option<CustomerId>>,
     segments: Vec<Option<String>>,
     texts: Vec<Option<String>>,
+    products: Vec<Option<String>>,
     compounds: Vec<f32>,
     amounts: Vec<f64>,
 }
@@ -411,6 +424,7 @@ struct Row {
     record: LiveRecord,
     role: LiveRole,
     text: Option<String>,
+    product: Option<String>,
     customer_id: Option<CustomerId>,
 }
 
@@ -453,11 +467,72 @@ impl LiveTable {
         chunk.customer_ids.push(row.customer_id);
         chunk.segments.push(record.segment);
         chunk.texts.push(row.text);
+        chunk.products.push(row.product);
         chunk
             .compounds
             .push(record.compound.map_or(f32::NAN, |c| c as f32));
         chunk.amounts.push(record.amount.unwrap_or(f64::NAN));
         self.n_rows += 1;
+    }
+
+    /// The rows held as a table like an import's, named `name`: one row per record, oldest
+    /// first, with its time, role, channel, product, customer (as the stream named it, and the
+    /// converged one), segment, text, sentiment and amount.
+    fn to_table(&self, name: &str) -> Result<Table, String> {
+        let mut builder = TableBuilder::new(
+            name,
+            &[
+                ("record", ColumnType::Integer),
+                ("timestamp", ColumnType::Timestamp),
+                ("role", ColumnType::Category),
+                ("channel", ColumnType::Category),
+                ("product", ColumnType::Category),
+                ("customer", ColumnType::Text),
+                ("converged_customer", ColumnType::Integer),
+                ("segment", ColumnType::Category),
+                ("text", ColumnType::Text),
+                ("sentiment", ColumnType::Decimal),
+                ("amount", ColumnType::Decimal),
+            ],
+        );
+        fn text(value: Option<&Option<String>>) -> Value<'_> {
+            value
+                .and_then(Option::as_deref)
+                .map_or(Value::Null, Value::Text)
+        }
+        fn number(value: Option<f64>) -> Value<'static> {
+            value
+                .filter(|v| v.is_finite())
+                .map_or(Value::Null, Value::Decimal)
+        }
+        for chunk in &self.chunks {
+            for row in 0..chunk.ids.len() {
+                let (Some(id), Some(at_ms), Some(role)) = (
+                    chunk.ids.get(row),
+                    chunk.at_ms.get(row),
+                    chunk.roles.get(row),
+                ) else {
+                    continue;
+                };
+                let customer_id = chunk.customer_ids.get(row).copied().flatten();
+                builder
+                    .push_row(&[
+                        Value::Integer(i64::try_from(*id).unwrap_or(i64::MAX)),
+                        Value::Timestamp(*at_ms),
+                        Value::Text(role.label()),
+                        text(chunk.channels.get(row)),
+                        text(chunk.products.get(row)),
+                        text(chunk.customers.get(row)),
+                        customer_id.map_or(Value::Null, |c| Value::Integer(i64::from(c.0))),
+                        text(chunk.segments.get(row)),
+                        text(chunk.texts.get(row)),
+                        number(chunk.compounds.get(row).map(|c| f64::from(*c))),
+                        number(chunk.amounts.get(row).copied()),
+                    ])
+                    .map_err(|err| err.to_string())?;
+            }
+        }
+        builder.finish().map_err(|err| err.to_string())
     }
 
     /// Rows held.
@@ -877,6 +952,7 @@ impl LiveFeed {
             record,
             role,
             text,
+            product,
             customer_id,
         });
     }
@@ -896,6 +972,34 @@ impl LiveFeed {
         // The page keeps the feed; the worker holds what an update has not taken yet, bounded.
         let excess = self.fresh_alerts.len().saturating_sub(MAX_ALERTS_KEPT);
         self.fresh_alerts.drain(..excess);
+    }
+
+    /// The live table's rows (the newest [`MAX_TABLE_ROWS`] at most) as a dataset named
+    /// `name`, for the other views; `None` while it holds none.
+    pub fn as_dataset(&self, name: &str) -> Option<Result<Ingested, String>> {
+        if self.table.n_rows() == 0 {
+            return None;
+        }
+        Some(self.table.to_table(name).map(|table| {
+            let n_rows = table.n_rows() as u64;
+            Ingested {
+                table,
+                report: IngestReport {
+                    file_name: name.to_owned(),
+                    format: "Live stream".to_owned(),
+                    encoding: "UTF-8".to_owned(),
+                    has_header: true,
+                    rows_read: n_rows,
+                    rows_kept: n_rows,
+                    notes: vec![format!(
+                        "The {n_rows} newest records of the live stream when it was kept; the \
+                         records the stream sent that could not be read are counted in the Live \
+                         view."
+                    )],
+                    ..IngestReport::default()
+                },
+            }
+        }))
     }
 
     /// The records with these feed ids, explained (texts) or described (orders and events).
@@ -1161,6 +1265,47 @@ mod tests {
             c.n_processed + c.n_failed + c.n_duplicates + c.n_queued,
             "{c:?}"
         );
+    }
+
+    /// The live records kept as a dataset: one row each, oldest first, with what the feed
+    /// made of them; the import's schema detection reads the text and the amounts again.
+    #[test]
+    fn the_live_records_are_kept_as_a_dataset() {
+        let mut feed = feed();
+        assert!(feed.as_dataset("live.jsonl").is_none(), "nothing held yet");
+        feed.receive(None, &post(1, 1, "I love this so much!", "twitter"), 0.0);
+        let order = serde_json::json!({
+            "order_id": "O1", "timestamp": "2026-01-01T00:00:02Z", "amount": 12.5,
+            "product": "desk lamp", "channel": "web",
+        });
+        feed.receive(None, &order.to_string(), 0.0);
+        feed.receive(None, &post(3, 3, "Worst service ever.", "twitter"), 0.0);
+        feed.process(10);
+        let kept = feed.as_dataset("live.jsonl").unwrap().unwrap();
+        let table = &kept.table;
+        assert_eq!(table.n_rows(), 3);
+        assert_eq!(kept.report.rows_kept, 3);
+        let cell = |column: &str, row: usize| table.column(column).unwrap().display(row);
+        assert_eq!(cell("record", 0).as_deref(), Some("1"));
+        assert_eq!(cell("role", 0).as_deref(), Some("interaction"));
+        assert_eq!(cell("role", 1).as_deref(), Some("order"));
+        assert_eq!(cell("text", 0).as_deref(), Some("I love this so much!"));
+        assert_eq!(cell("text", 1), None);
+        assert_eq!(cell("product", 1).as_deref(), Some("desk lamp"));
+        assert_eq!(cell("channel", 2).as_deref(), Some("twitter"));
+        let amount = table.column("amount").unwrap();
+        assert_eq!(amount.get(1), converge_core::table::Value::Decimal(12.5));
+        assert_eq!(amount.get(0), converge_core::table::Value::Null);
+        // vaderSentiment 3.3.2: "I love this so much!" 0.6696; "Worst service ever." -0.6249.
+        let sentiment = table.column("sentiment").unwrap();
+        let score = |row: usize| match sentiment.get(row) {
+            converge_core::table::Value::Decimal(score) => score,
+            other => panic!("{other:?}"),
+        };
+        assert!((score(0) - 0.6696).abs() < 1e-3, "{}", score(0));
+        assert!((score(2) + 0.6249).abs() < 1e-3, "{}", score(2));
+        let schema = detect(table, &Overrides::default());
+        assert_eq!(schema.text_column(), Some("text"));
     }
 
     #[test]

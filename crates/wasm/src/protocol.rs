@@ -184,7 +184,14 @@ pub enum Request {
     LiveRules { rules: AlertRules },
     /// Records of the live feed by id (an alert's evidence), explained.
     LiveRecords { ids: Vec<u64> },
+    /// Keep the live table's records as a dataset, for the other views; answered with the
+    /// datasets.
+    LiveKeepAsDataset,
 }
+
+/// The name of the dataset [`Request::LiveKeepAsDataset`] keeps the live records as (kept
+/// again, it replaces itself).
+pub const LIVE_DATASET: &str = "live_stream.jsonl";
 
 /// From the worker to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -257,6 +257,12 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         Request::LiveRecords { ids } => Ok(Response::LiveRecords {
             records: stream::records(&ids),
         }),
+        Request::LiveKeepAsDataset => {
+            let ingested = stream::as_dataset(crate::protocol::LIVE_DATASET)?;
+            SERVICE.with_borrow_mut(|service| service.add(ingested));
+            score_sentiment(job).await;
+            Ok(datasets())
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 use converge_wasm::protocol::{
     AlertKind, AlertRules, LiveAlert, LiveConnection, LiveRole, LiveUpdate, LiveVerbatim, Totals,
+    LIVE_DATASET,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -94,6 +95,15 @@ pub fn live_view() -> Html {
         let worker = worker.clone();
         Callback::from(move |_| worker.live_disconnect())
     };
+    let on_keep = {
+        let worker = worker.clone();
+        Callback::from(move |_| worker.live_keep_as_dataset())
+    };
+    let kept = state
+        .datasets
+        .iter()
+        .find(|d| d.name == LIVE_DATASET)
+        .map(|d| d.n_rows);
     let on_simulate = {
         let worker = worker.clone();
         let rate = rate.clone();
@@ -217,6 +227,7 @@ pub fn live_view() -> Html {
             { header }
             { controls }
             { counts(update) }
+            { keep(update, kept, on_keep) }
             <div class="card">
                 <h2>{ "Volume and net sentiment" }</h2>
                 <LiveChart series={update.series.clone()} />
@@ -330,6 +341,30 @@ fn indicator(update: Option<&LiveUpdate>) -> Html {
         <p class={classes!("live-indicator", state)} data-testid="live-state" data-state={state} data-since={since} role="status">
             <span class="live-dot" aria-hidden="true"></span>{ text }
         </p>
+    }
+}
+
+/// Keeping the stream's records as a dataset, for the views that analyse datasets.
+fn keep(update: &LiveUpdate, kept: Option<u64>, on_keep: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="card live-keep" data-testid="live-keep">
+            <p>
+                { format!(
+                    "The other views analyse datasets. Add the {} live records held to them, and Voice, Customers, Segments and Network see the stream with the rest (a snapshot: add them again later to bring it up to date).",
+                    format::count(update.n_rows)
+                ) }
+            </p>
+            <button class="button subtle" type="button" onclick={on_keep}
+                    disabled={update.n_rows == 0} data-testid="live-keep-dataset">
+                { if kept.is_some() { "Update the live dataset" } else { "Add the live records to the datasets" } }
+            </button>
+            if let Some(n_rows) = kept {
+                <p class="muted small" data-testid="live-kept">
+                    { format!("Kept as {LIVE_DATASET} ({} records). ", format::count(n_rows)) }
+                    <a href={View::Data.hash()}>{ "Open it in the Data view" }</a>
+                </p>
+            }
+        </div>
     }
 }
 
