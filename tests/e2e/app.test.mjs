@@ -853,9 +853,9 @@ test('simulated live traffic replays the demo in the worker, with no server', as
     const kept = page.getByTestId('live-kept');
     await kept.waitFor(READY);
     const nRows = Number(figures.rows).toLocaleString('en-US');
-    assert.match(await kept.textContent(), new RegExp(`live_stream\\.jsonl \\(${nRows} records\\)`));
+    assert.match(await kept.textContent(), new RegExp(`live_stream \\(${nRows} records\\)`));
     await kept.getByRole('link', { name: 'Open it in the Data view' }).click();
-    await page.getByTestId('dataset').filter({ hasText: 'live_stream.jsonl' }).waitFor(READY);
+    await page.getByTestId('dataset').filter({ hasText: 'live_stream' }).waitFor(READY);
     await screenshot(page, 'live-kept-dataset.png');
     assert.deepEqual(foreignRequests(browser.requests, server.origin), []);
     assert.deepEqual(browser.errors, []);

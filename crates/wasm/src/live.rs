@@ -27,11 +27,11 @@ use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
 
 use converge_core::identity::{CustomerId, IdentityField, IdentityMatcher};
-use converge_core::ingest::{ingest, parse_timestamp, IngestReport, Ingested, ReadOptions};
+use converge_core::ingest::{ingest, parse_timestamp, ReadOptions};
 use converge_core::live::{Alert, AlertEngine, AlertKind, AlertRules, LiveRecord, RollingWindow};
 use converge_core::schema::{detect, Field, Overrides};
 use converge_core::sentiment::{TextPiece, Vader};
-use converge_core::table::{ColumnType, Table, TableBuilder, Value};
+use converge_core::table::instant_text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
@@ -475,36 +475,11 @@ impl LiveTable {
         self.n_rows += 1;
     }
 
-    /// The rows held as a table like an import's, named `name`: one row per record, oldest
-    /// first, with its time, role, channel, product, customer (as the stream named it, and the
-    /// converged one), segment, text, sentiment and amount.
-    fn to_table(&self, name: &str) -> Result<Table, String> {
-        let mut builder = TableBuilder::new(
-            name,
-            &[
-                ("record", ColumnType::Integer),
-                ("timestamp", ColumnType::Timestamp),
-                ("role", ColumnType::Category),
-                ("channel", ColumnType::Category),
-                ("product", ColumnType::Category),
-                ("customer", ColumnType::Text),
-                ("converged_customer", ColumnType::Integer),
-                ("segment", ColumnType::Category),
-                ("text", ColumnType::Text),
-                ("sentiment", ColumnType::Decimal),
-                ("amount", ColumnType::Decimal),
-            ],
-        );
-        fn text(value: Option<&Option<String>>) -> Value<'_> {
-            value
-                .and_then(Option::as_deref)
-                .map_or(Value::Null, Value::Text)
-        }
-        fn number(value: Option<f64>) -> Value<'static> {
-            value
-                .filter(|v| v.is_finite())
-                .map_or(Value::Null, Value::Decimal)
-        }
+    /// The rows held as JSON Lines, oldest first, one object per record with its time, role,
+    /// channel, product, customer (as the stream named it, and the converged one), segment,
+    /// text, sentiment and amount (keys without a value left out): what an import reads.
+    fn to_json_lines(&self) -> String {
+        let mut out = String::new();
         for chunk in &self.chunks {
             for row in 0..chunk.ids.len() {
                 let (Some(id), Some(at_ms), Some(role)) = (
@@ -514,25 +489,39 @@ impl LiveTable {
                 ) else {
                     continue;
                 };
-                let customer_id = chunk.customer_ids.get(row).copied().flatten();
-                builder
-                    .push_row(&[
-                        Value::Integer(i64::try_from(*id).unwrap_or(i64::MAX)),
-                        Value::Timestamp(*at_ms),
-                        Value::Text(role.label()),
-                        text(chunk.channels.get(row)),
-                        text(chunk.products.get(row)),
-                        text(chunk.customers.get(row)),
-                        customer_id.map_or(Value::Null, |c| Value::Integer(i64::from(c.0))),
-                        text(chunk.segments.get(row)),
-                        text(chunk.texts.get(row)),
-                        number(chunk.compounds.get(row).map(|c| f64::from(*c))),
-                        number(chunk.amounts.get(row).copied()),
-                    ])
-                    .map_err(|err| err.to_string())?;
+                let mut object = Map::new();
+                object.insert("record".to_owned(), Json::from(*id));
+                object.insert("timestamp".to_owned(), Json::from(instant_text(*at_ms)));
+                object.insert("role".to_owned(), Json::from(role.label()));
+                let texts = [
+                    ("channel", &chunk.channels),
+                    ("product", &chunk.products),
+                    ("customer", &chunk.customers),
+                    ("segment", &chunk.segments),
+                    ("text", &chunk.texts),
+                ];
+                for (key, column) in texts {
+                    if let Some(Some(value)) = column.get(row) {
+                        object.insert(key.to_owned(), Json::from(value.as_str()));
+                    }
+                }
+                if let Some(Some(customer)) = chunk.customer_ids.get(row) {
+                    object.insert("converged_customer".to_owned(), Json::from(customer.0));
+                }
+                let numbers = [
+                    ("sentiment", chunk.compounds.get(row).map(|c| f64::from(*c))),
+                    ("amount", chunk.amounts.get(row).copied()),
+                ];
+                for (key, value) in numbers {
+                    if let Some(value) = value.filter(|v| v.is_finite()) {
+                        object.insert(key.to_owned(), Json::from(value));
+                    }
+                }
+                out.push_str(&Json::Object(object).to_string());
+                out.push('\n');
             }
         }
-        builder.finish().map_err(|err| err.to_string())
+        out
     }
 
     /// Rows held.
@@ -974,32 +963,10 @@ impl LiveFeed {
         self.fresh_alerts.drain(..excess);
     }
 
-    /// The live table's rows (the newest [`MAX_TABLE_ROWS`] at most) as a dataset named
-    /// `name`, for the other views; `None` while it holds none.
-    pub fn as_dataset(&self, name: &str) -> Option<Result<Ingested, String>> {
-        if self.table.n_rows() == 0 {
-            return None;
-        }
-        Some(self.table.to_table(name).map(|table| {
-            let n_rows = table.n_rows() as u64;
-            Ingested {
-                table,
-                report: IngestReport {
-                    file_name: name.to_owned(),
-                    format: "Live stream".to_owned(),
-                    encoding: "UTF-8".to_owned(),
-                    has_header: true,
-                    rows_read: n_rows,
-                    rows_kept: n_rows,
-                    notes: vec![format!(
-                        "The {n_rows} newest records of the live stream when it was kept; the \
-                         records the stream sent that could not be read are counted in the Live \
-                         view."
-                    )],
-                    ..IngestReport::default()
-                },
-            }
-        }))
+    /// The live table's rows (the newest [`MAX_TABLE_ROWS`] at most) as JSON Lines, for an
+    /// import that makes them a dataset of the other views; `None` while it holds none.
+    pub fn as_json_lines(&self) -> Option<String> {
+        (self.table.n_rows() > 0).then(|| self.table.to_json_lines())
     }
 
     /// The records with these feed ids, explained (texts) or described (orders and events).
@@ -1267,12 +1234,13 @@ mod tests {
         );
     }
 
-    /// The live records kept as a dataset: one row each, oldest first, with what the feed
-    /// made of them; the import's schema detection reads the text and the amounts again.
+    /// The live records kept as a dataset: one JSON line each, oldest first, with what the
+    /// feed made of them, read back by ingestion as any import.
     #[test]
     fn the_live_records_are_kept_as_a_dataset() {
+        use converge_core::table::Value;
         let mut feed = feed();
-        assert!(feed.as_dataset("live.jsonl").is_none(), "nothing held yet");
+        assert!(feed.as_json_lines().is_none(), "nothing held yet");
         feed.receive(None, &post(1, 1, "I love this so much!", "twitter"), 0.0);
         let order = serde_json::json!({
             "order_id": "O1", "timestamp": "2026-01-01T00:00:02Z", "amount": 12.5,
@@ -1281,10 +1249,16 @@ mod tests {
         feed.receive(None, &order.to_string(), 0.0);
         feed.receive(None, &post(3, 3, "Worst service ever.", "twitter"), 0.0);
         feed.process(10);
-        let kept = feed.as_dataset("live.jsonl").unwrap().unwrap();
+        let lines = feed.as_json_lines().unwrap();
+        let kept = ingest(
+            "live_stream.jsonl",
+            Cursor::new(lines.into_bytes()),
+            ReadOptions::default(),
+        )
+        .unwrap();
         let table = &kept.table;
         assert_eq!(table.n_rows(), 3);
-        assert_eq!(kept.report.rows_kept, 3);
+        assert_eq!(kept.report.rows_rejected, 0);
         let cell = |column: &str, row: usize| table.column(column).unwrap().display(row);
         assert_eq!(cell("record", 0).as_deref(), Some("1"));
         assert_eq!(cell("role", 0).as_deref(), Some("interaction"));
@@ -1293,13 +1267,17 @@ mod tests {
         assert_eq!(cell("text", 1), None);
         assert_eq!(cell("product", 1).as_deref(), Some("desk lamp"));
         assert_eq!(cell("channel", 2).as_deref(), Some("twitter"));
+        assert_eq!(
+            table.column("timestamp").unwrap().get(1),
+            Value::Timestamp(1_767_225_602_000)
+        );
         let amount = table.column("amount").unwrap();
-        assert_eq!(amount.get(1), converge_core::table::Value::Decimal(12.5));
-        assert_eq!(amount.get(0), converge_core::table::Value::Null);
+        assert_eq!(amount.get(1), Value::Decimal(12.5));
+        assert_eq!(amount.get(0), Value::Null);
         // vaderSentiment 3.3.2: "I love this so much!" 0.6696; "Worst service ever." -0.6249.
         let sentiment = table.column("sentiment").unwrap();
         let score = |row: usize| match sentiment.get(row) {
-            converge_core::table::Value::Decimal(score) => score,
+            Value::Decimal(score) => score,
             other => panic!("{other:?}"),
         };
         assert!((score(0) - 0.6696).abs() < 1e-3, "{}", score(0));

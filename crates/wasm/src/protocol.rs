@@ -191,7 +191,7 @@ pub enum Request {
 
 /// The name of the dataset [`Request::LiveKeepAsDataset`] keeps the live records as (kept
 /// again, it replaces itself).
-pub const LIVE_DATASET: &str = "live_stream.jsonl";
+pub const LIVE_DATASET: &str = "live_stream";
 
 /// From the worker to the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

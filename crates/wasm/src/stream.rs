@@ -251,21 +251,15 @@ pub fn set_rules(rules: AlertRules) -> LiveUpdate {
     })
 }
 
-/// The live table as a dataset named `name` (see [`LiveFeed::as_dataset`]).
-pub fn as_dataset(name: &str) -> Result<converge_core::ingest::Ingested, WorkerError> {
+/// The live table as JSON Lines (see [`LiveFeed::as_json_lines`]).
+pub fn as_json_lines() -> Result<String, WorkerError> {
     LIVE.with_borrow(|live| {
         live.as_ref()
-            .and_then(|live| live.feed.as_dataset(name))
+            .and_then(|live| live.feed.as_json_lines())
             .ok_or_else(|| {
                 WorkerError::new(
                     ErrorCode::Invalid,
                     "The live stream has no records yet: connect a stream or simulate traffic first.",
-                )
-            })?
-            .map_err(|err| {
-                WorkerError::new(
-                    ErrorCode::Internal,
-                    format!("The live records could not be kept as a dataset: {err}"),
                 )
             })
     })

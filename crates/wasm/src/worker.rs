@@ -258,7 +258,11 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             records: stream::records(&ids),
         }),
         Request::LiveKeepAsDataset => {
-            let ingested = stream::as_dataset(crate::protocol::LIVE_DATASET)?;
+            let lines = stream::as_json_lines()?.into_bytes();
+            let size = lines.len() as u64;
+            let file_name = format!("{}.jsonl", crate::protocol::LIVE_DATASET);
+            let mut import = ImportJob::new(&file_name, std::io::Cursor::new(lines), Some(size))?;
+            let ingested = drive(job, || import.step()).await?;
             SERVICE.with_borrow_mut(|service| service.add(ingested));
             score_sentiment(job).await;
             Ok(datasets())

@@ -227,7 +227,6 @@ pub fn live_view() -> Html {
             { header }
             { controls }
             { counts(update) }
-            { keep(update, kept, on_keep) }
             <div class="card">
                 <h2>{ "Volume and net sentiment" }</h2>
                 <LiveChart series={update.series.clone()} />
@@ -253,6 +252,7 @@ pub fn live_view() -> Html {
                     }
                 </div>
             </div>
+            { keep(update, kept, on_keep) }
             <RulesEditor rules={update.rules.clone()} />
         </section>
     }
@@ -348,9 +348,10 @@ fn indicator(update: Option<&LiveUpdate>) -> Html {
 fn keep(update: &LiveUpdate, kept: Option<u64>, on_keep: Callback<MouseEvent>) -> Html {
     html! {
         <div class="card live-keep" data-testid="live-keep">
-            <p>
+            <h2>{ "Analyse the stream with the rest" }</h2>
+            <p class="muted">
                 { format!(
-                    "The other views analyse datasets. Add the {} live records held to them, and Voice, Customers, Segments and Network see the stream with the rest (a snapshot: add them again later to bring it up to date).",
+                    "Add the {} records held to the datasets, and Voice, Customers, Segments and Network see them too. It is a snapshot: add them again later to bring it up to date.",
                     format::count(update.n_rows)
                 ) }
             </p>

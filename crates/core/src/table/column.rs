@@ -215,6 +215,21 @@ pub fn day_text(day: i32) -> String {
     format!("{year:04}-{month:02}-{day_of_month:02}")
 }
 
+/// An instant (milliseconds since 1970, UTC) as ISO 8601 to the millisecond,
+/// `2025-03-04T05:06:07.089Z`: what ingestion reads back as the same instant.
+pub fn instant_text(millis: i64) -> String {
+    let day = millis.div_euclid(86_400_000);
+    let within = millis.rem_euclid(86_400_000);
+    let (year, month, day_of_month) = civil_from_days(day);
+    format!(
+        "{year:04}-{month:02}-{day_of_month:02}T{:02}:{:02}:{:02}.{:03}Z",
+        within / 3_600_000,
+        within / 60_000 % 60,
+        within / 1_000 % 60,
+        within % 1_000
+    )
+}
+
 /// An ISO 8601 date (`2025-03-04`, as a date picker gives it) as days since 1970-01-01.
 pub fn day_of_text(text: &str) -> Option<i32> {
     let mut parts = text.trim().splitn(3, '-');
@@ -283,6 +298,15 @@ mod tests {
         assert_eq!(Value::Timestamp(86_400_000).day(), Some(1));
         assert_eq!(Value::Integer(5).day(), None);
         assert_eq!(Value::Null.day(), None);
+    }
+
+    #[test]
+    fn instants_print_to_the_millisecond() {
+        assert_eq!(instant_text(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(instant_text(-1), "1969-12-31T23:59:59.999Z");
+        // `date -u -d @1767225602.5 +%FT%T.%3NZ`
+        assert_eq!(instant_text(1_767_225_602_500), "2026-01-01T00:00:02.500Z");
+        assert_eq!(instant_text(951_782_400_000), "2000-02-29T00:00:00.000Z");
     }
 
     #[test]

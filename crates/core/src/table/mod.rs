@@ -9,7 +9,7 @@ mod column;
 mod validity;
 
 pub use builder::{ColumnBuilder, TableBuilder, TypeMismatch};
-pub use column::{day_of_text, day_text, Column, ColumnType, ColumnValues, Value};
+pub use column::{day_of_text, day_text, instant_text, Column, ColumnType, ColumnValues, Value};
 pub use validity::Validity;
 
 pub(crate) use column::EPOCH_DAYS_FROM_CE;
