@@ -6,7 +6,7 @@
 //! expectation-maximisation over the candidate pairs' comparison patterns, u held fixed. A
 //! field level's Bayes factor is m/u; its match weight is log₂(m/u) bits.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -198,7 +198,7 @@ fn initial_m(n_levels: usize) -> Vec<f64> {
 pub(crate) type Patterns = Vec<([u8; N_FIELDS], u64)>;
 
 pub(crate) fn patterns_of(levels: impl Iterator<Item = [u8; N_FIELDS]>) -> Patterns {
-    let mut counted: HashMap<[u8; N_FIELDS], u64> = HashMap::new();
+    let mut counted: FastMap<[u8; N_FIELDS], u64> = FastMap::default();
     for pattern in levels {
         *counted.entry(pattern).or_insert(0) += 1;
     }

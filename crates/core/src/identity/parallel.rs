@@ -29,19 +29,22 @@ pub(crate) fn map_chunks<T: Send>(
         .filter(|range| !range.is_empty())
         .collect();
     let work = &work;
+    let mut ranges = ranges.into_iter();
+    let first = ranges.next().unwrap_or(items.start..items.start);
     std::thread::scope(|scope| {
+        // The first range on this thread, the others on threads of their own.
         let handles: Vec<_> = ranges
-            .into_iter()
             .map(|range| scope.spawn(move || work(range)))
             .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
+        let mut results = vec![work(first)];
+        for handle in handles {
+            results.push(
                 handle
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
     })
 }
 

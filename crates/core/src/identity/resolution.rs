@@ -3,8 +3,6 @@
 
 use std::ops::ControlFlow;
 
-use std::collections::HashMap;
-
 use super::blocking::{
     blocked_fields, merge_pairs, rule_pairs, BlockingReport, BlockingRule, MAX_BLOCKING_RULES,
 };
@@ -18,6 +16,7 @@ use super::records::{
     uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
 };
 use super::IdentityError;
+use crate::hashing::FastMap;
 use crate::table::Value;
 
 /// A resolved customer's id, numbered from 1 in the order of its first record.
@@ -303,7 +302,7 @@ impl ResolveParams {
             found_by: Vec::new(),
             pattern_ids: Vec::new(),
             pattern_list: Vec::new(),
-            distinct: HashMap::new(),
+            distinct: FastMap::default(),
             cache: LevelCache::default(),
             fields: Vec::new(),
             m_sums: Vec::new(),
@@ -349,7 +348,7 @@ pub struct ResolveRun {
     /// Each candidate pair's comparison pattern, as an index into `pattern_list`.
     pattern_ids: Vec<u32>,
     pattern_list: Vec<[u8; N_FIELDS]>,
-    distinct: HashMap<[u8; N_FIELDS], u32>,
+    distinct: FastMap<[u8; N_FIELDS], u32>,
     cache: LevelCache,
     fields: Vec<FieldModel>,
     m_sums: Vec<Vec<f64>>,
@@ -443,7 +442,7 @@ impl ResolveRun {
                     self.pattern_ids.push(id);
                 }
                 if end >= self.pairs.len() {
-                    self.distinct = HashMap::new();
+                    self.distinct = FastMap::default();
                     self.cache = LevelCache::default();
                     self.m_sums = self.fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
                     self.m_sessions = vec![0; self.fields.len()];
