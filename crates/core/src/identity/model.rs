@@ -6,13 +6,12 @@
 //! expectation-maximisation over the candidate pairs' comparison patterns, u held fixed. A
 //! field level's Bayes factor is m/u; its match weight is log₂(m/u) bits.
 
-use crate::hashing::FastMap;
-
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use super::fields::IdentityField;
 use super::records::{Comparison, LevelCache, Records, NOT_COMPARED, N_FIELDS};
+use crate::hashing::FastMap;
 
 /// m and u for each level of one field.
 #[derive(Debug, Clone, PartialEq)]
