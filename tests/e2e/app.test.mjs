@@ -827,6 +827,31 @@ test('a live WebSocket stream of 10,000 records at 2,000/s is counted once each,
   }
 });
 
+test('a stream faster than the worker is paused and resumed where it left off: 150,000 records, each counted once', async () => {
+  // As fast as the replay can send: far more than the worker scores, so the queue passes the
+  // pause mark and the stream is closed and reopened with ?from=N, perhaps several times.
+  const n = 150_000;
+  const replay = await startReplay(await convergeBin(), await liveStreamFile(n, { spike: false }), 10_000_000);
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#live`);
+    await waitForEngine(page);
+    await page.getByTestId('live-empty').waitFor(READY);
+    await connectLive(page, replay.url);
+    await page.locator('[data-testid=live-state][data-state=paused]').waitFor(READY);
+    await screenshot(page, 'live-paused.png');
+    const figures = await expectStreamCountedOnce(page, n, 120_000);
+    await page.getByTestId('live-paused').waitFor(READY);
+    assert.ok(Number(figures.pauses) >= 1, JSON.stringify(figures));
+    console.log(`paused ${figures.pauses} times; ${figures.received} received, ${figures.processed} processed, none refused`);
+    await expectOnlyOwnOriginAndStream(browser, page, replay.url);
+  } finally {
+    await browser.close();
+    replay.stop();
+  }
+});
+
 test('simulated live traffic replays the demo in the worker, with no server', async () => {
   const browser = await openBrowser();
   const { page } = browser;

@@ -91,6 +91,12 @@ pub enum LiveConnection {
         attempt: u32,
         reason: String,
     },
+    /// Closed by the worker, which fell behind: it reopens the stream where it left off
+    /// (`?from=N`) once the `n_queued` records waiting are processed.
+    Paused {
+        url: String,
+        n_queued: u64,
+    },
     /// Ended (the stream said so, or it cannot be reached); nothing more will come.
     Closed {
         url: String,
@@ -141,6 +147,9 @@ pub struct LiveCounts {
     pub n_placed_by_model: u64,
     /// Records the stream sent again (an id at or below one already counted).
     pub n_duplicates: u64,
+    /// Times the stream was paused because the worker fell behind (and resumed where it left
+    /// off once it caught up).
+    pub n_pauses: u64,
     pub n_queued: u64,
     pub n_interactions: u64,
     pub n_orders: u64,
@@ -749,6 +758,11 @@ impl LiveFeed {
             });
         }
         self.counts.n_queued = self.queue.len() as u64;
+    }
+
+    /// Counts a pause of the stream (the worker fell behind).
+    pub fn paused(&mut self) {
+        self.counts.n_pauses += 1;
     }
 
     pub fn n_queued(&self) -> usize {

@@ -12,8 +12,12 @@
 //!
 //! Arrival only queues ([`LiveFeed::receive`]); a batch job (scheduled once per burst) processes
 //! the queue for at most [`BATCH_BUDGET_MS`] at a time, and a 250 ms ticker posts
-//! [`FromWorker::Live`]. Under overload the queue grows and the update shows the lag; nothing is
-//! dropped unless the queue is full, and then it is counted as refused.
+//! [`FromWorker::Live`]. Under overload the queue grows and the update shows the lag. Neither
+//! protocol lets a browser slow the sender down, so past [`PAUSE_AT_QUEUED`] waiting records the
+//! worker closes the stream itself and reopens it where it left off (`?from=N`) once the queue is
+//! worked through: a resumable stream is never refused a record. A stream that does not honour
+//! `?from=N` would resend from its start, and records with SSE ids are then counted once; nothing
+//! is dropped unless the queue is full, and then it is counted as refused.
 //!
 //! "Simulate live traffic" replays the held interactions, orders and events from the ticker at
 //! the chosen rate ([`Service::simulated_records`]).
@@ -39,6 +43,9 @@ const RECORDS_PER_CHECK: usize = 256;
 const MAX_BACKOFF_MS: f64 = 30_000.0;
 /// The fastest simulation.
 pub const MAX_SIMULATED_RATE: u32 = 100_000;
+/// Records waiting at which a stream is paused (about a second and a half of work): it resumes
+/// where it left off once none wait.
+pub const PAUSE_AT_QUEUED: usize = 50_000;
 
 /// Which protocol a stream URL speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,8 +438,30 @@ fn arrived(generation: u32, id: Option<u64>, data: &str) {
     with_current(generation, |live| {
         live.attempt = 0;
         live.feed.receive(id, data, now_ms());
+        if live.feed.n_queued() >= PAUSE_AT_QUEUED {
+            pause(live);
+        }
         schedule_batch(live);
     });
+}
+
+/// Closes a stream the worker cannot keep up with; [`process_batch`] reopens it, resuming after
+/// the last record counted, once the queue is empty. Records the stream had sent but the closed
+/// connection had not delivered are never received, so the resumed stream brings them.
+fn pause(live: &mut Live) {
+    let Some(url) = live.url.clone() else {
+        return;
+    };
+    if !matches!(live.source, Source::Sse { .. } | Source::Ws { .. }) {
+        return;
+    }
+    stop(live);
+    live.feed.paused();
+    live.connection = LiveConnection::Paused {
+        url,
+        n_queued: live.feed.n_queued() as u64,
+    };
+    live.dirty = true;
 }
 
 /// The stream said it is over: no reconnection.
@@ -497,6 +526,9 @@ fn process_batch() {
         }
         if live.feed.n_queued() > 0 {
             schedule_batch(live);
+        } else if let LiveConnection::Paused { .. } = live.connection {
+            live.attempt = 0;
+            open(live);
         }
     });
 }

@@ -63,6 +63,7 @@ pub fn live_view() -> Html {
         LiveConnection::Connecting { .. }
             | LiveConnection::Live { .. }
             | LiveConnection::Reconnecting { .. }
+            | LiveConnection::Paused { .. }
     );
     let simulating = matches!(connection, LiveConnection::Simulating { .. });
 
@@ -319,6 +320,13 @@ fn indicator(update: Option<&LiveUpdate>) -> Html {
                 ),
             )
         }
+        LiveConnection::Paused { n_queued, .. } => (
+            "paused",
+            format!(
+                "Paused to catch up on {} waiting records; it resumes where it left off",
+                format::count(*n_queued)
+            ),
+        ),
         LiveConnection::Closed { reason, .. } => ("closed", format!("Closed: {reason}")),
         LiveConnection::Simulating {
             records_per_second,
@@ -389,6 +397,7 @@ fn counts(update: &LiveUpdate) -> Html {
         <div class="card live-counts" data-testid="live-counts"
              data-received={c.n_received.to_string()} data-processed={c.n_processed.to_string()}
              data-failed={c.n_failed.to_string()} data-duplicates={c.n_duplicates.to_string()}
+             data-pauses={c.n_pauses.to_string()}
              data-queued={c.n_queued.to_string()}
              data-rows={update.n_rows.to_string()} data-dropped={update.n_rows_dropped.to_string()}
              data-last-id={update.last_stream_id.unwrap_or(0).to_string()}>
@@ -405,6 +414,14 @@ fn counts(update: &LiveUpdate) -> Html {
                 { totals("Last hour:", &update.last_hour) }
                 { totals("Last day:", &update.last_day) }
             </ul>
+            if c.n_pauses > 0 {
+                <p class="muted small" data-testid="live-paused">
+                    { format!(
+                        "The stream came faster than it could be scored: it was paused {} to catch up and resumed where it left off, so no record was lost or counted twice.",
+                        if c.n_pauses == 1 { "once".to_owned() } else { format!("{} times", format::count(c.n_pauses)) }
+                    ) }
+                </p>
+            }
             if update.n_rows_dropped > 0 {
                 <p class="muted small" data-testid="live-dropped">
                     { format!(
