@@ -19,12 +19,11 @@ use super::model::MatchModel;
 use super::normalise;
 use super::params::ResolveParams;
 use super::records::{
-    level, normalise_value, split_name, uses_term_frequency, Comparison, Records, MISSING,
-    NOT_COMPARED, N_FIELDS,
+    add_value, level, splits_full_name, Comparison, Records, NOT_COMPARED, N_FIELDS,
 };
 use super::resolution::{
-    probability_of, tf_adjustment_bits, CustomerId, LinkReason, RecordRef, Resolution,
-    DETERMINISTIC, MAX_SHARED_IDENTIFIER, MIN_KEY_CHARS,
+    identifies, level_weight_bits, probability_of, CustomerId, LinkReason, RecordRef, Resolution,
+    DETERMINISTIC,
 };
 use crate::hashing::FastMap;
 
@@ -92,20 +91,12 @@ impl Resolution {
                     let store = records.field(*field)?;
                     let mut first_of: FastMap<String, u32> = FastMap::default();
                     for (record, id) in store.ids.iter().enumerate() {
-                        if *id == MISSING {
+                        if !identifies(*field, store, *id) {
                             continue;
                         }
-                        let Some(value) = store.dictionary.get(*id as usize) else {
-                            continue;
-                        };
-                        let common = store
-                            .counts
-                            .get(*id as usize)
-                            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
-                        if common || !long_enough(*field, value) {
-                            continue;
+                        if let Some(value) = store.dictionary.get(*id as usize) {
+                            first_of.entry(value.clone()).or_insert(record as u32);
                         }
-                        first_of.entry(value.to_string()).or_insert(record as u32);
                     }
                     Some((*field, first_of))
                 })
@@ -134,12 +125,6 @@ impl Resolution {
             customers,
         }
     }
-}
-
-/// Whether `value` may identify someone on its own: customer ids shorter than
-/// [`MIN_KEY_CHARS`] are row numbers as often as not.
-fn long_enough(field: IdentityField, value: &str) -> bool {
-    field != IdentityField::CustomerKey || value.chars().count() >= MIN_KEY_CHARS
 }
 
 impl IdentityMatcher {
@@ -209,25 +194,9 @@ impl IdentityMatcher {
     /// The record's values, one per compared field, as [`Records`] holds them.
     fn normalise(&self, values: &[(IdentityField, &str)]) -> [Option<String>; N_FIELDS] {
         let mut out: [Option<String>; N_FIELDS] = Default::default();
-        let has = |field| values.iter().any(|(f, _)| *f == field);
-        let split_full_name = !has(IdentityField::FirstName) && !has(IdentityField::LastName);
-        let mut set = |field: IdentityField, value: Option<String>| {
-            if let Some(slot) = field.slot().and_then(|slot| out.get_mut(slot)) {
-                if slot.is_none() {
-                    *slot = value;
-                }
-            }
-        };
+        let split_full_name = splits_full_name(values.iter().map(|(field, _)| *field));
         for (field, raw) in values {
-            if *field == IdentityField::FullName {
-                if split_full_name {
-                    let (first, last) = split_name(raw);
-                    set(IdentityField::FirstName, first);
-                    set(IdentityField::LastName, last);
-                }
-                continue;
-            }
-            set(*field, normalise_value(*field, raw, &self.params));
+            add_value(&mut out, *field, raw, split_full_name, &self.params);
         }
         out
     }
@@ -254,10 +223,7 @@ impl IdentityMatcher {
             {
                 found = 1;
             }
-            total += field_model.weight_bits(usize::from(found));
-            if found == 0 && uses_term_frequency(field) {
-                total += tf_adjustment_bits(&self.records, &self.model, slot, record);
-            }
+            total += level_weight_bits(&self.records, &self.model, slot, found, record);
         }
         total
     }

@@ -275,8 +275,7 @@ impl Records {
                 })?;
                 columns.push((mapped.field, column));
             }
-            let has = |field: IdentityField| columns.iter().any(|(f, _)| *f == field);
-            let split_full_name = !has(IdentityField::FirstName) && !has(IdentityField::LastName);
+            let split_full_name = splits_full_name(columns.iter().map(|(field, _)| *field));
             for row in 0..source.table.n_rows() {
                 records.origins.push((source_idx as u32, row as u32));
                 let mut values: [Option<String>; N_FIELDS] = Default::default();
@@ -294,15 +293,7 @@ impl Records {
                             None => continue,
                         },
                     };
-                    if *field == IdentityField::FullName {
-                        if split_full_name {
-                            let (first, last) = split_name(raw);
-                            set_once(&mut values, IdentityField::FirstName, first);
-                            set_once(&mut values, IdentityField::LastName, last);
-                        }
-                        continue;
-                    }
-                    set_once(&mut values, *field, normalise_value(*field, raw, params));
+                    add_value(&mut values, *field, raw, split_full_name, params);
                 }
                 for (slot, value) in values.into_iter().enumerate() {
                     let (Some(store), Some(interner)) =
@@ -433,6 +424,34 @@ impl Records {
     }
 }
 
+/// Whether a record's full name is split into first and last: when it has neither.
+pub(crate) fn splits_full_name(fields: impl IntoIterator<Item = IdentityField>) -> bool {
+    !fields
+        .into_iter()
+        .any(|field| matches!(field, IdentityField::FirstName | IdentityField::LastName))
+}
+
+/// Adds the raw value of one of a record's identity columns to its normalised `values`: a full
+/// name as first and last name (when `split_full_name`), anything else normalised; a field keeps
+/// its first value.
+pub(crate) fn add_value(
+    values: &mut [Option<String>; N_FIELDS],
+    field: IdentityField,
+    raw: &str,
+    split_full_name: bool,
+    params: &ResolveParams,
+) {
+    if field == IdentityField::FullName {
+        if split_full_name {
+            let (first, last) = split_name(raw);
+            set_once(values, IdentityField::FirstName, first);
+            set_once(values, IdentityField::LastName, last);
+        }
+        return;
+    }
+    set_once(values, field, normalise_value(field, raw, params));
+}
+
 fn set_once(values: &mut [Option<String>; N_FIELDS], field: IdentityField, value: Option<String>) {
     if let Some(slot) = field.slot().and_then(|slot| values.get_mut(slot)) {
         if slot.is_none() {
@@ -442,7 +461,7 @@ fn set_once(values: &mut [Option<String>; N_FIELDS], field: IdentityField, value
 }
 
 /// `Ada King Lovelace` → (`ada`, `lovelace`); `Lovelace, Ada` → (`ada`, `lovelace`).
-pub(crate) fn split_name(raw: &str) -> (Option<String>, Option<String>) {
+fn split_name(raw: &str) -> (Option<String>, Option<String>) {
     if let Some((last, first)) = raw.split_once(',') {
         return (normalise::name(first), normalise::name(last));
     }
@@ -454,11 +473,7 @@ pub(crate) fn split_name(raw: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-pub(crate) fn normalise_value(
-    field: IdentityField,
-    raw: &str,
-    params: &ResolveParams,
-) -> Option<String> {
+fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> Option<String> {
     match field {
         IdentityField::Email => normalise::email(raw, params.email_rules),
         IdentityField::Phone => normalise::phone(raw, &params.default_country_code)

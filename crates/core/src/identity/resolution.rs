@@ -13,7 +13,7 @@ use super::model::{
 use super::parallel;
 use super::params::ResolveParams;
 use super::records::{
-    uses_term_frequency, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
+    uses_term_frequency, FieldValues, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
 };
 use super::IdentityError;
 use crate::hashing::FastMap;
@@ -174,7 +174,7 @@ pub const MAX_SHARED_IDENTIFIER: u32 = 1_000;
 
 /// Identifiers a deterministic link is made on. Customer ids shorter than this are not (row
 /// numbers `1, 2, 3` of two systems would merge strangers).
-pub(crate) const MIN_KEY_CHARS: usize = 5;
+const MIN_KEY_CHARS: usize = 5;
 
 pub(crate) const DETERMINISTIC: [IdentityField; 4] = [
     IdentityField::Email,
@@ -182,6 +182,28 @@ pub(crate) const DETERMINISTIC: [IdentityField; 4] = [
     IdentityField::Handle,
     IdentityField::CustomerKey,
 ];
+
+/// Whether common values of `field` are placeholders (`noreply@…`, a switchboard number)
+/// rather than one person's.
+fn has_placeholders(field: IdentityField) -> bool {
+    matches!(field, IdentityField::Email | IdentityField::Phone)
+}
+
+/// Whether value `id` of `field` (one of [`DETERMINISTIC`]) links its records outright: not
+/// missing, not a placeholder shared by more than [`MAX_SHARED_IDENTIFIER`] records, and not a
+/// customer id shorter than [`MIN_KEY_CHARS`].
+pub(crate) fn identifies(field: IdentityField, store: &FieldValues, id: u32) -> bool {
+    let Some(value) = store.dictionary.get(id as usize) else {
+        return false;
+    };
+    let short = field == IdentityField::CustomerKey && value.chars().count() < MIN_KEY_CHARS;
+    let common = has_placeholders(field)
+        && store
+            .counts
+            .get(id as usize)
+            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
+    !short && !common
+}
 
 /// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
 const MAX_TRAINING_PAIRS: usize = 1_000_000;
@@ -225,8 +247,7 @@ impl ResolveParams {
                 let Some(store) = records.field(field) else {
                     continue;
                 };
-                let placeholders = matches!(field, IdentityField::Email | IdentityField::Phone);
-                if placeholders {
+                if has_placeholders(field) {
                     for (value, count) in store.dictionary.iter().zip(&store.counts) {
                         if *count > MAX_SHARED_IDENTIFIER {
                             common_identifiers.push(CommonIdentifier {
@@ -239,26 +260,12 @@ impl ResolveParams {
                 }
                 let mut first_of: Vec<u32> = vec![MISSING; store.dictionary.len()];
                 for (record, id) in store.ids.iter().enumerate() {
-                    if *id == MISSING {
+                    if !identifies(field, store, *id) {
                         continue;
                     }
-                    let short = field == IdentityField::CustomerKey
-                        && store
-                            .dictionary
-                            .get(*id as usize)
-                            .is_none_or(|value| value.chars().count() < MIN_KEY_CHARS);
-                    let common = placeholders
-                        && store
-                            .counts
-                            .get(*id as usize)
-                            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
-                    let short = short || common;
                     let Some(first) = first_of.get_mut(*id as usize) else {
                         continue;
                     };
-                    if short {
-                        continue;
-                    }
                     if *first == MISSING {
                         *first = record as u32;
                     } else if forest.union(*first as usize, record) {
@@ -719,13 +726,27 @@ pub(crate) fn probability_of(weight_bits: f64) -> f64 {
     }
 }
 
-/// log₂(u / tf): an exact match on a common value counts less than u says, on a rare one more.
-pub(crate) fn tf_adjustment_bits(
+/// The match weight of comparison level `level` of field `slot` (0 when not compared), an exact
+/// match adjusted by how common the value of `record` (one side of the pair) is.
+pub(crate) fn level_weight_bits(
     records: &Records,
     model: &MatchModel,
     slot: usize,
+    level: u8,
     record: usize,
 ) -> f64 {
+    let Some(field) = model.fields.get(slot).filter(|_| level != NOT_COMPARED) else {
+        return 0.0;
+    };
+    let mut bits = field.weight_bits(usize::from(level));
+    if level == 0 && uses_term_frequency(field.field) {
+        bits += tf_adjustment_bits(records, model, slot, record);
+    }
+    bits
+}
+
+/// log₂(u / tf): an exact match on a common value counts less than u says, on a rare one more.
+fn tf_adjustment_bits(records: &Records, model: &MatchModel, slot: usize, record: usize) -> f64 {
     let (Some(store), Some(field)) = (records.fields.get(slot), model.fields.get(slot)) else {
         return 0.0;
     };
@@ -1004,22 +1025,17 @@ impl Resolution {
                 continue;
             }
             let level = levels.get(slot).copied().unwrap_or(NOT_COMPARED);
-            let (label, mut weight_bits) = if level == NOT_COMPARED {
-                ("missing".to_owned(), 0.0)
+            let label = if level == NOT_COMPARED {
+                "missing".to_owned()
             } else {
-                (
-                    field_model
-                        .levels
-                        .get(usize::from(level))
-                        .cloned()
-                        .unwrap_or_default(),
-                    field_model.weight_bits(usize::from(level)),
-                )
+                field_model
+                    .levels
+                    .get(usize::from(level))
+                    .cloned()
+                    .unwrap_or_default()
             };
+            let weight_bits = level_weight_bits(&self.records, &self.model, slot, level, a);
             let adjusted = level == 0 && uses_term_frequency(field_model.field);
-            if adjusted {
-                weight_bits += tf_adjustment_bits(&self.records, &self.model, slot, a);
-            }
             total += weight_bits;
             fields.push(FieldEvidence {
                 field: field_model.field,
