@@ -57,8 +57,6 @@ pub const CHUNK_ROWS: usize = 4_096;
 /// Rows the live table keeps at most (whole chunks: 244 of [`CHUNK_ROWS`], 999,424 rows). Older
 /// rows go a chunk at a time; what they added to the counts, windows and alerts stays.
 pub const MAX_TABLE_ROWS: usize = 1_000_000;
-/// Channels with a window of their own; records of further channels count in the total only.
-const MAX_CHANNELS: usize = 64;
 /// Keys whose meaning is remembered; further new keys are read as nothing in particular.
 const MAX_KEYS: usize = 512;
 /// Records of one batch used to detect what new keys mean.
@@ -632,7 +630,6 @@ pub struct LiveFeed {
     overall: RollingWindow,
     /// Per-minute buckets over the last day: the last hour and day figures.
     day: RollingWindow,
-    channels: HashMap<String, RollingWindow>,
     /// The last minute, hour and day by channel, product and segment.
     by_channel: KeyedWindows,
     by_product: KeyedWindows,
@@ -670,7 +667,6 @@ impl LiveFeed {
             role: None,
             overall: RollingWindow::new(1_000, SERIES_SECONDS),
             day: RollingWindow::new(60_000, 24 * 60),
-            channels: HashMap::new(),
             by_channel: KeyedWindows::new(LiveDimension::Channel),
             by_product: KeyedWindows::new(LiveDimension::Product),
             by_segment: KeyedWindows::new(LiveDimension::Segment),
@@ -927,15 +923,6 @@ impl LiveFeed {
             .add(product.as_deref(), at_ms, compound, amount);
         self.by_segment
             .add(record.segment.as_deref(), at_ms, compound, amount);
-        if let Some(channel) = &record.channel {
-            if let Some(window) = self.channels.get_mut(channel) {
-                window.add(at_ms, compound, amount);
-            } else if self.channels.len() < MAX_CHANNELS {
-                let mut window = RollingWindow::new(1_000, SERIES_SECONDS);
-                window.add(at_ms, compound, amount);
-                self.channels.insert(channel.clone(), window);
-            }
-        }
         let alerts = self.engine.push(&record);
         self.keep_alerts(alerts, customer_id);
         match role {
@@ -1107,25 +1094,27 @@ impl LiveFeed {
             channel: None,
             points: points(&self.overall),
         }];
-        let mut busiest: Vec<(&String, u64)> = self
-            .channels
-            .iter()
-            .map(|(name, window)| (name, window.last(SERIES_SECONDS as i64 * 1_000).n_records))
-            .filter(|(_, n)| *n > 0)
+        // The channels' lines come from the breakdown's per-second windows of each channel.
+        let mut busiest: Vec<(&str, &RollingWindow, u64)> = self
+            .by_channel
+            .seconds()
+            .map(|(name, window)| {
+                let n = window.last(SERIES_SECONDS as i64 * 1_000).n_records;
+                (name, window, n)
+            })
+            .filter(|(_, _, n)| *n > 0)
             .collect();
-        busiest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        for (name, _) in busiest.into_iter().take(CHART_CHANNELS) {
-            if let Some(window) = self.channels.get(name) {
-                let mut window = window.clone();
-                // Every line ends where the stream is, so they share the chart's time axis.
-                if let Some(now) = self.overall.series().last().map(|(start, _)| *start) {
-                    window.advance_to(now);
-                }
-                series.push(LiveSeries {
-                    channel: Some(name.clone()),
-                    points: points(&window),
-                });
+        busiest.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        for (name, window, _) in busiest.into_iter().take(CHART_CHANNELS) {
+            let mut window = window.clone();
+            // Every line ends where the stream is, so they share the chart's time axis.
+            if let Some(now) = self.overall.series().last().map(|(start, _)| *start) {
+                window.advance_to(now);
             }
+            series.push(LiveSeries {
+                channel: Some(name.to_owned()),
+                points: points(&window),
+            });
         }
         series
     }
@@ -1298,6 +1287,50 @@ mod tests {
         assert!((score(2) + 0.6249).abs() < 1e-3, "{}", score(2));
         let schema = detect(table, &Overrides::default());
         assert_eq!(schema.text_column(), Some("text"));
+    }
+
+    /// The chart: all channels, then each channel busiest first, every line a point per second
+    /// over the chart's span ending at the stream's latest second.
+    #[test]
+    fn the_chart_has_a_line_per_channel_on_one_time_axis() {
+        let mut feed = feed();
+        let posts = [
+            (1, "web"),
+            (1, "web"),
+            (1, "web"),
+            (2, "app"),
+            (2, "app"),
+            (2, "web"),
+        ];
+        for (id, (second, channel)) in posts.iter().enumerate() {
+            feed.receive(None, &post(id as u64 + 1, *second, "Fine", channel), 0.0);
+        }
+        feed.process(10);
+        let series = feed.update(0.0, LiveConnection::Off).series;
+        let lines: Vec<(Option<&str>, u64, u64, u64)> = series
+            .iter()
+            .map(|line| {
+                let n = |idx: usize| line.points[line.points.len() - idx].n_records;
+                let total = line.points.iter().map(|p| p.n_records).sum();
+                (line.channel.as_deref(), total, n(2), n(1))
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (None, 6, 3, 3),
+                (Some("web"), 4, 3, 1),
+                (Some("app"), 2, 0, 2)
+            ]
+        );
+        assert!(series
+            .iter()
+            .all(|line| line.points.len() == SERIES_SECONDS));
+        let ends: Vec<i64> = series
+            .iter()
+            .map(|line| line.points[SERIES_SECONDS - 1].at_ms)
+            .collect();
+        assert!(ends.windows(2).all(|w| w[0] == w[1]), "{ends:?}");
     }
 
     #[test]

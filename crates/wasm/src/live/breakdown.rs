@@ -1,9 +1,10 @@
 //! The stream broken down by channel, product and customer segment: the last minute, hour and
 //! day of each value, in bounded memory.
 //!
-//! Each dimension keeps two rolling windows per value it has seen (per-second buckets over a
-//! minute, so "the last minute" is not one minute bucket just begun, and per-minute buckets over a
-//! day, as the feed's own windows), at most [`MAX_KEYS_PER_DIMENSION`] values: a stream
+//! Each dimension keeps two rolling windows per value it has seen (per-second buckets over the
+//! live chart's span, so "the last minute" is not one minute bucket just begun and the chart's
+//! line of a channel is read from the same buckets, and per-minute buckets over a day, as the
+//! feed's own windows), at most [`MAX_KEYS_PER_DIMENSION`] values: a stream
 //! with thousands of products must not hold thousands of day-long windows. Records of further
 //! values are not dropped but summed into one "other values" window, and the breakdown says so;
 //! a value silent for a whole day gives its place up at the next update. Records that name no
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 use converge_core::live::RollingWindow;
 use serde::{Deserialize, Serialize};
 
-use super::{totals, Totals};
+use super::{totals, Totals, SERIES_SECONDS};
 
 /// Values with a window of their own per dimension; records of further values count together.
 pub const MAX_KEYS_PER_DIMENSION: usize = 64;
@@ -89,7 +90,8 @@ pub(crate) struct KeyedWindows {
     swept_ms: Option<i64>,
 }
 
-/// The last minute by the second and the last day by the minute, of one value.
+/// The chart's span (the last minute included) by the second and the last day by the minute, of
+/// one value.
 #[derive(Debug, Clone)]
 struct Spans {
     seconds: RollingWindow,
@@ -99,7 +101,7 @@ struct Spans {
 impl Spans {
     fn new() -> Spans {
         Spans {
-            seconds: RollingWindow::new(1_000, 60),
+            seconds: RollingWindow::new(1_000, SERIES_SECONDS),
             minutes: RollingWindow::new(MINUTE_MS, MINUTES_PER_DAY),
         }
     }
@@ -172,6 +174,13 @@ impl KeyedWindows {
         } else {
             self.beyond_cap.add(at_ms, compound, amount);
         }
+    }
+
+    /// Each value's per-second window (the chart's span), in no particular order.
+    pub(crate) fn seconds(&self) -> impl Iterator<Item = (&str, &RollingWindow)> {
+        self.by_key
+            .iter()
+            .map(|(name, spans)| (name.as_str(), &spans.seconds))
     }
 
     /// Moves every window's end to the stream's latest time and forgets values with nothing in
