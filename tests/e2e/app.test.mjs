@@ -827,10 +827,10 @@ test('a live WebSocket stream of 10,000 records at 2,000/s is counted once each,
   }
 });
 
-test('a stream faster than the worker is paused and resumed where it left off: 150,000 records, each counted once', async () => {
+test('a stream faster than the worker is paused and resumed where it left off: 300,000 records, each counted once', async () => {
   // As fast as the replay can send: far more than the worker scores, so the queue passes the
   // pause mark and the stream is closed and reopened with ?from=N, perhaps several times.
-  const n = 150_000;
+  const n = 300_000;
   const replay = await startReplay(await convergeBin(), await liveStreamFile(n, { spike: false }), 10_000_000);
   const browser = await openBrowser();
   const { page } = browser;
