@@ -17,7 +17,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use converge_core::demo::{CompanyGenerator, DemoParams};
+use converge_core::demo::{
+    BaseShape, CompanyGenerator, CustomerBaseParams, DemoParams, MAX_BASE_PEOPLE,
+};
 
 const USAGE: &str = "\
 converge — customer intelligence on the command line
@@ -101,6 +103,17 @@ USAGE:
         Writes the demo company's exports (CSV, JSON, JSON Lines) into DIR, with truth.json:
         the person behind every row, the sentiment of every text, the planted segments and
         influencers.
+    converge demo --base common-names|households [--people N] [--seed N] --out DIR
+        Writes a customer base with identity traps into DIR, for measuring identity
+        resolution: common-names is four exports (CRM, shop, support, social) of people
+        whose names come from 40 first x 58 last names (default 4,000 people); households
+        is five exports (CRM, web orders, loyalty, support, social) where 30 % of people
+        live with one to three others sharing landline, address and often last name and
+        e-mail, with Zipf-distributed names, nicknames, typos, last-first names and phone
+        formats (default 40,000 people). DIR/truth.csv has
+        source,record_id,person_id,household_id: source is the file name, record_id the
+        1-based data row (as converge resolve numbers them). The same --seed (default 1)
+        gives the same bytes.
     converge --version
     converge --help
 ";
@@ -114,6 +127,7 @@ enum Command {
     Rfm(rfm::Options),
     Cluster(cluster::Options),
     Demo { out: PathBuf, params: DemoParams },
+    DemoBase(PathBuf, CustomerBaseParams),
     Version,
     Help,
 }
@@ -176,6 +190,27 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!(
                 "{} (who is behind every row, what every text feels)",
                 truth_path.display()
+            );
+        }
+        Command::DemoBase(out, params) => {
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let base = params.generate();
+            for file in &base.files {
+                let path = out.join(&file.name);
+                std::fs::write(&path, &file.bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let n_rows = base.truth.rows_of(&file.name).map_or(0, <[_]>::len);
+                let kib = file.bytes.len() / 1024;
+                println!("{} ({n_rows} rows, {kib} KiB)", path.display());
+            }
+            let truth_path = out.join("truth.csv");
+            std::fs::write(&truth_path, base.truth.to_csv())
+                .with_context(|| format!("writing {}", truth_path.display()))?;
+            println!(
+                "{} (the person and household behind every row: {} people in {} households)",
+                truth_path.display(),
+                base.truth.n_people,
+                base.truth.n_households
             );
         }
     }
@@ -427,17 +462,54 @@ fn parse_args() -> anyhow::Result<Command> {
         }
         Value(word) if word == "demo" => {
             let mut out = None;
-            let mut params = DemoParams::default();
+            let mut customers: Option<usize> = None;
+            let mut seed: Option<u64> = None;
+            let mut base: Option<BaseShape> = None;
+            let mut people: Option<usize> = None;
             while let Some(arg) = parser.next()? {
                 match arg {
                     Long("out") => out = Some(PathBuf::from(parser.value()?)),
-                    Long("customers") => params.n_customers = parser.value()?.parse()?,
-                    Long("seed") => params.seed = parser.value()?.parse()?,
+                    Long("customers") => customers = Some(parser.value()?.parse()?),
+                    Long("seed") => seed = Some(parser.value()?.parse()?),
+                    Long("people") => people = Some(parser.value()?.parse()?),
+                    Long("base") => {
+                        let label = parser.value()?.string()?;
+                        base = Some(BaseShape::from_label(&label).with_context(|| {
+                            format!("--base {label:?}: expected common-names or households")
+                        })?);
+                    }
                     other => return Err(other.unexpected().into()),
                 }
             }
             let out = out.context("`converge demo` needs --out DIR")?;
-            Ok(Command::Demo { out, params })
+            let Some(shape) = base else {
+                anyhow::ensure!(
+                    people.is_none(),
+                    "--people is for a customer base (--base); the demo company takes --customers"
+                );
+                let mut params = DemoParams::default();
+                if let Some(customers) = customers {
+                    params.n_customers = customers;
+                }
+                if let Some(seed) = seed {
+                    params.seed = seed;
+                }
+                return Ok(Command::Demo { out, params });
+            };
+            anyhow::ensure!(
+                customers.is_none(),
+                "--customers is for the demo company; a customer base (--base) takes --people"
+            );
+            let n_people = people.unwrap_or(match shape {
+                BaseShape::CommonNames => 4_000,
+                BaseShape::Households => 40_000,
+            });
+            anyhow::ensure!(
+                n_people <= MAX_BASE_PEOPLE,
+                "--people {n_people}: a customer base holds at most {MAX_BASE_PEOPLE} people"
+            );
+            let params = CustomerBaseParams::new(shape, n_people, seed.unwrap_or(1));
+            Ok(Command::DemoBase(out, params))
         }
         other => Err(anyhow::Error::from(other.unexpected()).context(USAGE)),
     }
