@@ -81,7 +81,7 @@ USAGE:
         summary JSON holds k, inertia (in the space clustered), silhouette, iterations,
         centroids (and in original units when scaled), the elbow curve, segment profiles
         (size, revenue share, z-scores, a suggested name) and a 2-D PCA of the centres.
-    converge resolve FILE... [--id COL] [--threshold P] [--threads N] [--explain OUT] [--customers OUT] [-o OUT]
+    converge resolve FILE... [--id COL] [--threshold P] [--threads N] [--explain OUT] [--customers OUT] [--households OUT] [-o OUT]
         Resolves the records of every FILE (each a source, any format ingestion reads) into
         customers: deduplicates within each file and links across files. Writes CSV
         source,record_id,customer_id,match_probability, one row per record: source is the
@@ -90,7 +90,8 @@ USAGE:
         email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
         (default 0.9) are linked. Comparisons run on --threads threads (default: every
         core; the result is the same on any number). --explain writes each link's evidence
-        as JSON lines; --customers each customer's best values with their source.
+        as JSON lines; --customers each customer's best values with their source;
+        --households source,record_id,customer_id,household_id (who lives with whom).
     converge replay FILE... [--rate N] [--speedup X] [--port P]
         Serves the records of every FILE (any format ingestion reads, merged in timestamp
         order) as a live stream on 127.0.0.1:P (default 8787): Server-Sent Events on GET
@@ -399,6 +400,7 @@ fn parse_args() -> anyhow::Result<Command> {
                 n_threads: None,
                 explain: None,
                 customers: None,
+                households: None,
                 output: None,
             };
             while let Some(arg) = parser.next()? {
@@ -425,6 +427,7 @@ fn parse_args() -> anyhow::Result<Command> {
                     }
                     Long("explain") => options.explain = Some(PathBuf::from(parser.value()?)),
                     Long("customers") => options.customers = Some(PathBuf::from(parser.value()?)),
+                    Long("households") => options.households = Some(PathBuf::from(parser.value()?)),
                     Short('o') | Long("output") => {
                         options.output = Some(PathBuf::from(parser.value()?))
                     }

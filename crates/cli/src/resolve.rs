@@ -39,6 +39,8 @@ pub struct Options {
     pub n_threads: Option<usize>,
     pub explain: Option<PathBuf>,
     pub customers: Option<PathBuf>,
+    /// `source,record_id,customer_id,household_id` per record.
+    pub households: Option<PathBuf>,
     pub output: Option<PathBuf>,
 }
 
@@ -135,6 +137,9 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     if let Some(path) = &options.customers {
         write_customers(path, &resolution, &record_id)?;
     }
+    if let Some(path) = &options.households {
+        write_households(path, &resolution, &record_id)?;
+    }
     summarise(&resolution, read_seconds, resolve_seconds);
     Ok(())
 }
@@ -146,7 +151,7 @@ fn six_decimals(probability: f64) -> String {
     format!("{}.{:06}", millionths / 1_000_000, millionths % 1_000_000)
 }
 
-/// One JSON line per link: the waterfall of its evidence.
+/// One JSON line per link, applied or held back (with why): the waterfall of its evidence.
 fn write_explanations(
     path: &PathBuf,
     resolution: &Resolution,
@@ -164,13 +169,19 @@ fn write_explanations(
             .and_then(|idx| resolution.assignments.get(idx))
             .map_or(0, |a| a.customer.0)
     };
-    for link in &resolution.links {
+    let applied = resolution.links.iter().map(|link| (link, None));
+    let held = resolution
+        .held_back
+        .iter()
+        .map(|held| (&held.link, Some(held.reason.describe())));
+    for (link, held_back) in applied.chain(held) {
         let evidence = resolution.explain(link);
         let reason = match link.reason {
             LinkReason::SameIdentifier(field) => format!("same {}", field.label()),
             LinkReason::Scored => "match probability at or above the threshold".to_owned(),
         };
         let line = json!({
+            "held_back": held_back,
             "customer_id": customer_of(link.left),
             "left_source": source_name(link.left),
             "left_record_id": record_id(link.left),
@@ -195,6 +206,32 @@ fn write_explanations(
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// One CSV row per record: its customer and its customer's household.
+fn write_households(
+    path: &PathBuf,
+    resolution: &Resolution,
+    record_id: &dyn Fn(RecordRef) -> String,
+) -> anyhow::Result<()> {
+    let source_name = |record: RecordRef| resolution.source_name(record.source_idx).unwrap_or("");
+    let mut writer =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    writer.write_record(["source", "record_id", "customer_id", "household_id"])?;
+    for assignment in &resolution.assignments {
+        let household = resolution
+            .households
+            .household_of(assignment.customer)
+            .map_or(0, |h| h.id.0);
+        writer.write_record([
+            source_name(assignment.record),
+            &record_id(assignment.record),
+            &assignment.customer.0.to_string(),
+            &household.to_string(),
+        ])?;
+    }
+    writer.flush()?;
     Ok(())
 }
 
@@ -237,6 +274,36 @@ fn write_customers(
     }
     writer.flush()?;
     Ok(())
+}
+
+/// What holds a customer together: its links by reason and its records by source.
+fn why_this_large(resolution: &Resolution, customer: &converge_core::identity::Customer) -> String {
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for link in customer
+        .links
+        .iter()
+        .filter_map(|idx| resolution.links.get(*idx))
+    {
+        let reason = match link.reason {
+            LinkReason::SameIdentifier(field) => format!("same {}", field.label()),
+            LinkReason::Scored => "scored".to_owned(),
+        };
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    let mut sources: Vec<(&str, usize)> = Vec::new();
+    for record in &customer.records {
+        let name = resolution.source_name(record.source_idx).unwrap_or("");
+        match sources.iter_mut().find(|(s, _)| *s == name) {
+            Some((_, n)) => *n += 1,
+            None => sources.push((name, 1)),
+        }
+    }
+    let links: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let from: Vec<String> = sources.iter().map(|(s, n)| format!("{n} in {s}")).collect();
+    format!("links: {}; records: {}", links.join(", "), from.join(", "))
 }
 
 fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
@@ -291,21 +358,72 @@ fn summarise(resolution: &Resolution, read_seconds: f64, resolve_seconds: f64) {
         },
         model.em_iterations
     );
-    for common in &resolution.common_identifiers {
+    for line in resolution.health.describe() {
+        eprintln!("model: {line}");
+    }
+    let shared = &resolution.shared_identifiers;
+    if !shared.is_empty() {
+        let mut by_field: Vec<(&str, usize)> = Vec::new();
+        for identifier in shared {
+            let label = identifier.field.label();
+            match by_field.iter_mut().find(|(field, _)| *field == label) {
+                Some((_, n)) => *n += 1,
+                None => by_field.push((label, 1)),
+            }
+        }
+        let counts: Vec<String> = by_field
+            .iter()
+            .map(|(field, n)| format!("{n} {field} values"))
+            .collect();
         eprintln!(
-            "not linked on: {} {:?} is shared by {} records (a placeholder, not an identity)",
-            common.field.label(),
-            common.value,
-            common.n_records
+            "shared identifiers (used by several people, weighed but never linked on outright): {}",
+            counts.join(", ")
         );
+        let mut widest: Vec<&converge_core::identity::SharedIdentifier> = shared.iter().collect();
+        widest.sort_by(|x, y| {
+            y.n_people
+                .cmp(&x.n_people)
+                .then(y.n_records.cmp(&x.n_records))
+        });
+        for identifier in widest.iter().take(5) {
+            eprintln!(
+                "  {} {:?}: {} records of at least {} people",
+                identifier.field.label(),
+                identifier.value,
+                identifier.n_records,
+                identifier.n_people
+            );
+        }
     }
     if !resolution.held_back.is_empty() {
+        let reasons: Vec<String> = resolution
+            .health
+            .held_back
+            .iter()
+            .map(|(reason, n)| format!("{n} for {}", reason.describe()))
+            .collect();
         eprintln!(
-            "review: {} links above the threshold but below {} would have joined two groups of several records; held back",
+            "review: {} links at or above the threshold held back: {}",
             resolution.held_back.len(),
-            resolution.weak_link
+            reasons.join("; ")
         );
     }
+    let mut largest: Vec<&converge_core::identity::Customer> =
+        resolution.customers.iter().collect();
+    largest.sort_by(|x, y| y.records.len().cmp(&x.records.len()).then(x.id.cmp(&y.id)));
+    for customer in largest.iter().take(3).filter(|c| c.records.len() > 1) {
+        eprintln!(
+            "largest customer {}: {} records ({})",
+            customer.id.0,
+            customer.records.len(),
+            why_this_large(resolution, customer)
+        );
+    }
+    let n_shared_households = resolution.households.shared().count();
+    eprintln!(
+        "households: {} ({n_shared_households} of several customers)",
+        resolution.households.households.len()
+    );
     let n_weak = resolution.weak_customers().count();
     if n_weak > 0 {
         eprintln!(

@@ -9,8 +9,8 @@ use std::ops::ControlFlow;
 use converge_core::demo::{CompanyGenerator, DemoParams};
 use converge_core::identity::normalise::soundex;
 use converge_core::identity::{
-    jaro_winkler, map_identity_columns, within_one_edit, LinkDecision, LinkReason, Resolution,
-    Resolve, Source,
+    jaro_winkler, map_identity_columns, within_one_edit, IdentityField, LinkDecision, LinkReason,
+    RecordRef, Resolution, Resolve, Source,
 };
 use converge_core::ingest::{ingest, ReadOptions};
 use converge_core::schema::{detect, Overrides};
@@ -324,12 +324,12 @@ fn a_placeholder_email_shared_by_many_records_links_no_one() {
     csv.push_str("ada@example.com,Ada,Lovelace\nADA@example.com,Ada,Lovelace\n");
     let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
     let resolution = resolve(&sources(&tables, None));
-    assert_eq!(resolution.common_identifiers.len(), 1);
+    assert_eq!(resolution.shared_identifiers.len(), 1);
     assert_eq!(
-        resolution.common_identifiers[0].value,
+        resolution.shared_identifiers[0].value,
         "noreply@example.com"
     );
-    assert_eq!(resolution.common_identifiers[0].n_records, 1_200);
+    assert_eq!(resolution.shared_identifiers[0].n_records, 1_200);
     // The placeholder's records stay apart; Ada's two records are one customer.
     assert_eq!(resolution.customers.len(), 1_200 + 1);
 }
@@ -360,18 +360,25 @@ fn a_common_surname_counts_less_than_a_rare_one() {
     );
     let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
     let resolution = resolve(&sources(&tables, None));
-    let surname_weight = |value: &str| {
-        resolution
-            .links
-            .iter()
-            .map(|link| resolution.explain(link))
-            .flat_map(|evidence| evidence.fields)
-            .find(|field| field.left_value.as_deref() == Some(value) && field.level == "exact")
-            .map(|field| (field.weight_bits, field.term_frequency_adjusted))
-            .unwrap_or_else(|| panic!("a link with surname {value}"))
+    let surname_weight = |left: u32, right: u32| {
+        let record = |row_idx| RecordRef {
+            source_idx: 0,
+            row_idx,
+        };
+        let evidence = resolution
+            .explain_pair(record(left), record(right))
+            .expect("both records were resolved");
+        let surname = evidence
+            .fields
+            .into_iter()
+            .find(|field| field.field == IdentityField::LastName)
+            .expect("both have a surname");
+        assert_eq!(surname.level, "exact");
+        (surname.weight_bits, surname.term_frequency_adjusted)
     };
-    let (smith, smith_adjusted) = surname_weight("smith");
-    let (rare, rare_adjusted) = surname_weight("zbigniewski");
+    // Row 0 is amy smith; rows 300–302 the two people recorded twice.
+    let (smith, smith_adjusted) = surname_weight(0, 300);
+    let (rare, rare_adjusted) = surname_weight(301, 302);
     assert!(smith_adjusted && rare_adjusted);
     assert!(
         rare > smith + 5.0,

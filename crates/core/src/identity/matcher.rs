@@ -204,6 +204,12 @@ impl IdentityMatcher {
     /// The match weight of the new record against resolved record `record`, prior left out.
     fn weight_bits(&self, new: &[Option<String>; N_FIELDS], record: usize) -> f64 {
         let mut total = 0.0;
+        let first_name_exact = IdentityField::FirstName.slot().is_some_and(|slot| {
+            match (new.get(slot), self.records.fields.get(slot)) {
+                (Some(Some(x)), Some(store)) => store.get(record) == Some(x.as_str()),
+                _ => false,
+            }
+        });
         for (slot, field_model) in self.model.fields.iter().enumerate() {
             let field = field_model.field;
             let (Some(Some(x)), Some(y)) = (
@@ -223,7 +229,14 @@ impl IdentityMatcher {
             {
                 found = 1;
             }
-            total += level_weight_bits(&self.records, &self.model, slot, found, record);
+            total += level_weight_bits(
+                &self.records,
+                &self.model,
+                slot,
+                found,
+                record,
+                first_name_exact,
+            );
         }
         total
     }

@@ -18,8 +18,12 @@
 //! cancel.
 
 mod blocking;
+mod coherence;
 mod error;
 mod fields;
+mod groups;
+mod health;
+mod household;
 mod matcher;
 mod model;
 pub mod normalise;
@@ -27,18 +31,23 @@ mod parallel;
 mod params;
 mod records;
 mod resolution;
+mod training;
 
 pub use blocking::{
     BlockKey, BlockingReport, BlockingRule, SkippedBlocks, MAX_BLOCKING_RULES, REFINING_KEYS,
 };
+pub use coherence::{HoldReason, SharedIdentifier};
 pub use error::IdentityError;
 pub use fields::{map_identity_columns, recency_column, IdentityColumn, IdentityField};
+pub use groups::{MAX_SCORED_CUSTOMER_RECORDS, MAX_SCORED_JOINS};
+pub use health::ModelHealth;
+pub use household::{Household, HouseholdId, Households, MAX_HOUSEHOLD_CUSTOMERS};
 pub use matcher::{IdentityMatch, IdentityMatcher, MAX_CANDIDATES};
 pub use model::{FieldModel, MatchModel};
 pub use params::ResolveParams;
 pub use records::{jaro_winkler, within_one_edit, Source, MAX_RECORDS};
 pub use resolution::{
-    CommonIdentifier, Customer, CustomerId, CustomerValue, FieldEvidence, Link, LinkDecision,
-    LinkReason, PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, ResolveRun,
+    Customer, CustomerId, CustomerValue, FieldEvidence, HeldLink, Link, LinkDecision, LinkReason,
+    PairEvidence, RecordAssignment, RecordRef, Resolution, Resolve, ResolveRun,
     MAX_SHARED_IDENTIFIER,
 };

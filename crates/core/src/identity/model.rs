@@ -42,7 +42,9 @@ impl FieldModel {
 pub struct MatchModel {
     /// One per compared field, in [`IdentityField::COMPARED`] order.
     pub fields: Vec<FieldModel>,
-    /// The share of candidate pairs that are matches (the prior before any field is looked at).
+    /// The share of all record pairs that are matches: the prior before any field is looked
+    /// at, blocked fields included (Splink's λ), so agreement on a name the blocking required
+    /// is counted once, as evidence, not a second time in the prior.
     pub lambda: f64,
     pub em_iterations: usize,
     pub em_converged: bool,
@@ -290,8 +292,16 @@ pub(crate) fn expectation_maximisation(
     (max_iterations, false)
 }
 
-/// λ alone by expectation-maximisation, m and u fixed: the share of matches among `patterns`.
-pub(crate) fn estimate_lambda(fields: &[FieldModel], patterns: &Patterns, start: f64) -> f64 {
+/// How many of all `n_all_pairs` record pairs match, by expectation-maximisation with m and u
+/// fixed: every match is taken to be among the candidate `patterns` (blocking exists to make
+/// that so), the prior of each is the matches' share of all pairs, and the count is at most
+/// `max_matches`.
+pub(crate) fn estimate_matches(
+    fields: &[FieldModel],
+    patterns: &Patterns,
+    n_all_pairs: f64,
+    max_matches: f64,
+) -> f64 {
     let weights: Vec<(f64, f64)> = patterns
         .iter()
         .map(|(pattern, count)| {
@@ -304,33 +314,32 @@ pub(crate) fn estimate_lambda(fields: &[FieldModel], patterns: &Patterns, start:
             (bits, *count as f64)
         })
         .collect();
-    let total: f64 = weights.iter().map(|(_, count)| count).sum();
-    if total <= 0.0 {
-        return start;
-    }
-    let mut lambda = start.clamp(1e-9, 1.0 - 1e-9);
+    let n_candidates: f64 = weights.iter().map(|(_, count)| count).sum();
+    let ceiling = max_matches.min(n_candidates).max(1.0);
+    let mut matches = (n_candidates * 0.1).clamp(1.0, ceiling);
     for _ in 0..200 {
-        let prior = (lambda / (1.0 - lambda)).log2();
+        let prior = (matches / (n_all_pairs - matches).max(1.0)).log2();
         let expected: f64 = weights
             .iter()
-            .map(|(bits, count)| {
-                let odds = (prior + bits).exp2();
-                let p = if odds.is_finite() {
-                    odds / (1.0 + odds)
-                } else {
-                    1.0
-                };
-                p * count
-            })
+            .map(|(bits, count)| probability_of_bits(prior + bits) * count)
             .sum();
-        let next = (expected / total).clamp(1e-9, 1.0 - 1e-9);
-        let change = (next - lambda).abs();
-        lambda = next;
-        if change < 1e-9 {
+        let next = expected.clamp(1.0, ceiling);
+        let change = (next - matches).abs();
+        matches = next;
+        if change < 1e-6 * matches.max(1.0) {
             break;
         }
     }
-    lambda
+    matches
+}
+
+fn probability_of_bits(bits: f64) -> f64 {
+    let odds = bits.exp2();
+    if odds.is_finite() {
+        odds / (1.0 + odds)
+    } else {
+        1.0
+    }
 }
 
 #[cfg(test)]

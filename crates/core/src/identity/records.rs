@@ -196,6 +196,14 @@ pub(crate) struct FieldValues {
     /// Per dictionary entry, its length, bytes and first bytes, so most pairs of unrelated
     /// values are told apart in O(1).
     pub shapes: Vec<ValueShape>,
+    /// Per dictionary entry of an identifier, whether several people use it
+    /// ([`super::coherence`]); empty for other fields.
+    pub shared: Vec<bool>,
+    /// Per dictionary entry, the groups of records (people, as far as identifiers tell) that
+    /// hold it, and their sum: a person seen four times does not make a name four times as
+    /// common. Empty until [`Records::count_by_person`].
+    pub person_counts: Vec<u32>,
+    pub n_people_present: u32,
 }
 
 impl FieldValues {
@@ -204,11 +212,60 @@ impl FieldValues {
         self.dictionary.get(id as usize).map(String::as_str)
     }
 
-    /// The share of records holding this record's value (for term-frequency adjustment).
+    /// The share of people holding this record's value (for term-frequency adjustment):
+    /// records counted once per group of records an identifier already joined
+    /// ([`Records::count_by_person`]), else once each.
     pub(crate) fn frequency(&self, record: usize) -> Option<f64> {
-        let id = *self.ids.get(record)?;
-        let count = *self.counts.get(id as usize)?;
+        let id = *self.ids.get(record)? as usize;
+        if let (Some(count), true) = (self.person_counts.get(id), self.n_people_present > 0) {
+            return Some(f64::from(*count) / f64::from(self.n_people_present));
+        }
+        let count = *self.counts.get(id)?;
         (self.n_present > 0).then(|| f64::from(count) / f64::from(self.n_present))
+    }
+}
+
+/// The records holding each value of one field, values in dictionary order.
+pub(crate) struct ValueMembers {
+    /// Per dictionary entry, where its records start in `records` (one more entry at the end).
+    starts: Vec<u32>,
+    records: Vec<u32>,
+}
+
+impl ValueMembers {
+    pub(crate) fn of(store: &FieldValues) -> ValueMembers {
+        let mut starts = Vec::with_capacity(store.counts.len() + 1);
+        let mut total = 0u32;
+        for count in &store.counts {
+            starts.push(total);
+            total += count;
+        }
+        starts.push(total);
+        let mut next = starts.clone();
+        let mut records = vec![0u32; total as usize];
+        for (record, id) in store.ids.iter().enumerate() {
+            if *id == MISSING {
+                continue;
+            }
+            if let Some(at) = next.get_mut(*id as usize) {
+                if let Some(slot) = records.get_mut(*at as usize) {
+                    *slot = record as u32;
+                }
+                *at += 1;
+            }
+        }
+        ValueMembers { starts, records }
+    }
+
+    /// The records holding value `id`, in record order.
+    pub(crate) fn of_value(&self, id: usize) -> &[u32] {
+        match (self.starts.get(id), self.starts.get(id + 1)) {
+            (Some(&from), Some(&to)) => self
+                .records
+                .get(from as usize..to as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
     }
 }
 
@@ -223,11 +280,22 @@ pub(crate) struct Records {
     pub nicknames: bool,
     /// Per given-name dictionary entry, the id of the formal name it stands for (`bob` and
     /// `robert` share one), so the nickname rule is an integer comparison.
-    formal_names: Vec<u32>,
+    pub(crate) formal_names: Vec<u32>,
+    /// Per given-name dictionary entry, a second formal name it may stand for (`alex`:
+    /// alexander or alexandra), or [`MISSING`].
+    pub(crate) other_formal_names: Vec<u32>,
     /// Per given-name dictionary entry, the surname dictionary's id of the same spelling (or
     /// [`MISSING`]), so names written the other way round are found without comparing text.
-    given_as_surname: Vec<u32>,
+    pub(crate) given_as_surname: Vec<u32>,
+    /// Per record with both names, how many records have the same given name and surname.
+    full_name_counts: Vec<u32>,
+    /// Records (or groups) with both names, the denominator of [`Records::full_name_frequency`].
+    n_full_names: u32,
 }
+
+/// People who must share a full name before its own frequency is weighed
+/// ([`Records::full_name_frequency`]).
+pub(crate) const MIN_FULL_NAME_PEOPLE: u32 = 3;
 
 /// At most this many records (record indexes are `u32`, pairs pack two into a `u64`).
 pub const MAX_RECORDS: usize = u32::MAX as usize - 1;
@@ -258,7 +326,10 @@ impl Records {
             source_names: sources.iter().map(|s| s.name.clone()).collect(),
             nicknames: params.nicknames,
             formal_names: Vec::new(),
+            other_formal_names: Vec::new(),
             given_as_surname: Vec::new(),
+            full_name_counts: Vec::new(),
+            n_full_names: 0,
         };
         let mut interners: Vec<FastMap<String, u32>> = vec![FastMap::default(); N_FIELDS];
         for field in &mut records.fields {
@@ -322,6 +393,7 @@ impl Records {
             }
         }
         records.link_names(&interners);
+        records.count_full_names(None);
         for store in &mut records.fields {
             store.shapes = store
                 .dictionary
@@ -330,6 +402,108 @@ impl Records {
                 .collect();
         }
         Ok(records)
+    }
+
+    /// Counts each value of the term-frequency fields, and each full name, once per group of
+    /// records (`group_of[record]`, e.g. what exact identifiers joined): the frequencies then
+    /// say how many people share a value, not how often the same person was exported.
+    pub(crate) fn count_by_person(&mut self, group_of: &[u32]) {
+        let mut entries: Vec<(u32, u32)> = Vec::new();
+        for (slot, field) in IdentityField::COMPARED.iter().enumerate() {
+            if !uses_term_frequency(*field) {
+                continue;
+            }
+            let Some(store) = self.fields.get_mut(slot) else {
+                continue;
+            };
+            entries.clear();
+            entries.extend(
+                store
+                    .ids
+                    .iter()
+                    .zip(group_of)
+                    .filter(|(id, _)| **id != MISSING)
+                    .map(|(id, group)| (*id, *group)),
+            );
+            entries.sort_unstable();
+            entries.dedup();
+            let mut counts = vec![0u32; store.dictionary.len()];
+            for (id, _) in &entries {
+                if let Some(count) = counts.get_mut(*id as usize) {
+                    *count += 1;
+                }
+            }
+            store.person_counts = counts;
+            store.n_people_present = entries.len() as u32;
+        }
+        self.count_full_names(Some(group_of));
+    }
+
+    /// Fills [`Records::full_name_counts`] and [`Records::n_full_names`], counting a
+    /// full name once per group of `group_of` when given.
+    fn count_full_names(&mut self, group_of: Option<&[u32]>) {
+        let (Some(first), Some(last)) = (
+            self.field(IdentityField::FirstName),
+            self.field(IdentityField::LastName),
+        ) else {
+            return;
+        };
+        let both = |record: usize| match (first.ids.get(record), last.ids.get(record)) {
+            (Some(&f), Some(&l)) if f != MISSING && l != MISSING => Some((f, l)),
+            _ => None,
+        };
+        let mut entries: Vec<(u64, u32)> = (0..self.len())
+            .filter_map(|record| {
+                let (f, l) = both(record)?;
+                let group = group_of.map_or(record as u32, |g| g.get(record).copied().unwrap_or(0));
+                Some((u64::from(f) << 32 | u64::from(l), group))
+            })
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        let mut counts: FastMap<u64, u32> = FastMap::default();
+        for (key, _) in &entries {
+            *counts.entry(*key).or_insert(0) += 1;
+        }
+        let full_name_counts = (0..self.len())
+            .map(|record| {
+                both(record)
+                    .and_then(|(f, l)| counts.get(&(u64::from(f) << 32 | u64::from(l))))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect();
+        self.full_name_counts = full_name_counts;
+        self.n_full_names = entries.len() as u32;
+    }
+
+    /// The share of people (groups, as [`Records::count_by_person`] counts) whose full name is
+    /// this record's, when at least [`MIN_FULL_NAME_PEOPLE`] hold it: below that the share
+    /// only says that one person was exported several times.
+    pub(crate) fn full_name_frequency(&self, record: usize) -> Option<f64> {
+        let count = *self
+            .full_name_counts
+            .get(record)
+            .filter(|count| **count >= MIN_FULL_NAME_PEOPLE)?;
+        (self.n_full_names > 0).then(|| f64::from(count) / f64::from(self.n_full_names))
+    }
+
+    /// Whether given names `x` and `y` (dictionary ids) stand for one formal name.
+    pub(crate) fn same_formal_name(&self, x: u32, y: u32) -> bool {
+        let formals = |id: u32| {
+            [
+                self.formal_names
+                    .get(id as usize)
+                    .copied()
+                    .unwrap_or(MISSING),
+                self.other_formal_names
+                    .get(id as usize)
+                    .copied()
+                    .unwrap_or(MISSING),
+            ]
+        };
+        let (of_x, of_y) = (formals(x), formals(y));
+        of_x.iter().any(|f| *f != MISSING && of_y.contains(f))
     }
 
     /// Fills [`Records::formal_names`] and [`Records::given_as_surname`].
@@ -344,17 +518,20 @@ impl Records {
         else {
             return;
         };
-        let mut formal_ids: FastMap<&str, u32> = FastMap::default();
-        self.formal_names = first
-            .dictionary
-            .iter()
-            .map(|name| {
-                let next = formal_ids.len() as u32;
-                *formal_ids
-                    .entry(normalise::formal_name(name))
-                    .or_insert(next)
-            })
-            .collect();
+        let mut formal_ids: FastMap<String, u32> = FastMap::default();
+        let mut id_of = |formal: &str| {
+            let next = formal_ids.len() as u32;
+            *formal_ids.entry(formal.to_owned()).or_insert(next)
+        };
+        let mut formal_names = Vec::with_capacity(first.dictionary.len());
+        let mut other_formal_names = Vec::with_capacity(first.dictionary.len());
+        for name in &first.dictionary {
+            let mut formals = normalise::formal_names(name);
+            formal_names.push(formals.next().map_or(MISSING, &mut id_of));
+            other_formal_names.push(formals.next().map_or(MISSING, &mut id_of));
+        }
+        self.formal_names = formal_names;
+        self.other_formal_names = other_formal_names;
         self.given_as_surname = first
             .dictionary
             .iter()
@@ -377,6 +554,13 @@ impl Records {
         {
             if let Some(store) = self.fields.get(slot) {
                 levels[slot] = compare_values(*field, store, a, b, (!off).then_some(map));
+            }
+        }
+        // `jennifer.clarke@…` and `jennifer.clarke@…` at another provider repeat the name, which
+        // is weighed on its own: two namesakes are not one person by their mail providers.
+        if let Some(email_slot) = IdentityField::Email.slot() {
+            if levels.get(email_slot) == Some(&1) && self.local_part_is_the_name(a) {
+                levels[email_slot] = NOT_COMPARED;
             }
         }
         // Names written the other way round (given name in the surname column) count as exact.
@@ -412,15 +596,54 @@ impl Records {
                 if crossed {
                     levels[first_slot] = 0;
                     levels[last_slot] = 0;
-                } else if self.nicknames && first_level > 1 && first_level != NOT_COMPARED {
-                    let formal = |first: u32| self.formal_names.get(first as usize);
-                    if formal(first_a).is_some() && formal(first_a) == formal(first_b) {
-                        levels[first_slot] = 1;
-                    }
+                } else if self.nicknames
+                    && first_level > 1
+                    && first_level != NOT_COMPARED
+                    && self.same_formal_name(first_a, first_b)
+                {
+                    levels[first_slot] = 1;
                 }
             }
         }
         levels
+    }
+}
+
+impl Records {
+    /// Whether the local part of record `record`'s email is its name and nothing more
+    /// (`jennifer.clarke`, `clarke_j`, `jenniferclarke`): no digits, and its letters the given
+    /// name and surname (or an initial and the surname) in either order.
+    fn local_part_is_the_name(&self, record: usize) -> bool {
+        let value = |field: IdentityField| self.field(field).and_then(|store| store.get(record));
+        let (Some(email), Some(last)) =
+            (value(IdentityField::Email), value(IdentityField::LastName))
+        else {
+            return false;
+        };
+        let local = email.split('@').next().unwrap_or_default();
+        if local.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
+        let squash = |name: &str| {
+            name.chars()
+                .filter(|c| c.is_alphabetic())
+                .collect::<String>()
+        };
+        let last = squash(last);
+        let first = value(IdentityField::FirstName)
+            .map(squash)
+            .unwrap_or_default();
+        let initial: String = first.chars().take(1).collect();
+        [
+            format!("{first}{last}"),
+            format!("{last}{first}"),
+            format!("{initial}{last}"),
+            format!("{last}{initial}"),
+        ]
+        .iter()
+        .any(|candidate| !candidate.is_empty() && *candidate == letters)
+            || letters == last
     }
 }
 

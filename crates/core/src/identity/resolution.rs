@@ -6,14 +6,23 @@ use std::ops::ControlFlow;
 use super::blocking::{
     blocked_fields, merge_pairs, rule_pairs, BlockingReport, BlockingRule, MAX_BLOCKING_RULES,
 };
+use super::coherence::{count_people, HoldReason, SharedIdentifier};
 use super::fields::IdentityField;
+use super::groups::{Groups, JoinKind};
+use super::health::ModelHealth;
+use super::household::Households;
 use super::model::{
-    estimate_lambda, expectation_maximisation, patterns_of, FieldModel, MatchModel, UCounts,
+    estimate_matches, expectation_maximisation, patterns_of, FieldModel, MatchModel, Patterns,
+    UCounts,
 };
 use super::parallel;
 use super::params::ResolveParams;
 use super::records::{
-    uses_term_frequency, FieldValues, LevelCache, Records, Source, MISSING, NOT_COMPARED, N_FIELDS,
+    uses_term_frequency, FieldValues, LevelCache, Records, Source, ValueMembers, NOT_COMPARED,
+    N_FIELDS,
+};
+use super::training::{
+    labelled_pairs, train_from_labels, LabelledCounts, LabelledPair, MIN_LABELLED_PAIRS,
 };
 use super::IdentityError;
 use crate::hashing::FastMap;
@@ -139,17 +148,24 @@ pub struct Resolution {
     pub model: MatchModel,
     pub blocking: BlockingReport,
     pub links: Vec<Link>,
-    /// Links at or above the threshold but below `weak_link` that would have joined two groups
-    /// of several records each: not applied, for review.
-    pub held_back: Vec<Link>,
+    /// Links at or above the threshold that were not applied, each with its reason: they
+    /// would have joined records that cannot be one person (different given names or birth
+    /// dates), made a customer larger than one person plausibly is, or joined two groups of
+    /// several records on a weak link. For review.
+    pub held_back: Vec<HeldLink>,
     /// The strongest scored pairs below the fit's threshold whose records the fit left as
     /// different customers, strongest first ([`ResolveParams::near_misses`] at most): the
     /// rejected side of a review. Not applied unless a [`LinkDecision`] accepts one.
     pub near_misses: Vec<Link>,
-    /// Identifier values so common they are placeholders, not identities (never linked on).
-    pub common_identifiers: Vec<CommonIdentifier>,
+    /// Emails, phones, handles and customer ids several people use (a family e-mail, a
+    /// landline, a switchboard, a placeholder): never linked on outright, only weighed.
+    pub shared_identifiers: Vec<SharedIdentifier>,
+    /// How the model was fitted and whether it can be trusted.
+    pub health: ModelHealth,
     pub assignments: Vec<RecordAssignment>,
     pub customers: Vec<Customer>,
+    /// Who lives with whom: every customer's household.
+    pub households: Households,
     pub threshold: f64,
     pub weak_link: f64,
     /// The settings and blocking rules of the fit, for matching records that come later
@@ -158,15 +174,12 @@ pub struct Resolution {
     pub(crate) rules: Vec<BlockingRule>,
 }
 
-/// An email or phone value shared by more than [`MAX_SHARED_IDENTIFIER`] records
-/// (`noreply@…`, a switchboard number): a placeholder, so not linked on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A link that was not applied, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CommonIdentifier {
-    pub field: IdentityField,
-    /// The normalised value.
-    pub value: String,
-    pub n_records: u32,
+pub struct HeldLink {
+    pub link: Link,
+    pub reason: HoldReason,
 }
 
 /// Records one email or phone may identify before it counts as a placeholder.
@@ -190,8 +203,9 @@ fn has_placeholders(field: IdentityField) -> bool {
 }
 
 /// Whether value `id` of `field` (one of [`DETERMINISTIC`]) links its records outright: not
-/// missing, not a placeholder shared by more than [`MAX_SHARED_IDENTIFIER`] records, and not a
-/// customer id shorter than [`MIN_KEY_CHARS`].
+/// missing, not a placeholder shared by more than [`MAX_SHARED_IDENTIFIER`] records, not used
+/// by several people (a [`SharedIdentifier`]), and not a customer id shorter than
+/// [`MIN_KEY_CHARS`].
 pub(crate) fn identifies(field: IdentityField, store: &FieldValues, id: u32) -> bool {
     let Some(value) = store.dictionary.get(id as usize) else {
         return false;
@@ -202,7 +216,8 @@ pub(crate) fn identifies(field: IdentityField, store: &FieldValues, id: u32) -> 
             .counts
             .get(id as usize)
             .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
-    !short && !common
+    let shared = store.shared.get(id as usize) == Some(&true);
+    !short && !common && !shared
 }
 
 /// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
@@ -237,49 +252,86 @@ impl ResolveParams {
     /// bounded piece (one blocking rule, a chunk of pairs, one training session).
     pub fn start(&self, sources: &[Source<'_>]) -> Result<ResolveRun, IdentityError> {
         self.check()?;
-        let records = Records::build(sources, self)?;
+        let mut records = Records::build(sources, self)?;
         let n = records.len();
-        let mut forest = Forest::new(n);
+        let mut groups = Groups::new(&records);
         let mut links: Vec<Link> = Vec::new();
-        let mut common_identifiers = Vec::new();
+        let mut held_back: Vec<HeldLink> = Vec::new();
+        let mut shared_identifiers = Vec::new();
+        let mut labelled: Vec<LabelledPair> = Vec::new();
         if self.deterministic {
             for field in DETERMINISTIC {
-                let Some(store) = records.field(field) else {
+                let Some(slot) = field.slot() else {
                     continue;
                 };
-                if has_placeholders(field) {
-                    for (value, count) in store.dictionary.iter().zip(&store.counts) {
-                        if *count > MAX_SHARED_IDENTIFIER {
-                            common_identifiers.push(CommonIdentifier {
-                                field,
-                                value: value.clone(),
-                                n_records: *count,
-                            });
+                let Some(store) = records.fields.get(slot) else {
+                    continue;
+                };
+                let members = ValueMembers::of(store);
+                let mut shared = vec![false; store.dictionary.len()];
+                for (id, (value, count)) in store.dictionary.iter().zip(&store.counts).enumerate() {
+                    if *count < 2 {
+                        continue;
+                    }
+                    let placeholder = has_placeholders(field) && *count > MAX_SHARED_IDENTIFIER;
+                    let n_people = count_people(&records, members.of_value(id));
+                    if placeholder || n_people >= 2 {
+                        if let Some(flag) = shared.get_mut(id) {
+                            *flag = true;
                         }
+                        shared_identifiers.push(SharedIdentifier {
+                            field,
+                            value: value.clone(),
+                            n_records: *count,
+                            n_people,
+                        });
                     }
                 }
-                let mut first_of: Vec<u32> = vec![MISSING; store.dictionary.len()];
-                for (record, id) in store.ids.iter().enumerate() {
-                    if !identifies(field, store, *id) {
+                let mut reps: Vec<u32> = Vec::new();
+                for (id, count) in store.counts.iter().enumerate() {
+                    if *count < 2
+                        || shared.get(id) == Some(&true)
+                        || !identifies(field, store, id as u32)
+                    {
                         continue;
                     }
-                    let Some(first) = first_of.get_mut(*id as usize) else {
+                    let of_value = members.of_value(id);
+                    let Some((&first, rest)) = of_value.split_first() else {
                         continue;
                     };
-                    if *first == MISSING {
-                        *first = record as u32;
-                    } else if forest.union(*first as usize, record) {
-                        links.push(records.link(
-                            *first,
-                            record as u32,
-                            1.0,
-                            LinkReason::SameIdentifier(field),
-                            true,
-                        ));
+                    for &record in rest {
+                        let link = |joined| {
+                            records.link(
+                                first,
+                                record,
+                                1.0,
+                                LinkReason::SameIdentifier(field),
+                                joined,
+                            )
+                        };
+                        match groups.join(
+                            &records,
+                            first as usize,
+                            record as usize,
+                            JoinKind::Identifier,
+                        ) {
+                            Ok(true) => links.push(link(true)),
+                            Ok(false) => {}
+                            Err(reason) => held_back.push(HeldLink {
+                                link: link(false),
+                                reason,
+                            }),
+                        }
                     }
+                    labelled_pairs(&records, of_value, slot as u8, &mut reps, &mut labelled);
+                }
+                if let Some(store) = records.fields.get_mut(slot) {
+                    store.shared = shared;
                 }
             }
         }
+        let group_of: Vec<u32> = (0..n).map(|record| groups.find(record) as u32).collect();
+        records.count_by_person(&group_of);
         let mapped: Vec<IdentityField> = IdentityField::COMPARED
             .iter()
             .copied()
@@ -302,9 +354,12 @@ impl ResolveParams {
             rules,
             u: UCounts::new(n_u_pairs, self.seed),
             records,
-            forest,
+            groups,
             links,
-            common_identifiers,
+            held_back,
+            shared_identifiers,
+            labelled,
+            labelled_counts: None,
             pairs: Vec::new(),
             found_by: Vec::new(),
             pattern_ids: Vec::new(),
@@ -346,9 +401,13 @@ pub struct ResolveRun {
     rules: Vec<BlockingRule>,
     blocking: BlockingReport,
     records: Records,
-    forest: Forest,
+    groups: Groups,
     links: Vec<Link>,
-    common_identifiers: Vec<CommonIdentifier>,
+    held_back: Vec<HeldLink>,
+    shared_identifiers: Vec<SharedIdentifier>,
+    /// Pairs an identifier of one person links, for training m ([`super::training`]).
+    labelled: Vec<LabelledPair>,
+    labelled_counts: Option<LabelledCounts>,
     pairs: Vec<u64>,
     found_by: Vec<u32>,
     u: UCounts,
@@ -453,7 +512,18 @@ impl ResolveRun {
                     self.cache = LevelCache::default();
                     self.m_sums = self.fields.iter().map(|f| vec![0.0; f.m.len()]).collect();
                     self.m_sessions = vec![0; self.fields.len()];
-                    self.stage = Stage::Train { rule_idx: 0 };
+                    let labelled = std::mem::take(&mut self.labelled);
+                    let counts = LabelledCounts::count(&self.records, &labelled);
+                    // EM trains only what the labelled pairs cannot.
+                    let all_labelled = self.fields.iter().enumerate().all(|(slot, field)| {
+                        field.n_u_compared == 0 || counts.n_compared(slot) >= MIN_LABELLED_PAIRS
+                    });
+                    self.labelled_counts = Some(counts);
+                    self.stage = if all_labelled {
+                        Stage::Score
+                    } else {
+                        Stage::Train { rule_idx: 0 }
+                    };
                 } else {
                     self.stage = Stage::Compare { next_pair: end };
                 }
@@ -543,25 +613,47 @@ impl ResolveRun {
                 field.m = sums.iter().map(|sum| sum / *n as f64).collect();
             }
         }
+        let labelled_counts = self.labelled_counts.take();
+        let trained = labelled_counts
+            .as_ref()
+            .map(|counts| train_from_labels(&mut fields, counts))
+            .unwrap_or_default();
         let mut pattern_counts = vec![0u64; self.pattern_list.len()];
         for id in &self.pattern_ids {
             if let Some(count) = pattern_counts.get_mut(*id as usize) {
                 *count += 1;
             }
         }
-        let patterns = patterns_of(
-            self.pattern_list
-                .iter()
-                .zip(&pattern_counts)
-                .flat_map(|(pattern, count)| std::iter::repeat_n(*pattern, *count as usize)),
-        );
-        let lambda = estimate_lambda(&fields, &patterns, 0.1);
-        let model = MatchModel {
+        let patterns: Patterns = self
+            .pattern_list
+            .iter()
+            .copied()
+            .zip(pattern_counts)
+            .filter(|(_, count)| *count > 0)
+            .collect();
+        // Every record has few true matches whatever the blocking found: the matches are
+        // bounded by what the records could possibly hold.
+        let n = self.records.len() as f64;
+        let n_all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let max_matches = 2.0 * n;
+        let n_matches = estimate_matches(&fields, &patterns, n_all_pairs, f64::INFINITY);
+        let estimated = n_matches / n_all_pairs;
+        let lambda_bound = max_matches / n_all_pairs;
+        let lambda = estimated.min(lambda_bound).clamp(1e-12, 0.5);
+        let mut model = MatchModel {
             fields,
             lambda,
             em_iterations: self.em_iterations,
             em_converged: self.em_converged,
         };
+        let mut health = ModelHealth::of(
+            &model,
+            &self.records,
+            &trained,
+            labelled_counts.as_ref().map_or(0, |c| c.n_pairs),
+            estimated,
+            lambda_bound,
+        );
         // Each pattern's weight, then each pair's with its term-frequency adjustments.
         let prior = model.prior_bits();
         let base: Vec<f64> = self
@@ -583,19 +675,16 @@ impl ResolveRun {
         // up one customer anyway (through other links) are dropped after clustering.
         let near_capacity = self.params.near_misses.saturating_mul(20);
         let mut near: std::collections::BinaryHeap<NearMiss> = std::collections::BinaryHeap::new();
+        let degenerate = health.degenerate.is_some();
         for (pair, id) in self.pairs.iter().zip(&self.pattern_ids) {
             let (a, b) = unpack(*pair);
             let Some(pattern) = self.pattern_list.get(*id as usize) else {
                 continue;
             };
             let mut weight = base.get(*id as usize).copied().unwrap_or(f64::NEG_INFINITY);
-            for (slot, field_model) in model.fields.iter().enumerate() {
-                if pattern.get(slot) == Some(&0) && uses_term_frequency(field_model.field) {
-                    weight += tf_adjustment_bits(&self.records, &model, slot, a);
-                }
-            }
+            weight += pattern_adjustment_bits(&self.records, &model, pattern, a, b);
             let probability = probability_of(weight);
-            if probability >= self.params.threshold {
+            if probability >= self.params.threshold && !degenerate {
                 scored.push((probability, a as u32, b as u32));
             } else if self.params.near_misses > 0 {
                 near.push(NearMiss(probability, a as u32, b as u32));
@@ -608,27 +697,29 @@ impl ResolveRun {
         self.pattern_ids = Vec::new();
         self.found_by = Vec::new();
         scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-        // The chaining guard: a link below `weak_link` may add a record to a group, but not
-        // join two groups of several records each; such links are held back for review.
-        let mut held_back = Vec::new();
+        let mut held_back = std::mem::take(&mut self.held_back);
         for (probability, a, b) in scored {
-            let (size_a, size_b) = self.forest.sizes(a as usize, b as usize);
-            if size_a >= 2 && size_b >= 2 && probability < self.params.weak_link {
-                held_back.push(
-                    self.records
-                        .link(a, b, probability, LinkReason::Scored, false),
-                );
-                continue;
-            }
-            let joined = self.forest.union(a as usize, b as usize);
-            self.links.push(
+            let kind = JoinKind::Scored {
+                weak: probability < self.params.weak_link,
+            };
+            let link = |joined| {
                 self.records
-                    .link(a, b, probability, LinkReason::Scored, joined),
-            );
+                    .link(a, b, probability, LinkReason::Scored, joined)
+            };
+            match self
+                .groups
+                .join(&self.records, a as usize, b as usize, kind)
+            {
+                Ok(joined) => self.links.push(link(joined)),
+                Err(reason) => held_back.push(HeldLink {
+                    link: link(false),
+                    reason,
+                }),
+            }
         }
         let mut near = near.into_sorted_vec();
         near.retain(|NearMiss(_, a, b)| {
-            self.forest.find(*a as usize) != self.forest.find(*b as usize)
+            self.groups.find(*a as usize) != self.groups.find(*b as usize)
         });
         near.truncate(self.params.near_misses);
         let near_misses = near
@@ -639,19 +730,24 @@ impl ResolveRun {
             })
             .collect();
         let records = std::mem::take(&mut self.records);
-        let mut forest = std::mem::replace(&mut self.forest, Forest::new(0));
+        let mut groups = std::mem::replace(&mut self.groups, Groups::empty());
         let links = std::mem::take(&mut self.links);
-        let (assignments, customers) = customers_of(&records, sources, &mut forest, &links);
+        let (assignments, customers) = customers_of(&records, sources, &mut groups, &links);
+        health.note_held_back(&held_back);
+        model.lambda = lambda;
+        let households = Households::of(&records, &customers, &assignments);
         Resolution {
             records,
             model,
+            health,
             blocking: std::mem::take(&mut self.blocking),
             links,
             held_back,
             near_misses,
-            common_identifiers: std::mem::take(&mut self.common_identifiers),
+            shared_identifiers: std::mem::take(&mut self.shared_identifiers),
             assignments,
             customers,
+            households,
             threshold: self.params.threshold,
             weak_link: self.params.weak_link,
             params: self.params.clone(),
@@ -727,13 +823,16 @@ pub(crate) fn probability_of(weight_bits: f64) -> f64 {
 }
 
 /// The match weight of comparison level `level` of field `slot` (0 when not compared), an exact
-/// match adjusted by how common the value of `record` (one side of the pair) is.
+/// match adjusted by how common the value of `record` (one side of the pair) is; a surname by
+/// how common it is among people of the same given name when `first_name_exact` (the pair
+/// agrees on both).
 pub(crate) fn level_weight_bits(
     records: &Records,
     model: &MatchModel,
     slot: usize,
     level: u8,
     record: usize,
+    first_name_exact: bool,
 ) -> f64 {
     let Some(field) = model.fields.get(slot).filter(|_| level != NOT_COMPARED) else {
         return 0.0;
@@ -741,6 +840,50 @@ pub(crate) fn level_weight_bits(
     let mut bits = field.weight_bits(usize::from(level));
     if level == 0 && uses_term_frequency(field.field) {
         bits += tf_adjustment_bits(records, model, slot, record);
+    }
+    if level == 0 && first_name_exact && field.field == IdentityField::LastName {
+        bits += full_name_correction_bits(records, record);
+    }
+    bits
+}
+
+/// When a pair agrees on given name and surname: how much less the two agreeing say than
+/// their frequencies multiplied (never more), by the full name's own frequency. "John Smith"
+/// agreeing is as weak as John Smiths are common, however the names are spread apart.
+pub(crate) fn full_name_correction_bits(records: &Records, record: usize) -> f64 {
+    let frequency = |field: IdentityField| records.field(field).and_then(|s| s.frequency(record));
+    match (
+        records.full_name_frequency(record),
+        frequency(IdentityField::FirstName),
+        frequency(IdentityField::LastName),
+    ) {
+        (Some(full), Some(first), Some(last)) if full > 0.0 => {
+            (first * last / full).log2().min(0.0)
+        }
+        _ => 0.0,
+    }
+}
+
+/// The term-frequency adjustments of a pair's exact matches, beyond the pattern's weights.
+fn pattern_adjustment_bits(
+    records: &Records,
+    model: &MatchModel,
+    pattern: &[u8; N_FIELDS],
+    a: usize,
+    _b: usize,
+) -> f64 {
+    let first_name_exact = IdentityField::FirstName
+        .slot()
+        .and_then(|slot| pattern.get(slot))
+        == Some(&0);
+    let mut bits = 0.0;
+    for (slot, field_model) in model.fields.iter().enumerate() {
+        if pattern.get(slot) == Some(&0) && uses_term_frequency(field_model.field) {
+            bits += tf_adjustment_bits(records, model, slot, a);
+            if first_name_exact && field_model.field == IdentityField::LastName {
+                bits += full_name_correction_bits(records, a);
+            }
+        }
     }
     bits
 }
@@ -782,67 +925,6 @@ impl Records {
     }
 }
 
-/// Union-find with path halving and union by size.
-#[derive(Debug)]
-struct Forest {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl Forest {
-    fn new(n: usize) -> Forest {
-        Forest {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        while let Some(&parent) = self.parent.get(x) {
-            let parent = parent as usize;
-            if parent == x {
-                break;
-            }
-            let grandparent = self.parent.get(parent).copied().unwrap_or(parent as u32);
-            if let Some(slot) = self.parent.get_mut(x) {
-                *slot = grandparent;
-            }
-            x = grandparent as usize;
-        }
-        x
-    }
-
-    /// The sizes of the groups of `a` and `b` (0 and 0 when they are one group).
-    fn sizes(&mut self, a: usize, b: usize) -> (u32, u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return (0, 0);
-        }
-        let size = |r: usize| self.size.get(r).copied().unwrap_or(1);
-        (size(ra), size(rb))
-    }
-
-    /// Joins the groups of `a` and `b`; false if they were one already.
-    fn union(&mut self, a: usize, b: usize) -> bool {
-        let (mut ra, mut rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return false;
-        }
-        let size = |forest: &Forest, r: usize| forest.size.get(r).copied().unwrap_or(1);
-        if size(self, ra) < size(self, rb) {
-            std::mem::swap(&mut ra, &mut rb);
-        }
-        let joined = size(self, ra) + size(self, rb);
-        if let Some(slot) = self.parent.get_mut(rb) {
-            *slot = ra as u32;
-        }
-        if let Some(slot) = self.size.get_mut(ra) {
-            *slot = joined;
-        }
-        true
-    }
-}
-
 /// A date or an instant as milliseconds since the Unix epoch.
 fn instant_millis(value: Value<'_>) -> Option<i64> {
     match value {
@@ -855,7 +937,7 @@ fn instant_millis(value: Value<'_>) -> Option<i64> {
 fn customers_of(
     records: &Records,
     sources: &[Source<'_>],
-    forest: &mut Forest,
+    groups: &mut Groups,
     links: &[Link],
 ) -> (Vec<RecordAssignment>, Vec<Customer>) {
     let n = records.len();
@@ -863,7 +945,7 @@ fn customers_of(
     let mut record_customer: Vec<u32> = Vec::with_capacity(n);
     let mut customers: Vec<Customer> = Vec::new();
     for record in 0..n {
-        let root = forest.find(record);
+        let root = groups.find(record);
         let Some(slot) = customer_of_root.get_mut(root) else {
             record_customer.push(0);
             continue;
@@ -1012,8 +1094,23 @@ impl Resolution {
         evidence
     }
 
+    /// The evidence for any two records, linked or not (why two people who live together
+    /// are two customers); `None` when a record is not among the resolved ones.
+    pub fn explain_pair(&self, left: RecordRef, right: RecordRef) -> Option<PairEvidence> {
+        let index = |record: RecordRef| {
+            self.assignments
+                .binary_search_by_key(&record, |a| a.record)
+                .ok()
+        };
+        Some(self.explain_records(index(left)?, index(right)?))
+    }
+
     fn explain_records(&self, a: usize, b: usize) -> PairEvidence {
         let levels = self.records.compare(a, b, &mut LevelCache::default());
+        let first_name_exact = IdentityField::FirstName
+            .slot()
+            .and_then(|slot| levels.get(slot))
+            == Some(&0);
         let prior = self.model.prior_bits();
         let mut total = prior;
         let mut fields = Vec::new();
@@ -1034,7 +1131,8 @@ impl Resolution {
                     .cloned()
                     .unwrap_or_default()
             };
-            let weight_bits = level_weight_bits(&self.records, &self.model, slot, level, a);
+            let weight_bits =
+                level_weight_bits(&self.records, &self.model, slot, level, a, first_name_exact);
             let adjusted = level == 0 && uses_term_frequency(field_model.field);
             total += weight_bits;
             fields.push(FieldEvidence {
@@ -1108,24 +1206,38 @@ impl Resolution {
                 .find(|d| d.is_about(link.left, link.right))
                 .map(|d| d.same_customer)
         };
-        let mut forest = Forest::new(self.records.len());
+        let mut groups = Groups::new(&self.records);
         let mut links: Vec<Link> = Vec::new();
-        let mut held_back: Vec<Link> = Vec::new();
-        let candidates = || self.links.iter().chain(&self.held_back);
-        let apply = |forest: &mut Forest, link: &Link, links: &mut Vec<Link>| {
-            let joined = forest.union(link.left_record as usize, link.right_record as usize);
-            links.push(Link { joined, ..*link });
+        let mut held_back: Vec<HeldLink> = Vec::new();
+        let candidates = || {
+            self.links
+                .iter()
+                .chain(self.held_back.iter().map(|held| &held.link))
         };
-        // Identifier links first, as in the fit, then what the user accepted.
-        for link in candidates() {
-            if matches!(link.reason, LinkReason::SameIdentifier(_)) && decision(link) != Some(false)
-            {
-                apply(&mut forest, link, &mut links);
+        let mut apply = |groups: &mut Groups, link: &Link, kind: JoinKind| match groups.join(
+            &self.records,
+            link.left_record as usize,
+            link.right_record as usize,
+            kind,
+        ) {
+            Ok(joined) => links.push(Link { joined, ..*link }),
+            Err(reason) => held_back.push(HeldLink {
+                link: Link {
+                    joined: false,
+                    ..*link
+                },
+                reason,
+            }),
+        };
+        // What the user accepted first, then identifier links, as in the fit.
+        for link in candidates().chain(&self.near_misses) {
+            if decision(link) == Some(true) {
+                apply(&mut groups, link, JoinKind::Accepted);
             }
         }
-        for link in candidates().chain(&self.near_misses) {
-            if link.reason == LinkReason::Scored && decision(link) == Some(true) {
-                apply(&mut forest, link, &mut links);
+        for link in candidates() {
+            if matches!(link.reason, LinkReason::SameIdentifier(_)) && decision(link).is_none() {
+                apply(&mut groups, link, JoinKind::Identifier);
             }
         }
         let mut scored: Vec<&Link> = candidates()
@@ -1141,18 +1253,15 @@ impl Resolution {
                 .then((x.left_record, x.right_record).cmp(&(y.left_record, y.right_record)))
         });
         for link in scored {
-            let (a, b) = (link.left_record as usize, link.right_record as usize);
-            let (size_a, size_b) = forest.sizes(a, b);
-            if size_a >= 2 && size_b >= 2 && link.match_probability < self.weak_link {
-                held_back.push(Link {
-                    joined: false,
-                    ..*link
-                });
-                continue;
-            }
-            apply(&mut forest, link, &mut links);
+            let kind = JoinKind::Scored {
+                weak: link.match_probability < self.weak_link,
+            };
+            apply(&mut groups, link, kind);
         }
-        let (assignments, customers) = customers_of(&self.records, sources, &mut forest, &links);
+        let (assignments, customers) = customers_of(&self.records, sources, &mut groups, &links);
+        let households = Households::of(&self.records, &customers, &assignments);
+        let mut health = self.health.clone();
+        health.note_held_back(&held_back);
         Ok(Resolution {
             records: self.records.clone(),
             model: self.model.clone(),
@@ -1160,9 +1269,11 @@ impl Resolution {
             links,
             held_back,
             near_misses: self.near_misses.clone(),
-            common_identifiers: self.common_identifiers.clone(),
+            shared_identifiers: self.shared_identifiers.clone(),
+            health,
             assignments,
             customers,
+            households,
             threshold: threshold.max(self.threshold),
             weak_link: self.weak_link,
             params: self.params.clone(),

@@ -339,7 +339,11 @@ impl Service {
     fn review_list(&self, convergence: &Convergence) -> Vec<ReviewLink> {
         let current = &convergence.current;
         let pair = |l: &Link| (l.left.min(l.right), l.left.max(l.right));
-        let held: HashSet<(RecordRef, RecordRef)> = current.held_back.iter().map(pair).collect();
+        let held: HashSet<(RecordRef, RecordRef)> = current
+            .held_back
+            .iter()
+            .map(|held| pair(&held.link))
+            .collect();
         let customers: HashMap<RecordRef, CustomerId> = current
             .assignments
             .iter()
@@ -758,7 +762,7 @@ fn scored(resolution: &Resolution) -> impl Iterator<Item = &Link> {
     resolution
         .links
         .iter()
-        .chain(&resolution.held_back)
+        .chain(resolution.held_back.iter().map(|held| &held.link))
         .filter(|l| l.reason == LinkReason::Scored)
 }
 
