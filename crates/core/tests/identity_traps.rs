@@ -8,7 +8,8 @@
 //! really there (exact identifiers alone are perfectly precise but miss a fifth of the pairs on
 //! common names, and chain families together on households, as on the held-out bases). And the
 //! accuracy runs ([`accuracy_on_generated_bases`]), which print precision, recall, F1 and the
-//! largest customer of today's resolution beside the exact-identifier baseline:
+//! largest customer of today's resolution beside the exact-identifier baseline, and how well its
+//! households match the true ones:
 //!
 //! ```text
 //! cargo test --release -p converge-core --test identity_traps -- --nocapture
@@ -181,12 +182,14 @@ fn resolution_is_measured_on_generated_bases() {
     let runs = accuracy_on_generated_bases();
     assert_eq!(runs.len(), ACCURACY_RUNS.len());
     for run in &runs {
-        for scores in [run.exact, run.fit] {
+        let households = run
+            .fit_households
+            .expect("the resolution groups households");
+        for scores in [run.exact, run.fit, households] {
             assert!((0.0..=1.0).contains(&scores.precision), "{run:?}");
             assert!((0.0..=1.0).contains(&scores.recall), "{run:?}");
         }
-        // FIXME: no accuracy is asserted until the identity model is rewritten for these traps;
-        // the first table (in the commit that added this test) is the baseline to beat.
-        assert_eq!(run.fit_households, None, "households are not offered yet");
+        // FIXME: no accuracy is asserted yet, while the identity model is being rewritten for
+        // these traps; the table is the measurement to improve on.
     }
 }

@@ -196,13 +196,21 @@ pub fn customers_per_record(resolution: &Resolution, index: &RecordIndex) -> Vec
     customers
 }
 
-/// Each record's household as the resolution predicts it, in [`RecordIndex`] order.
-///
-/// The hook for household grouping: resolution does not offer households yet, so this says
-/// `None` and no household scores are printed. When it does (say `resolution.households`),
-/// return here each record's household id.
-pub fn predicted_households(_resolution: &Resolution, _index: &RecordIndex) -> Option<Vec<u32>> {
-    None
+/// Each record's household as the resolution predicts it (its customer's household), in
+/// [`RecordIndex`] order; `None` if the resolution offered no households.
+pub fn predicted_households(resolution: &Resolution, index: &RecordIndex) -> Option<Vec<u32>> {
+    if resolution.households.households.is_empty() && !resolution.assignments.is_empty() {
+        return None;
+    }
+    // Records without a household (there should be none) stay alone.
+    let mut households: Vec<u32> = (0..index.n_records as u32).map(|r| u32::MAX - r).collect();
+    for assignment in &resolution.assignments {
+        if let Some(household) = resolution.households.household_of(assignment.customer) {
+            let record = index.record(assignment.record.source_idx, assignment.record.row_idx);
+            households[record] = household.id.0;
+        }
+    }
+    Some(households)
 }
 
 /// The baseline: records sharing an exact e-mail (lower case), phone (its last nine digits, as
