@@ -88,7 +88,7 @@ USAGE:
         path as given, record_id the --id column's value (else the 1-based row number),
         match_probability that of the strongest link placing the record (1 for the same
         email/phone/handle/id; 0 when linked to none). Pairs at or above --threshold
-        (default 0.9) are linked. Comparisons run on --threads threads (default: every
+        (default 0.7) are linked. Comparisons run on --threads threads (default: every
         core; the result is the same on any number). --explain writes each link's evidence
         as JSON lines; --customers each customer's best values with their source;
         --households source,record_id,customer_id,household_id (who lives with whom).

@@ -714,3 +714,105 @@ fn records_that_come_later_find_their_customer_with_the_fits_model() {
     assert_eq!(matcher.find(&stranger), None);
     assert_eq!(matcher.find(&[]), None);
 }
+
+/// Resolves `rows` (CSV lines of `first_name,last_name,email,phone,street,postcode,city,
+/// date_of_birth`) after a background of 400 people seen twice each, so the model has pairs to
+/// learn from; returns the customer and household of each of `rows`, in order.
+fn resolve_among_others(rows: &[&str]) -> (Vec<u32>, Vec<u32>, Resolution) {
+    let firsts = [
+        "amelia", "oliver", "isla", "george", "ava", "noah", "mia", "leo",
+    ];
+    let mut csv =
+        String::from("first_name,last_name,email,phone,street,postcode,city,date_of_birth\n");
+    for idx in 0..400 {
+        let first = firsts[idx % firsts.len()];
+        let last = format!("surname{}", idx / 3);
+        let email = format!("{first}.{last}{idx}@example.com");
+        let phone = format!("07700 9{idx:05}");
+        let street = format!("{} Mill Lane", idx + 1);
+        let postcode = format!("AB{} {}CD", idx % 90 + 1, idx % 9);
+        let born = format!("19{:02}-0{}-1{}", 40 + idx % 50, 1 + idx % 9, idx % 10);
+        csv.push_str(&format!(
+            "{first},{last},{email},{phone},{street},{postcode},Leeds,{born}\n"
+        ));
+        // Seen again: the same e-mail, the phone missing, the street written shorter.
+        let street = format!("{} Mill Ln", idx + 1);
+        csv.push_str(&format!(
+            "{first},{last},{email},,{street},{postcode},Leeds,{born}\n"
+        ));
+    }
+    for row in rows {
+        csv.push_str(row);
+        csv.push('\n');
+    }
+    let tables = vec![("t.csv".to_owned(), read("t.csv", csv.into_bytes()))];
+    let resolution = resolve(&sources(&tables, None));
+    let customers = (0..rows.len())
+        .map(|idx| resolution.assignments[800 + idx].customer)
+        .collect::<Vec<_>>();
+    let households = customers
+        .iter()
+        .map(|customer| resolution.households.household_of(*customer).unwrap().id.0)
+        .collect();
+    (
+        customers.iter().map(|c| c.0).collect(),
+        households,
+        resolution,
+    )
+}
+
+#[test]
+fn a_family_landline_links_no_one_but_makes_a_household() {
+    let (customers, households, resolution) = resolve_among_others(&[
+        "Robert,Okafor,robert.okafor@example.org,0113 496 0000,7 Elm Road,LS1 4AB,Leeds,1961-04-02",
+        "Mary,Okafor,mary.okafor@example.org,0113 496 0000,7 Elm Road,LS1 4AB,Leeds,1964-09-30",
+    ]);
+    assert_ne!(customers[0], customers[1], "two people");
+    assert_eq!(households[0], households[1], "one household");
+    let landline = resolution
+        .shared_identifiers
+        .iter()
+        .find(|shared| shared.field == IdentityField::Phone)
+        .expect("the landline is a shared identifier");
+    assert_eq!((landline.n_records, landline.n_people), (2, 2));
+}
+
+#[test]
+fn a_nickname_on_a_shared_email_is_the_same_person() {
+    let (customers, _, resolution) = resolve_among_others(&[
+        "Robert,Okafor,rob.okafor@example.org,07700 123456,7 Elm Road,LS1 4AB,Leeds,",
+        "Bob,Okafor,rob.okafor@example.org,,,,,",
+    ]);
+    assert_eq!(customers[0], customers[1]);
+    assert!(resolution.shared_identifiers.is_empty());
+}
+
+#[test]
+fn twins_who_share_everything_but_a_first_name_are_two_customers() {
+    let (customers, households, _) = resolve_among_others(&[
+        "Ingrid,Okafor,,0113 496 0001,9 Elm Road,LS1 4AB,Leeds,1990-05-05",
+        "Astrid,Okafor,,0113 496 0001,9 Elm Road,LS1 4AB,Leeds,1990-05-05",
+    ]);
+    assert_ne!(customers[0], customers[1]);
+    assert_eq!(households[0], households[1]);
+}
+
+#[test]
+fn a_parent_and_child_of_one_name_are_told_apart_by_birth_date() {
+    let (customers, households, _) = resolve_among_others(&[
+        "Samuel,Okafor,sam.okafor@example.org,0113 496 0002,11 Elm Road,LS1 4AB,Leeds,1958-01-20",
+        "Samuel,Okafor,,0113 496 0002,11 Elm Road,LS1 4AB,Leeds,1989-07-14",
+    ]);
+    assert_ne!(customers[0], customers[1]);
+    assert_eq!(households[0], households[1]);
+}
+
+#[test]
+fn two_john_smiths_with_nothing_else_in_common_are_two_customers() {
+    let (customers, households, _) = resolve_among_others(&[
+        "John,Smith,john.smith@example.org,07700 111111,1 High Street,BD1 1AA,Bradford,",
+        "John,Smith,jsmith@example.net,07700 222222,2 Low Road,YO1 2BB,York,",
+    ]);
+    assert_ne!(customers[0], customers[1]);
+    assert_ne!(households[0], households[1]);
+}

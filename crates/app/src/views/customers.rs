@@ -24,7 +24,7 @@ use crate::state::{JobKind, View};
 use crate::worker::use_worker;
 
 /// The threshold of a first convergence (the resolution's default).
-const DEFAULT_THRESHOLD: f64 = 0.9;
+const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Customers listed at first, and added by "Show more".
 const LIST_STEP: u64 = 25;
 /// Links of one customer drawn as waterfalls at first.
