@@ -120,6 +120,31 @@ impl Persona {
         None
     }
 
+    /// Why `self` and `other` cannot share one customer id (a social security or account
+    /// number a system gave one person): only when their given names and also their birth
+    /// dates or surnames disagree. A system's key outweighs one corrupted field, but two
+    /// systems' numbering that happens to collide joins strangers who differ in everything.
+    pub(crate) fn key_conflict(&self, other: &Persona, records: &Records) -> Option<HoldReason> {
+        self.conflict(other, records)?;
+        let births_meet = self.births.is_empty()
+            || other.births.is_empty()
+            || self
+                .births
+                .iter()
+                .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)));
+        let surnames_meet = self.names.iter().any(|(_, x)| {
+            other
+                .names
+                .iter()
+                .any(|(_, y)| *x == MISSING || *y == MISSING || records.similar_surnames(*x, *y))
+        });
+        if births_meet && surnames_meet {
+            None
+        } else {
+            Some(HoldReason::DifferentGivenNames)
+        }
+    }
+
     /// Takes in `other`'s names, births and records.
     pub(crate) fn absorb(&mut self, other: &Persona) {
         for name in &other.names {
@@ -143,18 +168,22 @@ impl Persona {
 
 /// The people among `members` (records sharing one value): each record joins the first person
 /// it can be, or is a new one. Records with neither a given name nor a birth date join the
-/// first person.
-pub(crate) fn count_people(records: &Records, members: &[u32]) -> u32 {
+/// first person. `key`: the value is a customer id ([`Persona::key_conflict`]).
+pub(crate) fn count_people(records: &Records, members: &[u32], key: bool) -> u32 {
     let mut people: Vec<Persona> = Vec::new();
     for record in members {
         let persona = Persona::of(records, *record as usize);
         if !persona.is_known() {
             continue;
         }
-        match people
-            .iter_mut()
-            .find(|p| p.conflict(&persona, records).is_none())
-        {
+        match people.iter_mut().find(|p| {
+            let conflict = if key {
+                p.key_conflict(&persona, records)
+            } else {
+                p.conflict(&persona, records)
+            };
+            conflict.is_none()
+        }) {
             Some(person) => person.absorb(&persona),
             None => people.push(persona),
         }
@@ -178,8 +207,26 @@ impl Records {
         )
     }
 
-    /// Whether two birth dates can be one person's: equal, day and month swapped, or one digit
-    /// apart (a typo).
+    /// Whether two surnames (dictionary ids) can be one person's: equal or Jaro-Winkler ≥ 0.8.
+    fn similar_surnames(&self, x: u32, y: u32) -> bool {
+        if x == y {
+            return true;
+        }
+        let Some(store) = self.field(IdentityField::LastName) else {
+            return true;
+        };
+        match (
+            store.dictionary.get(x as usize),
+            store.dictionary.get(y as usize),
+        ) {
+            (Some(a), Some(b)) => jaro_winkler(a, b) >= 0.8,
+            _ => true,
+        }
+    }
+
+    /// Whether two birth dates can be one person's: equal, day and month swapped, one digit
+    /// apart (a typo), or two of year, month and day the same. A parent and a child, or two
+    /// strangers, differ in all three.
     fn same_birth(&self, x: u32, y: u32) -> bool {
         if x == y {
             return true;
@@ -191,7 +238,18 @@ impl Records {
             store.dictionary.get(x as usize),
             store.dictionary.get(y as usize),
         ) {
-            (Some(a), Some(b)) => level(Comparison::Date, a, b) <= 2,
+            (Some(a), Some(b)) => {
+                let parts = |d: &str| {
+                    (
+                        d.get(0..4).map(str::to_owned),
+                        d.get(4..6).map(str::to_owned),
+                        d.get(6..8).map(str::to_owned),
+                    )
+                };
+                let ((ya, ma, da), (yb, mb, db)) = (parts(a), parts(b));
+                let same = usize::from(ya == yb) + usize::from(ma == mb) + usize::from(da == db);
+                same >= 2 || level(Comparison::Date, a, b) <= 2
+            }
             _ => true,
         }
     }
@@ -257,14 +315,16 @@ fn may_be_typo(count_x: u32, count_y: u32) -> bool {
 }
 
 /// Whether two different spellings of a given name can be one name: an initial and a name it
-/// begins, one edit apart (names of 3 characters or more), or Jaro-Winkler ≥ 0.9.
+/// begins, one edit apart (names of 3 characters or more), or Jaro-Winkler ≥ 0.8 (typos,
+/// letters swapped, a syllable heard differently). Whether a spelling is rare enough to be a
+/// typo at all is [`may_be_typo`]'s question.
 pub(crate) fn similar_given_names(x: &str, y: &str) -> bool {
     let initial = |short: &str, long: &str| short.chars().count() == 1 && long.starts_with(short);
     if initial(x, y) || initial(y, x) {
         return true;
     }
     let shortest = x.chars().count().min(y.chars().count());
-    (shortest >= 3 && within_one_edit(x, y)) || jaro_winkler(x, y) >= 0.9
+    (shortest >= 3 && within_one_edit(x, y)) || jaro_winkler(x, y) >= 0.8
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub(crate) enum JoinKind {
     /// An exact identifier of one person, or a person's own ruling: only who the records say
     /// they are is checked.
     Identifier,
+    /// A customer id: who the records say they are is checked more loosely
+    /// ([`Persona::key_conflict`]).
+    Key,
     /// A ruling that the records are one customer: applied whatever they hold.
     Accepted,
     /// A match probability: checked for who the records are and for size, and below
@@ -102,7 +105,12 @@ impl Groups {
         }
         if kind != JoinKind::Accepted {
             if let (Some(x), Some(y)) = (self.personas.get(ra), self.personas.get(rb)) {
-                if let Some(reason) = x.conflict(y, records) {
+                let conflict = if kind == JoinKind::Key {
+                    x.key_conflict(y, records)
+                } else {
+                    x.conflict(y, records)
+                };
+                if let Some(reason) = conflict {
                     return Err(reason);
                 }
             }

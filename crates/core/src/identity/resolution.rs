@@ -274,7 +274,8 @@ impl ResolveParams {
                         continue;
                     }
                     let placeholder = has_placeholders(field) && *count > MAX_SHARED_IDENTIFIER;
-                    let n_people = count_people(&records, members.of_value(id));
+                    let key = field == IdentityField::CustomerKey;
+                    let n_people = count_people(&records, members.of_value(id), key);
                     if placeholder || n_people >= 2 {
                         if let Some(flag) = shared.get_mut(id) {
                             *flag = true;
@@ -287,6 +288,11 @@ impl ResolveParams {
                         });
                     }
                 }
+                let join_kind = if field == IdentityField::CustomerKey {
+                    JoinKind::Key
+                } else {
+                    JoinKind::Identifier
+                };
                 let mut reps: Vec<u32> = Vec::new();
                 for (id, count) in store.counts.iter().enumerate() {
                     if *count < 2
@@ -309,12 +315,7 @@ impl ResolveParams {
                                 joined,
                             )
                         };
-                        match groups.join(
-                            &records,
-                            first as usize,
-                            record as usize,
-                            JoinKind::Identifier,
-                        ) {
+                        match groups.join(&records, first as usize, record as usize, join_kind) {
                             Ok(true) => links.push(link(true)),
                             Ok(false) => {}
                             Err(reason) => held_back.push(HeldLink {
@@ -1236,8 +1237,13 @@ impl Resolution {
             }
         }
         for link in candidates() {
-            if matches!(link.reason, LinkReason::SameIdentifier(_)) && decision(link).is_none() {
-                apply(&mut groups, link, JoinKind::Identifier);
+            if let (LinkReason::SameIdentifier(field), None) = (link.reason, decision(link)) {
+                let kind = if field == IdentityField::CustomerKey {
+                    JoinKind::Key
+                } else {
+                    JoinKind::Identifier
+                };
+                apply(&mut groups, link, kind);
             }
         }
         let mut scored: Vec<&Link> = candidates()
