@@ -121,24 +121,27 @@ impl Persona {
     }
 
     /// Why `self` and `other` cannot share one customer id (a social security or account
-    /// number a system gave one person): only when their given names and also their birth
-    /// dates or surnames disagree. A system's key outweighs one corrupted field, but two
-    /// systems' numbering that happens to collide joins strangers who differ in everything.
+    /// number a system gave one person): only when their names have no word in common and
+    /// they were not born the same day. A system's key outweighs a corrupted name or birth
+    /// date, but two systems' numbering that happens to collide joins strangers who differ in
+    /// name and birth altogether.
     pub(crate) fn key_conflict(&self, other: &Persona, records: &Records) -> Option<HoldReason> {
-        self.conflict(other, records)?;
-        let births_meet = self.births.is_empty()
-            || other.births.is_empty()
+        let given_names_meet = self.names.is_empty()
+            || other.names.is_empty()
             || self
-                .births
-                .iter()
-                .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)));
-        let surnames_meet = self.names.iter().any(|(_, x)| {
-            other
                 .names
                 .iter()
-                .any(|(_, y)| *x == MISSING || *y == MISSING || records.similar_surnames(*x, *y))
-        });
-        if births_meet && surnames_meet {
+                .any(|x| other.names.iter().any(|y| records.same_given_name(*x, *y)));
+        let words_meet = self
+            .names
+            .iter()
+            .any(|x| other.names.iter().any(|y| records.share_a_name(*x, *y)));
+        // Two systems' colliding numbers rarely fall on people born the same day.
+        let born_the_same_day = self
+            .births
+            .iter()
+            .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)));
+        if given_names_meet || words_meet || born_the_same_day {
             None
         } else {
             Some(HoldReason::DifferentGivenNames)
@@ -207,21 +210,25 @@ impl Records {
         )
     }
 
-    /// Whether two surnames (dictionary ids) can be one person's: equal or Jaro-Winkler ≥ 0.8.
-    fn similar_surnames(&self, x: u32, y: u32) -> bool {
-        if x == y {
-            return true;
-        }
-        let Some(store) = self.field(IdentityField::LastName) else {
-            return true;
+    /// Whether two records' names have a word in common (equal or Jaro-Winkler ≥ 0.8), in any
+    /// column: `challenor nathqn` and `caleb challenor` do, `mary jones` and `john smith` not.
+    fn share_a_name(&self, (first_x, last_x): (u32, u32), (first_y, last_y): (u32, u32)) -> bool {
+        let given = |id: u32| {
+            self.field(IdentityField::FirstName)
+                .and_then(|store| store.dictionary.get(id as usize))
         };
-        match (
-            store.dictionary.get(x as usize),
-            store.dictionary.get(y as usize),
-        ) {
-            (Some(a), Some(b)) => jaro_winkler(a, b) >= 0.8,
-            _ => true,
-        }
+        let surname = |id: u32| {
+            self.field(IdentityField::LastName)
+                .and_then(|store| store.dictionary.get(id as usize))
+        };
+        let words_x = [given(first_x), surname(last_x)];
+        let words_y = [given(first_y), surname(last_y)];
+        words_x.iter().flatten().any(|x| {
+            words_y
+                .iter()
+                .flatten()
+                .any(|y| x == y || jaro_winkler(x, y) >= 0.8)
+        })
     }
 
     /// Whether two birth dates can be one person's: equal, day and month swapped, one digit
