@@ -21,11 +21,11 @@ async function waitForEngine(page) {
 
 const DEMO = [
   ['crm_customers', '9,653', 'customers'],
-  ['orders', '45,572', 'orders'],
+  ['orders', '45,775', 'orders'],
   ['social_posts', '15,000', 'interactions'],
   ['product_reviews', '6,000', 'interactions'],
   ['support_tickets', '5,000', 'interactions'],
-  ['survey_answers', '3,693', 'interactions'],
+  ['survey_answers', '3,711', 'interactions'],
   ['web_events', '100,000', 'events'],
 ];
 

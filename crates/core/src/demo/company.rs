@@ -8,15 +8,23 @@
 //!
 //! Identities are messy as they are in life: one person may be two CRM records, order as a guest
 //! with `Ada.Lovelace+promo@…`, write reviews as `ADA.LOVELACE@…`, call support from a differently
-//! formatted phone number, or be known on social media only by a handle. [`DemoTruth`] records
-//! who is really behind every row, what every text truly feels, which segment each person was
-//! planted in and who the influencers are, so later analyses can be checked against it.
+//! formatted phone number, or be known on social media only by a handle. The traps of real
+//! customer bases are planted too: names are Zipf-distributed (a few very common, "Emma Smith"
+//! many times over), a second CRM record may give a nickname ("Dan" for Daniel), and about 30 %
+//! of people live with one to three others at one street address, most sharing the household's
+//! landline and its last name, some a family e-mail: several customers, one household.
+//! [`DemoTruth`] records who is really behind every row, who lives with whom, what every text
+//! truly feels, which segment each person was planted in and who the influencers are, so later
+//! analyses can be checked against it.
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+use super::customer_base::{chance, household_sizes, weighted, Picker};
 use super::phrases::{compose, SentimentClass, PRODUCTS};
-use super::words::{CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, LOYALTY_TIERS};
+use super::words::{
+    CITIES, EMAIL_DOMAINS, FIRST_NAMES, GIVEN_NAMES, LAST_NAMES, LOYALTY_TIERS, SURNAMES,
+};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +84,11 @@ pub struct DemoTruth {
     pub segments: Vec<PlantedSegment>,
     /// Handles of the people planted as influencers.
     pub influencers: Vec<String>,
+    /// Each person's household, by person index: people who share one live together (their
+    /// street address, usually their landline and last name, sometimes one family e-mail).
+    /// Households are numbered from 0 in the order of their first person; someone living
+    /// alone has one of their own.
+    pub households: Vec<u32>,
 }
 
 /// The demo company's files and their truth.
@@ -88,9 +101,13 @@ pub struct DemoCompany {
 #[derive(Debug, Clone)]
 struct Person {
     first: &'static str,
+    /// What a second CRM record calls them instead ("Dan" for Daniel), if anything.
+    nickname: Option<&'static str>,
     last: &'static str,
     email: String,
+    /// Dialling code and number: their mobile, or their household's landline.
     phone: Option<(u32, String)>,
+    street: String,
     city: &'static str,
     country: &'static str,
     postcode: String,
@@ -151,11 +168,13 @@ impl CompanyGenerator {
     pub fn new(params: DemoParams) -> CompanyGenerator {
         let n_people = params.n_customers.min(MAX_DEMO_CUSTOMERS);
         let mut rng = Pcg64Mcg::seed_from_u64(params.seed);
-        let people: Vec<Person> = (0..n_people)
+        let mut people: Vec<Person> = (0..n_people)
             .map(|idx| make_person(&mut rng, idx))
             .collect();
+        let households = plant_traps(&mut people, params.seed);
         let truth = DemoTruth {
             n_people,
+            households,
             segments: people.iter().map(|p| p.segment).collect(),
             influencers: people
                 .iter()
@@ -400,6 +419,10 @@ impl CompanyGenerator {
                 } else {
                     person.email.clone()
                 };
+                let first = match (duplicate, person.nickname) {
+                    (true, Some(nickname)) => nickname,
+                    _ => person.first,
+                };
                 let last = if duplicate && rng.random_bool(0.3) {
                     typo(rng, person.last)
                 } else {
@@ -420,7 +443,7 @@ impl CompanyGenerator {
                         city,
                     )
                 } else {
-                    (street(rng), person.postcode.clone(), person.city)
+                    (person.street.clone(), person.postcode.clone(), person.city)
                 };
                 let (tier, _) = LOYALTY_TIERS[rng.random_range(0..LOYALTY_TIERS.len())];
                 let handle = if duplicate {
@@ -433,7 +456,7 @@ impl CompanyGenerator {
                     b',',
                     &[
                         &person.crm_ids[record_idx],
-                        person.first,
+                        first,
                         &last,
                         &email,
                         phone.as_deref().unwrap_or(""),
@@ -690,9 +713,12 @@ fn make_person(rng: &mut Pcg64Mcg, idx: usize) -> Person {
     };
     Person {
         first,
+        nickname: None,
         last,
         email,
         phone,
+        // Given with the household, by `plant_traps`.
+        street: String::new(),
         city,
         country,
         postcode: format!("{:05}", rng.random_range(1000..99_999)),
@@ -702,6 +728,186 @@ fn make_person(rng: &mut Pcg64Mcg, idx: usize) -> Person {
         crm_ids,
         tenure_days,
     }
+}
+
+/// Share of people who live with one to three others.
+const HOUSEHOLD_SHARE: f64 = 0.3;
+/// Chance that a household member other than the first has the first's last name.
+const SHARED_LAST_NAME: f64 = 0.8;
+/// Chance that a household member with a phone gives the household's landline rather than
+/// their mobile.
+const GIVES_LANDLINE: f64 = 0.75;
+/// Share of households of several people who share a last name that also use one family
+/// e-mail.
+const FAMILY_EMAIL_SHARE: f64 = 0.2;
+/// Share of people whose first name has nicknames who are called by one on a second CRM
+/// record.
+const NICKNAME_SHARE: f64 = 0.5;
+/// Zipf exponent of the name pools: the most common first name is about one person in
+/// twelve.
+const NAME_EXPONENT: f64 = 0.9;
+/// Mixed into the seed for the traps' own generator, so planting them leaves the other draws
+/// (segments, tenure, CRM records) as they were.
+const TRAPS_SEED: u64 = 0x686f_7573_6568_6f6c;
+
+/// Gives everyone a name from the skewed pools (a nickname too, for some), a street address,
+/// and a household: a share of people live with others at one address, most with the
+/// household's landline and last name, some with a family e-mail. Returns each person's
+/// household, numbered in the order of their first person.
+fn plant_traps(people: &mut [Person], seed: u64) -> Vec<u32> {
+    use rand::seq::SliceRandom;
+    let mut rng = Pcg64Mcg::seed_from_u64(seed ^ TRAPS_SEED);
+    let given = given_pool();
+    let surnames = surname_pool();
+    let given_picker = Picker::new(given.len(), Some(NAME_EXPONENT));
+    let surname_picker = Picker::new(surnames.len(), Some(NAME_EXPONENT));
+    let draw_given = |rng: &mut Pcg64Mcg| {
+        let (first, nicknames) = given[given_picker.pick(rng) as usize % given.len()];
+        let nickname = (!nicknames.is_empty() && chance(rng, NICKNAME_SHARE))
+            .then(|| nicknames[rng.random_range(0..nicknames.len())]);
+        (first, nickname)
+    };
+    for person in people.iter_mut() {
+        (person.first, person.nickname) = draw_given(&mut rng);
+        person.last = surnames[surname_picker.pick(&mut rng) as usize % surnames.len()];
+        person.street = street(&mut rng);
+    }
+
+    let sizes = household_sizes(&mut rng, people.len(), HOUSEHOLD_SHARE);
+    let mut order: Vec<usize> = (0..people.len()).collect();
+    order.shuffle(&mut rng);
+    let mut groups: Vec<Vec<usize>> = Vec::with_capacity(sizes.len());
+    let mut start = 0;
+    for size in sizes {
+        let end = (start + usize::from(size)).min(order.len());
+        let mut members = order[start..end].to_vec();
+        members.sort_unstable();
+        start = end;
+        if !members.is_empty() {
+            groups.push(members);
+        }
+    }
+    groups.sort_unstable_by_key(|members| members[0]);
+    let mut households = vec![0u32; people.len()];
+    let mut family_emails: Vec<(usize, String)> = Vec::new();
+    for (household_idx, members) in groups.iter().enumerate() {
+        for &member in members {
+            households[member] = household_idx as u32;
+        }
+        let Some((&head_idx, others)) = members.split_first() else {
+            continue;
+        };
+        if others.is_empty() {
+            continue;
+        }
+        let head = people[head_idx].clone();
+        let code = dialling_code(head.country);
+        let landline = format!(
+            "{} {:03} {:04}",
+            rng.random_range(20..99),
+            rng.random_range(0..1000),
+            rng.random_range(0..10_000)
+        );
+        let mut firsts = vec![head.first];
+        for &member in members {
+            let person = &mut people[member];
+            if member != head_idx {
+                if chance(&mut rng, SHARED_LAST_NAME) {
+                    person.last = head.last;
+                }
+                // People who live together are told apart by their first names.
+                for _ in 0..20 {
+                    if !firsts.contains(&person.first) {
+                        break;
+                    }
+                    (person.first, person.nickname) = draw_given(&mut rng);
+                }
+                firsts.push(person.first);
+                person.street = head.street.clone();
+                person.postcode = head.postcode.clone();
+                person.city = head.city;
+                person.country = head.country;
+            }
+            if let Some((own_code, number)) = person.phone.as_mut() {
+                *own_code = code;
+                if chance(&mut rng, GIVES_LANDLINE) {
+                    *number = landline.clone();
+                }
+            }
+        }
+        let family: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|member| people[*member].last == head.last)
+            .collect();
+        if family.len() >= 2 && chance(&mut rng, FAMILY_EMAIL_SHARE) {
+            let domain = EMAIL_DOMAINS[weighted(&mut rng, &[3, 2, 1, 1, 1, 1, 1])];
+            let address = format!("{}.family{}@{domain}", ascii(head.last), household_idx + 1);
+            family_emails.extend(family.into_iter().map(|member| (member, address.clone())));
+        }
+    }
+    // Addresses and handles follow the names; each person's own address is theirs alone.
+    for (idx, person) in people.iter_mut().enumerate() {
+        let domain = person
+            .email
+            .split_once('@')
+            .map_or("example.com", |(_, domain)| domain)
+            .to_owned();
+        person.email = format!(
+            "{}.{}{idx}@{domain}",
+            ascii(person.first),
+            ascii(person.last)
+        );
+        if let Some(handle) = person.handle.as_mut() {
+            *handle = format!(
+                "@{}_{}{}",
+                ascii(person.first),
+                ascii(person.last),
+                idx % 997
+            );
+        }
+    }
+    for (member, address) in family_emails {
+        if let Some(person) = people.get_mut(member) {
+            person.email = address;
+        }
+    }
+    households
+}
+
+/// First names, a few very common: the demo's own and the customer bases' English ones taken
+/// in turn, each with its nicknames.
+fn given_pool() -> Vec<(&'static str, &'static [&'static str])> {
+    let nicknames_of = |name: &str| {
+        GIVEN_NAMES
+            .iter()
+            .find(|(given, _)| *given == name)
+            .map_or(&[][..], |(_, nicknames)| *nicknames)
+    };
+    let mut pool: Vec<(&'static str, &'static [&'static str])> = Vec::new();
+    for idx in 0..FIRST_NAMES.len().max(GIVEN_NAMES.len()) {
+        let own = FIRST_NAMES.get(idx).copied();
+        let english = GIVEN_NAMES.get(idx).map(|(name, _)| *name);
+        for name in own.into_iter().chain(english) {
+            if !pool.iter().any(|(held, _)| *held == name) {
+                pool.push((name, nicknames_of(name)));
+            }
+        }
+    }
+    pool
+}
+
+/// Last names, a few very common: the demo's own and the customer bases' taken in turn.
+fn surname_pool() -> Vec<&'static str> {
+    let mut pool: Vec<&'static str> = Vec::new();
+    for idx in 0..LAST_NAMES.len().max(SURNAMES.len()) {
+        for name in LAST_NAMES.get(idx).into_iter().chain(SURNAMES.get(idx)) {
+            if !pool.contains(name) {
+                pool.push(name);
+            }
+        }
+    }
+    pool
 }
 
 /// Days (before today) on which a person of `segment` ordered: the behaviour RFM should find.
@@ -975,5 +1181,109 @@ mod tests {
         assert_eq!(rows("web_events.ndjson"), 100_000);
         assert!(!company.truth.influencers.is_empty());
         assert_eq!(company.truth.segments.len(), 10_000);
+        assert_eq!(company.truth.households.len(), 10_000);
+    }
+
+    /// The CRM rows of each person, parsed: (first, last, email, phone, street, postcode).
+    fn crm_rows(company: &DemoCompany) -> Vec<(u32, Vec<String>)> {
+        let file = &company.files[0];
+        let people = &company.truth.row_people[0].1;
+        let mut reader = csv::Reader::from_reader(file.bytes.as_slice());
+        reader
+            .records()
+            .zip(people)
+            .filter_map(|(record, person)| {
+                let record = record.ok()?;
+                Some((
+                    person.unwrap_or(u32::MAX),
+                    record.iter().map(str::to_owned).collect(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn people_live_in_households_sharing_an_address_a_landline_and_often_a_last_name() {
+        let company = company(3_000);
+        let households = &company.truth.households;
+        let mut sizes: std::collections::HashMap<u32, usize> = Default::default();
+        for household in households {
+            *sizes.entry(*household).or_default() += 1;
+        }
+        let n_shared = households.iter().filter(|h| sizes[h] >= 2).count();
+        let share = n_shared as f64 / households.len() as f64;
+        assert!((0.25..0.35).contains(&share), "{share}");
+        assert!(sizes.values().all(|size| (1..=4).contains(size)));
+        // Numbered in the order of their first person.
+        let mut next = 0;
+        for household in households {
+            assert!(*household <= next, "{household} before {next}");
+            next = next.max(*household + 1);
+        }
+        // Columns: customer_id, first, last, email, phone, street, postcode, city, …
+        let rows = crm_rows(&company);
+        let mut first_row: std::collections::HashMap<u32, &Vec<String>> = Default::default();
+        for (person, row) in &rows {
+            first_row.entry(*person).or_insert(row);
+        }
+        let mut members: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for (person, household) in households.iter().enumerate() {
+            members.entry(*household).or_default().push(person as u32);
+        }
+        let (mut same_address, mut pairs, mut same_phone, mut same_last, mut same_email) =
+            (0, 0, 0, 0, 0);
+        for people in members.values() {
+            let Some((head, others)) = people.split_first() else {
+                continue;
+            };
+            for other in others {
+                let (Some(x), Some(y)) = (first_row.get(head), first_row.get(other)) else {
+                    continue;
+                };
+                pairs += 1;
+                assert_ne!(x[1], y[1], "one household, one first name: {x:?} {y:?}");
+                same_address += usize::from(x[5] == y[5] && x[6] == y[6] && x[7] == y[7]);
+                same_phone += usize::from(!x[4].is_empty() && x[4] == y[4]);
+                same_last += usize::from(x[2] == y[2]);
+                same_email += usize::from(x[3] == y[3]);
+            }
+        }
+        assert!(pairs > 200, "{pairs}");
+        assert_eq!(same_address, pairs);
+        assert!(
+            same_phone * 3 > pairs,
+            "{same_phone} of {pairs} share a landline"
+        );
+        assert!(
+            same_last * 10 > pairs * 7,
+            "{same_last} of {pairs} share a last name"
+        );
+        assert!(
+            same_email > 0 && same_email * 3 < pairs,
+            "{same_email} of {pairs}"
+        );
+        assert!(rows.iter().any(|(_, row)| row[3].contains(".family")));
+    }
+
+    #[test]
+    fn names_are_skewed_and_second_records_may_give_a_nickname() {
+        let company = company(3_000);
+        let rows = crm_rows(&company);
+        let mut firsts: std::collections::HashMap<&str, usize> = Default::default();
+        for (_, row) in &rows {
+            *firsts.entry(row[1].as_str()).or_default() += 1;
+        }
+        let most = firsts.values().copied().max().unwrap_or(0);
+        assert!(
+            most * 20 > rows.len(),
+            "the most common first name: {most} of {}",
+            rows.len()
+        );
+        assert!(firsts.len() > 100, "{} first names", firsts.len());
+        let nicknamed = rows.windows(2).filter(|pair| {
+            let ((a, x), (b, y)) = (&pair[0], &pair[1]);
+            a == b && x[1] != y[1]
+        });
+        assert!(nicknamed.count() > 0, "no second record gives a nickname");
     }
 }

@@ -519,7 +519,7 @@ fn plan_rows(rng: &mut Pcg64Mcg, specs: &[SourceSpec], people: &[Person]) -> Vec
 }
 
 /// `true` with probability `p`, clamped into 0..=1 (NaN is 0).
-fn chance(rng: &mut Pcg64Mcg, p: f64) -> bool {
+pub(super) fn chance(rng: &mut Pcg64Mcg, p: f64) -> bool {
     if p.is_nan() || p <= 0.0 {
         return false;
     }
@@ -527,7 +527,7 @@ fn chance(rng: &mut Pcg64Mcg, p: f64) -> bool {
 }
 
 /// An index drawn with the given weights.
-fn weighted(rng: &mut Pcg64Mcg, weights: &[u32]) -> usize {
+pub(super) fn weighted(rng: &mut Pcg64Mcg, weights: &[u32]) -> usize {
     let total: u32 = weights.iter().sum();
     if total == 0 {
         return 0;
@@ -562,14 +562,16 @@ struct NamePools {
     surname_picker: Picker,
 }
 
-enum Picker {
+/// Draws an index into a list of `n` names: uniformly, or the name of rank r with weight
+/// 1 / r^exponent (Zipf).
+pub(super) enum Picker {
     Uniform(u32),
     /// Cumulative weights, one per name.
     Cumulative(Vec<f64>),
 }
 
 impl Picker {
-    fn new(n: usize, exponent: Option<f64>) -> Picker {
+    pub(super) fn new(n: usize, exponent: Option<f64>) -> Picker {
         let Some(exponent) = exponent else {
             return Picker::Uniform(n as u32);
         };
@@ -588,7 +590,7 @@ impl Picker {
         Picker::Cumulative(cumulative)
     }
 
-    fn pick(&self, rng: &mut Pcg64Mcg) -> u32 {
+    pub(super) fn pick(&self, rng: &mut Pcg64Mcg) -> u32 {
         match self {
             Picker::Uniform(n) => rng.random_range(0..(*n).max(1)),
             Picker::Cumulative(cumulative) => {
@@ -1026,7 +1028,7 @@ impl Population {
 
 /// Household sizes in a shuffled order: `share` of the people in households of two to four,
 /// the others alone.
-fn household_sizes(rng: &mut Pcg64Mcg, n_people: usize, share: f64) -> Vec<u8> {
+pub(super) fn household_sizes(rng: &mut Pcg64Mcg, n_people: usize, share: f64) -> Vec<u8> {
     let share = if share.is_nan() {
         0.0
     } else {
