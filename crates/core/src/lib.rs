@@ -13,6 +13,7 @@ pub mod demo;
 pub mod export;
 mod hashing;
 pub mod identity;
+mod identity_shared;
 pub mod ingest;
 pub mod live;
 pub mod network;
