@@ -368,34 +368,55 @@ impl Service {
         };
         // The band is relative to the links themselves, not a fixed width around the threshold
         // (on the demo almost every scored link is far above it): ruled links first (so a
-        // ruling can be undone), then the weakest links applied, then the strongest pairs not
-        // applied (held back, below the threshold, or near misses of the fit).
+        // ruling can be undone), then in equal shares the weakest links applied, the strongest
+        // held back (on a household's records, many) and the strongest left apart (below the
+        // threshold, or near misses of the fit), a share another group cannot fill going to
+        // the others.
         let mut ruled: Vec<&Link> = Vec::new();
-        let mut applied: Vec<&Link> = Vec::new();
-        let mut rejected: Vec<&Link> = Vec::new();
+        let mut groups: [Vec<&Link>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for link in &convergence.reviewable {
             if decision_of(link).is_some() {
                 ruled.push(link);
-            } else if status_of(link) == LinkStatus::Together {
-                applied.push(link);
-            } else {
-                rejected.push(link);
+                continue;
             }
+            let group = match status_of(link) {
+                LinkStatus::Together => 0,
+                LinkStatus::HeldBack => 1,
+                LinkStatus::Apart => 2,
+            };
+            groups[group].push(link);
         }
         let by_probability = |a: &&Link, b: &&Link| {
             a.match_probability
                 .total_cmp(&b.match_probability)
                 .then((a.left, a.right).cmp(&(b.left, b.right)))
         };
+        let [applied, held_back, apart] = &mut groups;
         applied.sort_by(by_probability);
-        rejected.sort_by(|a, b| by_probability(b, a));
-        let half = REVIEW_LINKS / 2;
-        let n_applied = applied.len().min(REVIEW_LINKS - half.min(rejected.len()));
-        let n_rejected = rejected.len().min(REVIEW_LINKS - n_applied);
+        held_back.sort_by(|a, b| by_probability(b, a));
+        apart.sort_by(|a, b| by_probability(b, a));
+        let mut taken = [0usize; 3];
+        let mut room = REVIEW_LINKS;
+        while room > 0 {
+            let before = room;
+            for (group, n) in groups.iter().zip(taken.iter_mut()) {
+                if room > 0 && *n < group.len() {
+                    *n += 1;
+                    room -= 1;
+                }
+            }
+            if room == before {
+                break;
+            }
+        }
         let uncertain: Vec<&Link> = ruled
             .into_iter()
-            .chain(applied.into_iter().take(n_applied))
-            .chain(rejected.into_iter().take(n_rejected))
+            .chain(
+                groups
+                    .iter()
+                    .zip(taken)
+                    .flat_map(|(group, n)| group.iter().take(n).copied()),
+            )
             .collect();
         uncertain
             .into_iter()
@@ -1234,8 +1255,9 @@ mod tests {
     }
 
     /// On the demo the review list is not empty: every scored link at the threshold falls
-    /// inside a customer that shared identifiers already make, so the list holds the strongest
-    /// pairs left apart (near misses of the fit: same name, other email). Accepting one joins
+    /// inside a customer that shared identifiers already make, so the list holds the links held
+    /// back (between people who live together) and the strongest pairs left apart (near misses
+    /// of the fit: same name, other email). Accepting one joins
     /// two customers; splitting it again parts them; both rulings are kept.
     #[test]
     fn the_demos_review_list_holds_pairs_left_apart_to_accept_or_split() {
