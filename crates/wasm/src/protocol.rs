@@ -672,6 +672,65 @@ pub struct CustomersOverview {
     /// The scored links nearest the threshold (in match weight), closest first, after every
     /// link the user ruled on.
     pub review: Vec<ReviewLink>,
+    /// Households of several customers (who share an address, a landline or a family e-mail),
+    /// and the customers living in them.
+    pub n_shared_households: u64,
+    pub n_customers_in_shared_households: u64,
+    /// A few of the largest households of several customers, for a look (at most
+    /// [`HOUSEHOLD_EXAMPLES`]).
+    pub household_examples: Vec<HouseholdCard>,
+    /// Identifiers several people use, weighed as evidence and never linked on outright: how
+    /// many per field (`("phone", 547)`), most first, and the widest few (most people first, at
+    /// most [`WIDEST_SHARED_IDENTIFIERS`]).
+    pub shared_identifiers_by_field: Vec<(String, u64)>,
+    pub widest_shared_identifiers: Vec<SharedIdentifierRow>,
+    /// Links at or above the threshold that were held back, per reason (as said to the user),
+    /// most first.
+    pub held_back_by_reason: Vec<(String, u64)>,
+    /// How the model was trained and whether it can be trusted, one line per finding.
+    pub model_health: Vec<String>,
+    /// Why the model was not trusted, when it was not: then only exact identifiers of one
+    /// person linked records.
+    pub model_not_trusted: Option<String>,
+}
+
+/// Household examples an overview carries at most.
+pub const HOUSEHOLD_EXAMPLES: usize = 5;
+/// Shared identifiers an overview lists at most.
+pub const WIDEST_SHARED_IDENTIFIERS: usize = 5;
+
+/// Customers who live together: they share an address, a landline or a family e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdCard {
+    /// Numbered from 1.
+    pub id: u32,
+    /// In a customer 360, the household's other customers; in an overview, all of them.
+    pub members: Vec<HouseholdMember>,
+    /// What they share, `(field, value)`: an address as compared (normalised,
+    /// `("address", "7 elm road ls1 4ab leeds")`), a phone or e-mail as a member's record
+    /// writes it (`("phone", "+44 113 496 0000")`).
+    pub shared: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdMember {
+    pub id: CustomerId,
+    pub name: Option<String>,
+}
+
+/// An email, phone, handle or customer id that several people use (a family landline or
+/// e-mail, a switchboard).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedIdentifierRow {
+    /// "phone", "email"…
+    pub field: String,
+    /// As compared (normalised; a phone's last nine digits).
+    pub value: String,
+    /// As one of the customer's records writes it, where known (`+44 113 496 0000`).
+    pub shown: String,
+    pub n_records: u64,
+    /// People among its records, told apart by first name and birth date (at least this many).
+    pub n_people: u64,
 }
 
 /// One source's records before convergence, and the customers they are after.
@@ -782,6 +841,14 @@ pub struct Customer360 {
     pub n_orders: u64,
     pub n_texts: u64,
     pub n_events: u64,
+    /// The other customers of their household and what they share; `None` when no other
+    /// customer shares their address, a landline or a family e-mail.
+    pub household: Option<HouseholdCard>,
+    /// Per other member of the household (in its order), why the two are two customers: the
+    /// evidence between a record of each.
+    pub household_evidence: Vec<LinkEvidence>,
+    /// Their emails, phones, handles and customer ids that several people use.
+    pub shared_identifiers: Vec<SharedIdentifierRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

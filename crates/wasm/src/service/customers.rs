@@ -15,9 +15,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use converge_core::identity::{
-    map_identity_columns, recency_column, Customer, CustomerId, IdentityColumn, IdentityError,
-    IdentityField, Link, LinkDecision, LinkReason, RecordRef, Resolution, Resolve, ResolveRun,
-    Source,
+    map_identity_columns, recency_column, Customer, CustomerId, Household, IdentityColumn,
+    IdentityError, IdentityField, Link, LinkDecision, LinkReason, RecordRef, Resolution, Resolve,
+    ResolveRun, SharedIdentifier, Source,
 };
 use converge_core::schema::{Field, Role};
 use converge_core::table::{day_text, Value};
@@ -26,8 +26,9 @@ use super::{Dataset, Service, Step};
 use crate::protocol::weight_of_probability;
 use crate::protocol::{
     Activity, BestValue, Customer360, CustomerPage, CustomerRow, CustomerText, CustomersOverview,
-    DatasetId, ErrorCode, IdentityRecord, LinkEvidence, LinkStatus, MatchWeightHistogram,
-    RecordLabel, ReviewLink, SourceConvergence, SourceRecords, WorkerError, MAX_360_ITEMS,
+    DatasetId, ErrorCode, HouseholdCard, HouseholdMember, IdentityRecord, LinkEvidence, LinkStatus,
+    MatchWeightHistogram, RecordLabel, ReviewLink, SharedIdentifierRow, SourceConvergence,
+    SourceRecords, WorkerError, HOUSEHOLD_EXAMPLES, MAX_360_ITEMS, WIDEST_SHARED_IDENTIFIERS,
 };
 
 /// The lowest threshold offered: the fit keeps every link at or above it, so any threshold from
@@ -333,6 +334,23 @@ impl Service {
                 counts,
             },
             review: self.review_list(convergence),
+            n_shared_households: current.households.shared().count() as u64,
+            n_customers_in_shared_households: current
+                .households
+                .shared()
+                .map(|h| h.customers.len() as u64)
+                .sum(),
+            household_examples: self.household_examples(convergence),
+            shared_identifiers_by_field: shared_by_field(&current.shared_identifiers),
+            widest_shared_identifiers: widest_shared(&current.shared_identifiers),
+            held_back_by_reason: current
+                .health
+                .held_back
+                .iter()
+                .map(|(reason, n)| (reason.describe().to_owned(), *n))
+                .collect(),
+            model_health: current.health.describe(),
+            model_not_trusted: current.health.degenerate.clone(),
         })
     }
 
@@ -648,6 +666,26 @@ impl Service {
                 evidence: current.explain(link),
             })
             .collect();
+        let household = current
+            .households
+            .household_of(customer.id)
+            .filter(|household| household.customers.len() >= 2);
+        // Why each other member is another customer: the evidence between their first records
+        // (the earliest source's, usually the system of record's).
+        let household_evidence = household
+            .into_iter()
+            .flat_map(|household| household.customers.iter())
+            .filter(|other| **other != customer.id)
+            .filter_map(|other| {
+                let left = *customer.records.first()?;
+                let right = *customer_by_id(current, *other)?.records.first()?;
+                Some(LinkEvidence {
+                    left: self.label(convergence, left),
+                    right: self.label(convergence, right),
+                    evidence: current.explain_pair(left, right)?,
+                })
+            })
+            .collect();
         Ok(Customer360 {
             id: customer.id,
             name: name_of(customer),
@@ -661,6 +699,16 @@ impl Service {
             n_orders,
             n_texts,
             n_events,
+            household: household.map(|h| self.household_card(convergence, h, Some(customer.id))),
+            household_evidence,
+            shared_identifiers: current
+                .shared_identifiers_of(customer)
+                .into_iter()
+                .map(|shared| SharedIdentifierRow {
+                    shown: self.shown_value(convergence, &[customer], shared.field, &shared.value),
+                    ..shared_row(shared)
+                })
+                .collect(),
         })
     }
 
@@ -863,6 +911,55 @@ fn index(resolution: &Resolution) -> (Vec<u32>, Vec<String>) {
     (order, haystacks)
 }
 
+/// A customer by id (ids are numbered from 1 in the order of the customers).
+fn customer_by_id(resolution: &Resolution, id: CustomerId) -> Option<&Customer> {
+    resolution
+        .customers
+        .get((id.0 as usize).wrapping_sub(1))
+        .filter(|c| c.id == id)
+        .or_else(|| resolution.customers.iter().find(|c| c.id == id))
+}
+
+fn shared_row(shared: &SharedIdentifier) -> SharedIdentifierRow {
+    SharedIdentifierRow {
+        field: shared.field.label().to_owned(),
+        value: shared.value.clone(),
+        shown: shown_key(shared.field, &shared.value),
+        n_records: u64::from(shared.n_records),
+        n_people: u64::from(shared.n_people),
+    }
+}
+
+/// How many shared identifiers each field has, most first.
+fn shared_by_field(shared: &[SharedIdentifier]) -> Vec<(String, u64)> {
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for identifier in shared {
+        let label = identifier.field.label();
+        match counts.iter_mut().find(|(field, _)| field == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label.to_owned(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// The shared identifiers of the most people (then records).
+fn widest_shared(shared: &[SharedIdentifier]) -> Vec<SharedIdentifierRow> {
+    let mut widest: Vec<&SharedIdentifier> = shared.iter().collect();
+    widest.sort_by(|a, b| {
+        b.n_people
+            .cmp(&a.n_people)
+            .then(b.n_records.cmp(&a.n_records))
+            .then(a.value.cmp(&b.value))
+    });
+    widest
+        .into_iter()
+        .take(WIDEST_SHARED_IDENTIFIERS)
+        .map(shared_row)
+        .collect()
+}
+
 fn value_of(customer: &Customer, field: IdentityField) -> Option<String> {
     customer
         .values
@@ -883,7 +980,122 @@ fn name_of(customer: &Customer) -> Option<String> {
     }
 }
 
+/// A normalised value as the page shows it when no record's own spelling is at hand: a phone's
+/// comparison key is its last nine digits, shown as such.
+fn shown_key(field: IdentityField, value: &str) -> String {
+    if field == IdentityField::Phone {
+        format!("…{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
 impl Service {
+    /// A household as the page shows it: its customers (but `except`), those with a name first,
+    /// and what they share, as their records write it.
+    fn household_card(
+        &self,
+        convergence: &Convergence,
+        household: &Household,
+        except: Option<CustomerId>,
+    ) -> HouseholdCard {
+        let resolution = &convergence.current;
+        let customers: Vec<&Customer> = household
+            .customers
+            .iter()
+            .filter_map(|id| customer_by_id(resolution, *id))
+            .collect();
+        let mut members: Vec<HouseholdMember> = customers
+            .iter()
+            .filter(|customer| Some(customer.id) != except)
+            .map(|customer| HouseholdMember {
+                id: customer.id,
+                name: name_of(customer),
+            })
+            .collect();
+        members.sort_by_key(|member| member.name.is_none());
+        HouseholdCard {
+            id: household.id.0,
+            members,
+            shared: household
+                .shared
+                .iter()
+                .map(|(field, value)| {
+                    (
+                        field.label().to_owned(),
+                        self.shown_value(convergence, &customers, *field, value),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The households of several customers most worth a look: most customers with a name, then
+    /// sharing the most kinds of thing (address, landline, e-mail).
+    fn household_examples(&self, convergence: &Convergence) -> Vec<HouseholdCard> {
+        let resolution = &convergence.current;
+        let named = |household: &Household| {
+            household
+                .customers
+                .iter()
+                .filter(|id| customer_by_id(resolution, **id).and_then(name_of).is_some())
+                .count()
+        };
+        let kinds = |household: &Household| {
+            let mut fields: Vec<IdentityField> = household.shared.iter().map(|(f, _)| *f).collect();
+            fields.sort_unstable();
+            fields.dedup();
+            fields.len()
+        };
+        let mut ranked: Vec<(usize, usize, &Household)> = resolution
+            .households
+            .shared()
+            .map(|household| (named(household), kinds(household), household))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        ranked
+            .into_iter()
+            .take(HOUSEHOLD_EXAMPLES)
+            .map(|(_, _, household)| self.household_card(convergence, household, None))
+            .collect()
+    }
+
+    /// A shared value as `customers`' records write it: a phone's comparison key (its last nine
+    /// digits) is found again in one of their records; other values read well as compared.
+    fn shown_value(
+        &self,
+        convergence: &Convergence,
+        customers: &[&Customer],
+        field: IdentityField,
+        value: &str,
+    ) -> String {
+        if field != IdentityField::Phone || value.is_empty() {
+            return shown_key(field, value);
+        }
+        for record in customers.iter().flat_map(|c| &c.records) {
+            let Some(spec) = convergence.sources.get(record.source_idx as usize) else {
+                continue;
+            };
+            let Ok(held) = self.find(spec.dataset) else {
+                continue;
+            };
+            for column in spec.columns.iter().filter(|c| c.field == field) {
+                let Some(raw) = held
+                    .table
+                    .column(&column.column)
+                    .and_then(|c| c.display(record.row_idx as usize))
+                else {
+                    continue;
+                };
+                let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+                if digits.ends_with(value) {
+                    return raw;
+                }
+            }
+        }
+        shown_key(field, value)
+    }
+
     /// The resolved customer of every row of `dataset`, once customers are converged and the
     /// dataset was one of the sources; `None` otherwise. One pass over the assignments.
     /// The current customers' model and records, to place records that come later (a live
@@ -1279,6 +1491,98 @@ mod tests {
         assert_eq!(split.n_customers, overview.n_customers);
         assert_eq!(split.review[0].decision, Some(false));
         assert_eq!(split.review[0].status, LinkStatus::Apart);
+    }
+
+    /// On the demo, people who live together are several customers of one household: the
+    /// overview counts the households and the shared identifiers, and a member's 360 names the
+    /// others, lists the landline they share as used by several people, and explains why each
+    /// other member is another customer.
+    #[test]
+    fn the_demos_households_are_counted_and_a_members_360_names_the_others() {
+        let mut service = demo_service(1_000);
+        let overview = converge(&mut service, 0.7);
+        assert!(
+            overview.n_shared_households >= 50,
+            "{}",
+            overview.n_shared_households
+        );
+        assert!(overview.n_customers_in_shared_households >= 2 * overview.n_shared_households);
+        let phones = overview
+            .shared_identifiers_by_field
+            .iter()
+            .find(|(field, _)| field == "phone")
+            .map_or(0, |(_, n)| *n);
+        assert!(phones >= 20, "{:?}", overview.shared_identifiers_by_field);
+        assert!(!overview.widest_shared_identifiers.is_empty());
+        assert!(overview
+            .widest_shared_identifiers
+            .windows(2)
+            .all(|w| w[0].n_people >= w[1].n_people));
+        assert!(!overview.model_health.is_empty());
+        assert_eq!(
+            overview.model_not_trusted, None,
+            "{:?}",
+            overview.model_health
+        );
+        assert_eq!(
+            overview
+                .held_back_by_reason
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<u64>(),
+            overview.n_held_back
+        );
+        assert_eq!(overview.household_examples.len(), HOUSEHOLD_EXAMPLES);
+        let example = overview
+            .household_examples
+            .iter()
+            .find(|h| h.shared.iter().any(|(field, _)| field == "phone"))
+            .expect("a household sharing a landline among the examples");
+        let (_, landline) = example
+            .shared
+            .iter()
+            .find(|(field, _)| field == "phone")
+            .unwrap();
+        let member = &example.members[0];
+        let view = service.customer_360(member.id).unwrap();
+        let household = view.household.as_ref().expect("they live with others");
+        assert_eq!(household.id, example.id);
+        assert_eq!(household.members.len(), example.members.len() - 1);
+        assert!(household.members.iter().all(|m| m.id != member.id));
+        assert!(
+            household.members.iter().any(|m| m.name.is_some()),
+            "{example:?}"
+        );
+        assert!(household
+            .members
+            .windows(2)
+            .all(|pair| pair[0].name.is_some() || pair[1].name.is_none()));
+        assert_eq!(view.household_evidence.len(), household.members.len());
+        // The landline as a member's record writes it; compared on its last nine digits.
+        let digits: String = landline.chars().filter(char::is_ascii_digit).collect();
+        let shared = view
+            .shared_identifiers
+            .iter()
+            .find(|s| s.field == "phone" && digits.ends_with(&s.value))
+            .unwrap_or_else(|| panic!("{landline} in {:?}", view.shared_identifiers));
+        assert!(shared.n_people >= 2 && shared.n_records >= 2, "{shared:?}");
+        assert!(!shared.shown.starts_with('…'), "{shared:?}");
+
+        let current = &service.convergence().unwrap().current;
+        let alone = current
+            .customers
+            .iter()
+            .find(|c| {
+                current
+                    .households
+                    .household_of(c.id)
+                    .is_some_and(|h| h.customers.len() == 1)
+            })
+            .unwrap()
+            .id;
+        let view = service.customer_360(alone).unwrap();
+        assert_eq!(view.household, None);
+        assert!(view.household_evidence.is_empty());
     }
 
     /// A convergence driven in steps (as the worker drives it) can stop between any two, and
