@@ -204,6 +204,9 @@ pub(crate) struct FieldValues {
     /// common. Empty until [`Records::count_by_person`].
     pub person_counts: Vec<u32>,
     pub n_people_present: u32,
+    /// For emails, per dictionary entry, an id of its local part (before `@`), so "the same
+    /// name at another domain" is an integer comparison.
+    pub local_parts: Vec<u32>,
 }
 
 impl FieldValues {
@@ -291,6 +294,8 @@ pub(crate) struct Records {
     full_name_counts: Vec<u32>,
     /// Records (or groups) with both names, the denominator of [`Records::full_name_frequency`].
     n_full_names: u32,
+    /// Per field, the records that have it (random pairs for u are drawn among them).
+    present: Vec<Vec<u32>>,
 }
 
 /// People who must share a full name before its own frequency is weighed
@@ -330,6 +335,7 @@ impl Records {
             given_as_surname: Vec::new(),
             full_name_counts: Vec::new(),
             n_full_names: 0,
+            present: Vec::new(),
         };
         let mut interners: Vec<FastMap<String, u32>> = vec![FastMap::default(); N_FIELDS];
         for field in &mut records.fields {
@@ -400,6 +406,37 @@ impl Records {
                 .iter()
                 .map(|value| ValueShape::of(value))
                 .collect();
+        }
+        records.present = records
+            .fields
+            .iter()
+            .map(|store| {
+                (0..store.ids.len() as u32)
+                    .filter(|record| {
+                        store
+                            .ids
+                            .get(*record as usize)
+                            .is_some_and(|id| *id != MISSING)
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some(store) = IdentityField::Email
+            .slot()
+            .and_then(|slot| records.fields.get_mut(slot))
+        {
+            let mut locals: FastMap<&str, u32> = FastMap::default();
+            let ids = store
+                .dictionary
+                .iter()
+                .map(|email| {
+                    let next = locals.len() as u32;
+                    *locals
+                        .entry(email.split('@').next().unwrap_or_default())
+                        .or_insert(next)
+                })
+                .collect();
+            store.local_parts = ids;
         }
         Ok(records)
     }
@@ -488,6 +525,32 @@ impl Records {
         (self.n_full_names > 0).then(|| f64::from(count) / f64::from(self.n_full_names))
     }
 
+    /// The records that have field `slot`.
+    pub(crate) fn present(&self, slot: usize) -> &[u32] {
+        self.present.get(slot).map_or(&[], Vec::as_slice)
+    }
+
+    /// The comparison level of one field of records `a` and `b`, as [`Records::compare`] gives
+    /// it (a nickname counting as the second level of a given name), without the cache.
+    pub(crate) fn compare_field(&self, slot: usize, a: usize, b: usize) -> u8 {
+        let (Some(field), Some(store)) = (IdentityField::COMPARED.get(slot), self.fields.get(slot))
+        else {
+            return NOT_COMPARED;
+        };
+        let level = compare_values(*field, store, a, b, None);
+        if *field == IdentityField::FirstName
+            && self.nicknames
+            && level > 1
+            && level != NOT_COMPARED
+        {
+            let id = |record: usize| store.ids.get(record).copied().unwrap_or(MISSING);
+            if self.same_formal_name(id(a), id(b)) {
+                return 1;
+            }
+        }
+        level
+    }
+
     /// Whether given names `x` and `y` (dictionary ids) stand for one formal name.
     pub(crate) fn same_formal_name(&self, x: u32, y: u32) -> bool {
         let formals = |id: u32| {
@@ -546,14 +609,13 @@ impl Records {
         if cache.maps.len() < N_FIELDS {
             cache.maps.resize_with(N_FIELDS, FastMap::default);
         }
-        let off = cache.off;
         for (slot, (field, map)) in IdentityField::COMPARED
             .iter()
             .zip(&mut cache.maps)
             .enumerate()
         {
             if let Some(store) = self.fields.get(slot) {
-                levels[slot] = compare_values(*field, store, a, b, (!off).then_some(map));
+                levels[slot] = compare_values(*field, store, a, b, Some(map));
             }
         }
         // `jennifer.clarke@…` and `jennifer.clarke@…` at another provider repeat the name, which
@@ -720,18 +782,6 @@ fn normalise_value(field: IdentityField, raw: &str, params: &ResolveParams) -> O
 #[derive(Debug, Default)]
 pub(crate) struct LevelCache {
     maps: Vec<FastMap<u64, u8>>,
-    /// Random pairs (for u) rarely repeat: filling a cache with them costs more than it saves.
-    off: bool,
-}
-
-impl LevelCache {
-    /// A cache that keeps nothing.
-    pub(crate) fn off() -> LevelCache {
-        LevelCache {
-            maps: Vec::new(),
-            off: true,
-        }
-    }
 }
 
 /// Distinct values above which a field's comparisons are not cached.
@@ -763,6 +813,14 @@ fn compare_values(
         return NOT_COMPARED;
     };
     let comparison = Comparison::of(field);
+    if comparison == Comparison::EmailParts {
+        if let (Some(x), Some(y)) = (
+            store.local_parts.get(id_a as usize),
+            store.local_parts.get(id_b as usize),
+        ) {
+            return if x == y { 1 } else { 2 };
+        }
+    }
     // Only small vocabularies (states, cities, given names) repeat their pairs often enough
     // for a lookup to beat the comparison.
     if let (Some(lowest), Some(shape_x), Some(shape_y)) = (

@@ -19,7 +19,7 @@ use super::records::{Comparison, LevelCache, Records, NOT_COMPARED, N_FIELDS};
 pub(crate) const MAX_LABELLED_PAIRS: usize = 200_000;
 
 /// A field is trained on labelled pairs when at least this many compare it.
-pub(crate) const MIN_LABELLED_PAIRS: u64 = 30;
+pub(crate) const MIN_LABELLED_PAIRS: u64 = 10;
 
 /// No level is less likely than this among matches: one field can then count at most about
 /// ten bits against a match, however clean the labelled pairs were.
