@@ -305,7 +305,7 @@ pub(crate) struct RulePairs {
 /// million records with common names and birth dates stay at tens of millions of pairs).
 /// Measured on a generated register with a giant block: at 20, precision fell from 0.98 to
 /// 0.94 (fewer unlikely pairs raise the prior); at 50 it holds.
-pub const MAX_PAIRS_PER_RECORD: usize = 4;
+pub const MAX_PAIRS_PER_RECORD: usize = 2;
 
 /// The largest block size, at most `max_block_records`, whose blocks (those larger being
 /// split) make at most `max_pairs` pairs; never below 2.
