@@ -99,22 +99,13 @@ impl Persona {
     /// ways, so one spelling in common joins them: a group of `ruby` and its typo `urby` may
     /// take `rnby`), or no birth date of one is one of the other's.
     pub(crate) fn conflict(&self, other: &Persona, records: &Records) -> Option<HoldReason> {
-        let births_meet = self.births.is_empty()
-            || other.births.is_empty()
-            || self
-                .births
-                .iter()
-                .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)));
-        if !births_meet {
+        if !self.births.is_empty() && !other.births.is_empty() && !self.born_alike(other, records) {
             return Some(HoldReason::DifferentBirthDates);
         }
-        let names_meet = self.names.is_empty()
-            || other.names.is_empty()
-            || self
-                .names
-                .iter()
-                .any(|x| other.names.iter().any(|y| records.same_given_name(*x, *y)));
-        if !names_meet {
+        if !self.names.is_empty()
+            && !other.names.is_empty()
+            && !self.any_names(other, |x, y| records.same_given_name(x, y))
+        {
             return Some(HoldReason::DifferentGivenNames);
         }
         None
@@ -128,24 +119,28 @@ impl Persona {
     pub(crate) fn key_conflict(&self, other: &Persona, records: &Records) -> Option<HoldReason> {
         let given_names_meet = self.names.is_empty()
             || other.names.is_empty()
-            || self
-                .names
-                .iter()
-                .any(|x| other.names.iter().any(|y| records.same_given_name(*x, *y)));
-        let words_meet = self
-            .names
-            .iter()
-            .any(|x| other.names.iter().any(|y| records.share_a_name(*x, *y)));
+            || self.any_names(other, |x, y| records.same_given_name(x, y));
+        let words_meet = self.any_names(other, |x, y| records.share_a_name(x, y));
         // Two systems' colliding numbers rarely fall on people born the same day.
-        let born_the_same_day = self
-            .births
-            .iter()
-            .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)));
-        if given_names_meet || words_meet || born_the_same_day {
+        if given_names_meet || words_meet || self.born_alike(other, records) {
             None
         } else {
             Some(HoldReason::DifferentGivenNames)
         }
+    }
+
+    /// Whether some birth date of `self` can be one of `other`'s.
+    fn born_alike(&self, other: &Persona, records: &Records) -> bool {
+        self.births
+            .iter()
+            .any(|x| other.births.iter().any(|y| records.same_birth(*x, *y)))
+    }
+
+    /// Whether `alike` holds for some name of `self` and some name of `other`.
+    fn any_names(&self, other: &Persona, alike: impl Fn((u32, u32), (u32, u32)) -> bool) -> bool {
+        self.names
+            .iter()
+            .any(|x| other.names.iter().any(|y| alike(*x, *y)))
     }
 
     /// Takes in `other`'s names, births and records.
