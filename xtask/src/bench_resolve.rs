@@ -776,22 +776,6 @@ fn write_bases(
          in one customer that are two people, the share of those who live together. The last two columns \
          compare each peer with Converge's reading → customers.\n"
     );
-    let _ = writeln!(
-        table,
-        "Cut for time, and chosen: recordlinkage's blocking on the surname's sound alone gives the households \
-         base 107 million pairs, past what it compares on this machine, so the first initial is added (12 million \
-         pairs, some minutes and about 9 GB); blocking on the sounds of both names (3.5 million) was tried, but \
-         then a block's first names nearly always agree and ECM, taking the log of a zero probability, calls \
-         every pair of the common-names base a match. Splink's u keeps the recommended \
-         `max_pairs=1e7` (nothing cut); its second EM session is on birth date, as Splink's tutorial has it \
-         (on e-mail, tried as well, it learns the names' m from family members who share an address, and \
-         its F1 on households falls). A peer that takes over {LONG_RUN_SECONDS:.0} s is run once. Why the \
-         peers fall on households: there nearly all their false pairs are two people who live together \
-         (the column above). Both add up independent evidence, and a family shares address, landline, \
-         often surname and e-mail; against that, a differing first name weighs little, since Splink's EM \
-         (5.0.0 here) learns that about 8 % of one person's records carry another first name (nicknames: \
-         \"Jim\" for James) and gives it about −3.5 bits.\n"
-    );
     for base in bases {
         let _ = writeln!(table, "- {}: {}", base.name, base.what);
     }
@@ -853,4 +837,20 @@ fn write_bases(
             );
         }
     }
+    let _ = writeln!(
+        table,
+        "\nCut for time, and chosen: recordlinkage's blocking on the surname's sound alone gives the households \
+         base 107 million pairs, past what it compares on this machine, so the first initial is added (12 million \
+         pairs, some minutes and about 9 GB); blocking on the sounds of both names (3.5 million) was tried, but \
+         then a block's first names nearly always agree and ECM, taking the log of a zero probability, calls \
+         every pair of the common-names base a match. Splink's u keeps the recommended \
+         `max_pairs=1e7` (nothing cut); its second EM session is on birth date, as Splink's tutorial has it \
+         (on e-mail, tried as well, it learns the names' m from family members who share an address, and \
+         its F1 on households falls). A peer that takes over {LONG_RUN_SECONDS:.0} s is run once. Why the \
+         peers fall on households: there nearly all their false pairs are two people who live together \
+         (the column above). Both add up independent evidence, and a family shares address, landline, \
+         often surname and e-mail; against that, a differing first name weighs little, since Splink's EM \
+         (5.0.0 here) learns that about 8 % of one person's records carry another first name (nicknames: \
+         \"Jim\" for James) and gives it about −3.5 bits.\n"
+    );
 }
