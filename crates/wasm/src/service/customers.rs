@@ -1030,8 +1030,9 @@ impl Service {
         }
     }
 
-    /// The households of several customers most worth a look: most customers with a name, then
-    /// sharing the most kinds of thing (address, landline, e-mail).
+    /// The households of several customers most worth a look: those whose customers all have a
+    /// name first, then those with most named customers, then sharing the most kinds of thing
+    /// (address, landline, e-mail).
     fn household_examples(&self, convergence: &Convergence) -> Vec<HouseholdCard> {
         let resolution = &convergence.current;
         let named = |household: &Household| {
@@ -1047,16 +1048,25 @@ impl Service {
             fields.dedup();
             fields.len()
         };
-        let mut ranked: Vec<(usize, usize, &Household)> = resolution
+        let mut ranked: Vec<(bool, usize, usize, &Household)> = resolution
             .households
             .shared()
-            .map(|household| (named(household), kinds(household), household))
+            .map(|household| {
+                let n_named = named(household);
+                let all_named = n_named == household.customers.len();
+                (all_named, n_named, kinds(household), household)
+            })
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        ranked.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(b.2.cmp(&a.2))
+                .then(a.3.id.cmp(&b.3.id))
+        });
         ranked
             .into_iter()
             .take(HOUSEHOLD_EXAMPLES)
-            .map(|(_, _, household)| self.household_card(convergence, household, None))
+            .map(|(_, _, _, household)| self.household_card(convergence, household, None))
             .collect()
     }
 
