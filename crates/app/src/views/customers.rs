@@ -4,9 +4,11 @@
 //! how many records became how many customers per source, the match weights of the scored
 //! links with a threshold slider (the worker re-clusters from the kept links, so the counts
 //! follow the slider without a refit), the links nearest the threshold for a person to accept
-//! or split (kept, applied on every re-clustering, never retraining anything), a searchable
-//! customer list, and a customer's 360 at `#customers/<id>`: their records by source, the
-//! waterfall of every link that joined them, their orders, texts and events.
+//! or split (kept, applied on every re-clustering, never retraining anything), the households of
+//! several customers, the identifiers several people use, the links held back and how the model
+//! was trained (with a notice when it was not trusted), a searchable customer list, and a
+//! customer's 360 at `#customers/<id>`: their household and shared identifiers, their records by
+//! source, the waterfall of every link that joined them, their orders, texts and events.
 //!
 //! As in the other views the worker computes; the view holds only the search text, the slider's
 //! position while it is dragged, and how many customers are listed.
@@ -18,7 +20,10 @@ use converge_wasm::protocol::{
 };
 use yew::prelude::*;
 
-use crate::components::{probability_text, JobList, Waterfall};
+use crate::components::{
+    probability_text, shared_phrase, used_by, HouseholdCard, HouseholdEvidence, JobList,
+    SharedIdentifiers, Waterfall,
+};
 use crate::format;
 use crate::state::{JobKind, View};
 use crate::worker::use_worker;
@@ -151,6 +156,7 @@ pub fn customers_view() -> Html {
         <section class="view" aria-labelledby="customers-title" data-testid="customers-view">
             { header }
             <JobList />
+            { model_notice(&overview) }
             { figures(&overview) }
             <div class="two-columns">
                 <div class="card">
@@ -162,6 +168,7 @@ pub fn customers_view() -> Html {
                     <ThresholdChart overview={overview.clone()} />
                 </div>
             </div>
+            { findings(&overview) }
             if let Some(id) = selected {
                 { customer_panel(id, state.customer_360.as_deref()) }
             }
@@ -227,6 +234,101 @@ fn figures(overview: &CustomersOverview) -> Html {
                 <span class="figure-label">{ "Links" }</span>
                 <span class="figure-value">{ format::count(overview.n_identifier_links + overview.n_scored_links) }</span>
                 <span class="muted small">{ format!("{} on a shared identifier, {} scored, {} held back", format::count(overview.n_identifier_links), format::count(overview.n_scored_links), format::count(overview.n_held_back)) }</span>
+            </div>
+        </div>
+    }
+}
+
+/// When the match model was not trusted, the page says so before any figure.
+fn model_notice(overview: &CustomersOverview) -> Html {
+    let Some(why) = &overview.model_not_trusted else {
+        return Html::default();
+    };
+    html! {
+        <div class="notice warning" role="status" data-testid="model-not-trusted">
+            <div>
+                <p class="notice-title">{ "The match model was not trusted, so only exact identifiers linked records" }</p>
+                <p class="small">{ format!("Why: {why}. Records that share an e-mail, phone, handle or customer id of one person are linked; no scored link was applied. Check that names, addresses and birth dates are mapped in the Data view.") }</p>
+            </div>
+        </div>
+    }
+}
+
+/// Households, shared identifiers, held-back links and the model's training, side by side.
+fn findings(overview: &CustomersOverview) -> Html {
+    let n_households = overview.n_shared_households;
+    let by_field = overview
+        .shared_identifiers_by_field
+        .iter()
+        .map(|(field, n)| {
+            format!(
+                "{} {field}{}",
+                format::count(*n),
+                if *n == 1 { "" } else { "s" }
+            )
+        })
+        .collect::<Vec<_>>();
+    html! {
+        <div class="three-columns">
+            <div class="card" data-testid="households-overview">
+                <h2>{ "Households" }</h2>
+                if n_households == 0 {
+                    <p class="muted">{ "No customers share an address, a landline or a family e-mail." }</p>
+                } else {
+                    <p>
+                        <span class="figure-value small-value" data-testid="n-households">{ format::count(n_households) }</span>
+                        { format!(" households of several customers ({} customers live in them).", format::count(overview.n_customers_in_shared_households)) }
+                    </p>
+                    <p class="muted small">{ "People who share an address, a landline or a family e-mail stay separate customers and are grouped here: one mailer per household." }</p>
+                    <ul class="household-examples">
+                        { for overview.household_examples.iter().map(|household| html! {
+                            <li data-testid="household-example" data-household={household.id.to_string()}>
+                                { for household.members.iter().enumerate().map(|(idx, member)| html! {
+                                    <>
+                                        if idx > 0 { { ", " } }
+                                        <a href={format!("#customers/{}", member.id.0)} data-testid="household-example-member">
+                                            { member.name.clone().unwrap_or_else(|| format!("customer {}", member.id.0)) }
+                                        </a>
+                                    </>
+                                }) }
+                                <div class="muted small cell-wrap" data-testid="household-example-shared">{ format!("share {}", shared_phrase(&household.shared)) }</div>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </div>
+            <div class="card" data-testid="shared-identifiers-overview">
+                <h2>{ "Shared identifiers" }</h2>
+                if by_field.is_empty() {
+                    <p class="muted">{ "Every e-mail, phone, handle and customer id belongs to one person." }</p>
+                } else {
+                    <p>{ format!("{} used by several people: weighed as evidence, never linked on outright.", by_field.join(", ")) }</p>
+                    <ul class="shared-identifiers">
+                        { for overview.widest_shared_identifiers.iter().map(|shared| html! {
+                            <li>
+                                <span class="shared-field">{ shared.field.clone() }</span>
+                                <span class="mono">{ shared.shown.clone() }</span>
+                                <span class="muted small">{ used_by(shared.n_people, shared.n_records) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </div>
+            <div class="card" data-testid="model-health">
+                <h2>{ "The model" }</h2>
+                <ul class="plain-list small">
+                    { for overview.model_health.iter().map(|line| html! { <li>{ line.clone() }</li> }) }
+                </ul>
+                <h3 class="small-heading">{ format!("Links held back ({})", format::count(overview.n_held_back)) }</h3>
+                if overview.held_back_by_reason.is_empty() {
+                    <p class="muted small">{ "None: every link at or above the threshold was applied." }</p>
+                } else {
+                    <ul class="plain-list small" data-testid="held-back">
+                        { for overview.held_back_by_reason.iter().map(|(reason, n)| html! {
+                            <li>{ format!("{} for {reason}", format::count(*n)) }</li>
+                        }) }
+                    </ul>
+                }
             </div>
         </div>
     }
@@ -441,6 +543,11 @@ fn customer_panel(id: CustomerId, customer: Option<&Customer360>) -> Html {
                     </tbody>
                 </table>
             }
+            <div class="two-columns">
+                <HouseholdCard household={customer.household.clone()} />
+                <SharedIdentifiers identifiers={customer.shared_identifiers.clone()} />
+            </div>
+            <HouseholdEvidence household={customer.household.clone()} evidence={customer.household_evidence.clone()} />
             <h3>{ "Records by source" }</h3>
             <div class="source-records">
                 { for customer.sources.iter().map(|source| html! {
