@@ -2,8 +2,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
-import { serveDist, openBrowser, foreignRequests, screenshot, fixture, bigCsv, startReplay } from './harness.mjs';
+import { readFile, stat, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, openBrowser, foreignRequests, screenshot, fixture, bigCsv, startReplay, OUT } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -609,6 +610,83 @@ test('the demo converges into customers, and a customer 360 shows records from s
     await page.getByTestId('customer-360').waitFor(READY);
     assert.match(page.url(), /#customers\/\d+$/);
     await screenshot(page, 'network-to-360.png');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('people of the demo who live together are a household of customers, named in each one\'s 360 with the landline they share', async () => {
+  const browser = await openBrowser();
+  const { page } = browser;
+  try {
+    await page.goto(`${server.origin}/#data`);
+    await waitForEngine(page);
+    await page.getByTestId('load-demo').click();
+    await page.getByTestId('dataset').nth(DEMO.length - 1).waitFor({ timeout: 60_000 });
+    await page.getByTestId('nav-customers').click();
+    await page.getByTestId('customers-summary').waitFor({ timeout: 120_000 });
+
+    // The overview counts the households and the shared identifiers, and says how the model
+    // was trained (and that it was trusted).
+    const households = page.getByTestId('households-overview');
+    const nHouseholds = Number((await households.getByTestId('n-households').textContent()).replaceAll(',', ''));
+    assert.ok(nHouseholds > 300, `${nHouseholds} households of several customers`);
+    const shared = page.getByTestId('shared-identifiers-overview');
+    assert.match(await shared.textContent(), /[\d,]+ phones.* used by several people: weighed as evidence, never linked on outright/);
+    assert.match(await page.getByTestId('model-health').textContent(), /learnt from [\d,]+ record pairs.*model healthy/);
+    assert.equal(await page.getByTestId('model-not-trusted').count(), 0);
+    const findings = households.locator('xpath=..');
+    await findings.scrollIntoViewIfNeeded();
+    await mkdir(OUT, { recursive: true });
+    await findings.screenshot({ path: join(OUT, 'customers-households.png') });
+
+    // A household that shares a landline, from the overview: its members and the phone.
+    const example = households.getByTestId('household-example').filter({ hasText: 'the phone' }).first();
+    const members = (await example.getByTestId('household-example-member').allTextContents()).map((m) => m.trim());
+    assert.ok(members.length >= 2, `${members}`);
+    const sharedText = await example.getByTestId('household-example-shared').textContent();
+    const phone = sharedText.match(/the phone (.+?)(?:, the | and the |$)/)[1];
+    const digits = phone.replace(/\D/g, '');
+    console.log(`household ${await example.getAttribute('data-household')}: ${members.join(', ')}; ${sharedText}`);
+
+    // The first member's 360 names the others and lists the landline as shared.
+    await example.getByTestId('household-example-member').first().click();
+    const view = page.getByTestId('customer-360');
+    await view.waitFor(READY);
+    const card = view.getByTestId('household-card');
+    await card.getByTestId('household-members').waitFor(READY);
+    const others = members.slice(1);
+    assert.match(await card.getByTestId('household-members').textContent(), new RegExp(`^Lives with ${others.length} other customers?: `));
+    assert.deepEqual(
+      (await card.getByTestId('household-member').allTextContents()).map((m) => m.trim()).sort(),
+      others.slice().sort(),
+    );
+    assert.match(await card.getByTestId('household-shared').textContent(), /the phone /);
+    const identifiers = view.getByTestId('shared-identifiers-card');
+    assert.match(await identifiers.textContent(), /weighed as evidence, never linked on outright/);
+    const landline = identifiers.locator('[data-testid=shared-identifier][data-field=phone]');
+    const keys = await landline.evaluateAll((items) => items.map((item) => item.dataset.key));
+    assert.ok(keys.some((key) => digits.endsWith(key)), `${phone} among ${keys}`);
+    const line = await landline.filter({ hasText: /used by/ }).first().textContent();
+    assert.match(line, /used by [2-9] people \(\d+ records\)/);
+    const pair = card.locator('xpath=..');
+    await pair.scrollIntoViewIfNeeded();
+    await pair.screenshot({ path: join(OUT, 'customer-household.png') });
+    // Why they are separate customers: a waterfall per other member, folded until asked for.
+    const evidence = view.getByTestId('household-evidence');
+    await evidence.locator('summary').click();
+    await evidence.getByTestId('waterfall').first().waitFor(READY);
+    assert.equal(await evidence.getByTestId('waterfall').count(), others.length);
+    await screenshot(page, 'customer-household-page.png');
+
+    // A member's name opens their 360 from the keyboard, and it names the first member.
+    await card.getByTestId('household-member').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((name) => {
+      const names = [...document.querySelectorAll('[data-testid=customer-360] [data-testid=household-member]')];
+      return names.some((a) => a.textContent.trim() === name);
+    }, members[0], READY);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();
