@@ -128,11 +128,15 @@ pub enum Request {
     },
     /// Why customer `customer` (an index of the segmentation) is in their segment.
     ExplainCustomer { customer: u32 },
-    /// An audience as a CSV or JSON download, with the columns chosen (none: all).
+    /// An audience as a CSV or JSON download, with the columns chosen (none: all);
+    /// `per_household`: one row per household of the converged customers (one mailer per
+    /// address), with its id, its number of customers and its first customer's best values.
     ExportAudience {
         audience: Audience,
         format: AudienceFormat,
         columns: Vec<String>,
+        #[serde(default)]
+        per_household: bool,
     },
     /// Panic on purpose. It exists so the end-to-end tests can prove that a crash reaches the
     /// user as a message and the app recovers; the app offers it only in diagnostics mode.

@@ -9,12 +9,14 @@
 //! (money and counts logged first, so a few whales do not squash everyone else) for every k from
 //! 2 to 8, one k per [`SegmentJob::step`] so a cancel lands between two fits; the k of the best
 //! silhouette wins. The result stays in the worker: the page asks for a summary (capped for the
-//! wire), pages of one audience's customers, one customer's explanation and audience exports.
+//! wire), pages of one audience's customers, one customer's explanation and audience exports,
+//! one row per customer or, once the customers are converged, one per household (one mailer
+//! per address, from a [`HouseholdDirectory`]).
 
 use std::collections::{HashMap, HashSet};
 
 use converge_core::export::neutralise;
-use converge_core::identity::CustomerId;
+use converge_core::identity::{CustomerId, IdentityField};
 use converge_core::network::{mentions, normalise_handle};
 use converge_core::schema::{Field, Role, TableSchema};
 use converge_core::segment::features::{CustomerFeatures, Scaler, ScalerParams, Scaling};
@@ -1019,6 +1021,44 @@ fn marketer_name(suggested: &str) -> String {
         .join(", ")
 }
 
+/// The best values a mailer needs, in the order an export of one row per household writes them:
+/// the field, and the column it is written as.
+pub const MAILER_COLUMNS: [(IdentityField, &str); 11] = [
+    (IdentityField::FirstName, "first_name"),
+    (IdentityField::LastName, "last_name"),
+    (IdentityField::FullName, "full_name"),
+    (IdentityField::StreetNumber, "street_number"),
+    (IdentityField::Address, "address"),
+    (IdentityField::AddressExtra, "address_line_2"),
+    (IdentityField::Postcode, "postcode"),
+    (IdentityField::City, "city"),
+    (IdentityField::State, "state"),
+    (IdentityField::Email, "email"),
+    (IdentityField::Phone, "phone"),
+];
+
+/// Columns an export of one row per household writes before the audience's.
+const HOUSEHOLD_COLUMNS: [&str; 2] = ["household_id", "household_customers"];
+
+/// Who lives with whom among the segmented customers, for an export of one row per household:
+/// per customer id of the orders, the household of their converged customer and that
+/// customer's best values. The service builds it from the convergence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HouseholdDirectory {
+    pub by_customer_id: HashMap<String, HouseholdEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdEntry {
+    /// From 1, as the Customers view numbers households.
+    pub household: u32,
+    /// The converged customers living in it (in the audience or not).
+    pub n_customers: u32,
+    /// The converged customer's best values, `(column of MAILER_COLUMNS, value)`; missing ones
+    /// left out.
+    pub values: Vec<(&'static str, String)>,
+}
+
 /// Columns every export offers before the features.
 const BASE_COLUMNS: [&str; 6] = [
     "customer_id",
@@ -1161,11 +1201,18 @@ impl Segmentation {
     /// An audience as a file: `(file name, text)`. Text cells that a spreadsheet would read as a
     /// formula are neutralised, in JSON too (JSON is pasted into spreadsheets as well). No
     /// `columns` means every column.
+    ///
+    /// With `households`, one row per household among the audience's customers (one mailer per
+    /// address): the household's first customer in the audience's order (its biggest spender),
+    /// with its household id and number of customers first and its converged customer's best
+    /// values ([`MAILER_COLUMNS`]) last. A customer the directory does not know is a household
+    /// of one, without an id.
     pub fn export(
         &self,
         audience: &Audience,
         format: AudienceFormat,
         columns: &[String],
+        households: Option<&HouseholdDirectory>,
     ) -> Result<(String, String), WorkerError> {
         let columns: Vec<String> = if columns.is_empty() {
             self.report.export_columns.clone()
@@ -1210,20 +1257,69 @@ impl Segmentation {
                 })
                 .collect()
         };
+        let (header, rows): (Vec<String>, Vec<Vec<Cell>>) = match households {
+            None => (columns.clone(), members.into_iter().map(cells).collect()),
+            Some(directory) => {
+                let mut seen: HashSet<u32> = HashSet::new();
+                let firsts: Vec<(usize, Option<&HouseholdEntry>)> = members
+                    .into_iter()
+                    .filter_map(|idx| {
+                        let entry = directory.by_customer_id.get(&self.rfm[idx].customer_id);
+                        match entry {
+                            Some(entry) if !seen.insert(entry.household) => None,
+                            _ => Some((idx, entry)),
+                        }
+                    })
+                    .collect();
+                let mailer: Vec<&str> = MAILER_COLUMNS
+                    .iter()
+                    .map(|(_, column)| *column)
+                    .filter(|column| {
+                        firsts.iter().any(|(_, entry)| {
+                            entry.is_some_and(|e| e.values.iter().any(|(c, _)| c == column))
+                        })
+                    })
+                    .collect();
+                let header = HOUSEHOLD_COLUMNS
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .chain(columns.iter().cloned())
+                    .chain(mailer.iter().map(|c| (*c).to_owned()))
+                    .collect();
+                let rows = firsts
+                    .into_iter()
+                    .map(|(idx, entry)| {
+                        let mut row = vec![
+                            Cell::Count(entry.map(|e| u64::from(e.household))),
+                            Cell::Count(Some(entry.map_or(1, |e| u64::from(e.n_customers)))),
+                        ];
+                        row.extend(cells(idx));
+                        row.extend(mailer.iter().map(|column| {
+                            let value = entry
+                                .and_then(|e| e.values.iter().find(|(c, _)| c == column))
+                                .map_or("", |(_, value)| value.as_str());
+                            Cell::Text(neutralise(value))
+                        }));
+                        row
+                    })
+                    .collect();
+                (header, rows)
+            }
+        };
         let stem = self.report.slug_for(audience);
         let text = match format {
             AudienceFormat::Csv => {
                 let mut out = String::new();
-                let header: Vec<String> =
-                    columns.iter().map(|c| csv_cell(&neutralise(c))).collect();
+                let header: Vec<String> = header.iter().map(|c| csv_cell(&neutralise(c))).collect();
                 out.push_str(&header.join(","));
                 out.push('\n');
-                for idx in members {
-                    let row: Vec<String> = cells(idx)
+                for row in rows {
+                    let row: Vec<String> = row
                         .into_iter()
                         .map(|cell| match cell {
                             Cell::Text(text) => csv_cell(&text),
                             Cell::Number(x) => number_text(x),
+                            Cell::Count(n) => n.map(|n| n.to_string()).unwrap_or_default(),
                         })
                         .collect();
                     out.push_str(&row.join(","));
@@ -1232,17 +1328,20 @@ impl Segmentation {
                 out
             }
             AudienceFormat::Json => {
-                let rows: Vec<serde_json::Map<String, serde_json::Value>> = members
+                let rows: Vec<serde_json::Map<String, serde_json::Value>> = rows
                     .into_iter()
-                    .map(|idx| {
-                        columns
+                    .map(|row| {
+                        header
                             .iter()
                             .cloned()
-                            .zip(cells(idx).into_iter().map(|cell| {
+                            .zip(row.into_iter().map(|cell| {
                                 match cell {
                                     Cell::Text(text) => serde_json::Value::String(text),
                                     Cell::Number(x) => serde_json::Number::from_f64(x)
                                         .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                                    Cell::Count(n) => {
+                                        n.map_or(serde_json::Value::Null, serde_json::Value::from)
+                                    }
                                 }
                             }))
                             .collect()
@@ -1256,7 +1355,12 @@ impl Segmentation {
             AudienceFormat::Csv => "csv",
             AudienceFormat::Json => "json",
         };
-        Ok((format!("audience - {stem}.{extension}"), text))
+        let per = if households.is_some() {
+            " - one per household"
+        } else {
+            ""
+        };
+        Ok((format!("audience - {stem}{per}.{extension}"), text))
     }
 }
 
@@ -1279,6 +1383,8 @@ impl SegmentsReport {
 enum Cell {
     Text(String),
     Number(f64),
+    /// An id or a count: an integer in JSON too, empty (null) when there is none.
+    Count(Option<u64>),
 }
 
 /// A CSV field, quoted when it holds a separator, a quote or a line break.
@@ -1457,7 +1563,7 @@ mod tests {
         segment(&mut service);
         let columns = vec!["customer_id".to_owned(), "monetary".to_owned()];
         let (name, csv) = service
-            .export_audience(&Audience::All, AudienceFormat::Csv, &columns)
+            .export_audience(&Audience::All, AudienceFormat::Csv, &columns, false)
             .unwrap();
         assert_eq!(name, "audience - all customers.csv");
         let mut lines = csv.lines();
@@ -1475,6 +1581,7 @@ mod tests {
                 },
                 AudienceFormat::Json,
                 &[],
+                false,
             )
             .unwrap();
         assert_eq!(name, "audience - Lost.json");
@@ -1487,10 +1594,157 @@ mod tests {
             service.segmentation().unwrap().report().export_columns
         );
         let err = service
-            .export_audience(&Audience::All, AudienceFormat::Csv, &["shoe_size".into()])
+            .export_audience(
+                &Audience::All,
+                AudienceFormat::Csv,
+                &["shoe_size".into()],
+                false,
+            )
             .unwrap_err();
         assert_eq!(err.code, ErrorCode::Invalid);
         assert!(err.message.contains("shoe_size"));
+    }
+
+    /// A shop whose CRM holds two households (the Okafors, two; the Lindqvists, three: each
+    /// sharing a street, a postcode and a landline) among people living alone, one of whom
+    /// gave a formula for a first name.
+    fn shop_with_households() -> Service {
+        let mut crm =
+            String::from("customer_id,first_name,last_name,email,phone,street,postcode,city\n");
+        let mut orders = String::from("order_id,customer_id,order_date,amount\n");
+        let households: [(&str, &str, &str, &str, &[&str]); 2] = [
+            (
+                "Okafor",
+                "7 Elm Road",
+                "LS1 4AB",
+                "0113 496 0000",
+                &["Mary", "Sam"],
+            ),
+            (
+                "Lindqvist",
+                "12 Birch Lane",
+                "M14 5RT",
+                "0161 496 0111",
+                &["Astrid", "Nils", "Ingrid"],
+            ),
+        ];
+        let mut idx = 0;
+        let order = |customer: &str, idx: u32, orders: &mut String| {
+            for n in 0..(1 + idx % 5) {
+                orders.push_str(&format!(
+                    "O{idx}-{n},{customer},2025-{:02}-{:02},{}\n",
+                    1 + (idx + n) % 12,
+                    1 + (idx * 7 + n) % 28,
+                    20 + idx * 3
+                ));
+            }
+        };
+        for (last, street, postcode, phone, firsts) in households {
+            for first in firsts {
+                idx += 1;
+                let id = format!("CUST{idx:03}");
+                crm.push_str(&format!(
+                    "{id},{first},{last},{}.{}@example.org,{phone},{street},{postcode},Leeds\n",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ));
+                order(&id, idx, &mut orders);
+            }
+        }
+        for alone in 0..25u32 {
+            idx += 1;
+            let id = format!("CUST{idx:03}");
+            let first = if alone == 0 {
+                "=cmd()".to_owned()
+            } else {
+                format!("Person{alone}")
+            };
+            crm.push_str(&format!(
+                "{id},{first},Alone{alone},p{alone}@example.org,0113 496 {:04},{alone} Mill Lane,LS{alone} 9ZZ,Leeds\n",
+                2000 + alone
+            ));
+            order(&id, idx, &mut orders);
+        }
+        let mut service = Service::default();
+        import(&mut service, "crm.csv", &crm);
+        import(&mut service, "orders.csv", &orders);
+        service
+    }
+
+    #[test]
+    fn an_audience_exports_one_row_per_household_with_its_first_customers_best_values() {
+        let mut service = shop_with_households();
+        segment(&mut service);
+        let columns = vec!["customer_id".to_owned(), "monetary".to_owned()];
+        let err = service
+            .export_audience(&Audience::All, AudienceFormat::Csv, &columns, true)
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Invalid);
+        assert!(err.message.contains("Customers view"), "{}", err.message);
+        service
+            .converge(0.7, |_| std::ops::ControlFlow::Continue(()))
+            .unwrap();
+        let (name, csv) = service
+            .export_audience(&Audience::All, AudienceFormat::Csv, &columns, true)
+            .unwrap();
+        assert_eq!(name, "audience - all customers - one per household.csv");
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("household_id,household_customers,customer_id,monetary,first_name,last_name,address,postcode,city,email,phone")
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+        // 30 customers: the Okafors' two and the Lindqvists' three are one row each.
+        assert_eq!(rows.len(), 27, "{csv}");
+        let ids: HashSet<&str> = rows.iter().map(|row| row[0]).collect();
+        assert_eq!(ids.len(), 27, "one row per household");
+        let family = |last: &str| {
+            rows.iter()
+                .filter(|row| row[5] == last)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (okafors, lindqvists) = (family("Okafor"), family("Lindqvist"));
+        assert_eq!((okafors.len(), lindqvists.len()), (1, 1), "{csv}");
+        assert_eq!(okafors[0][1], "2");
+        assert_eq!(lindqvists[0][1], "3");
+        // The household's first customer is its biggest spender: Sam (CUST002) spent more.
+        assert_eq!(okafors[0][2], "CUST002");
+        assert_eq!(
+            &okafors[0][6..],
+            [
+                "7 Elm Road",
+                "LS1 4AB",
+                "Leeds",
+                "sam.okafor@example.org",
+                "0113 496 0000"
+            ]
+        );
+        // Values a spreadsheet would run are written as text.
+        assert!(csv.contains(",'=cmd(),Alone0,"), "{csv}");
+        assert!(rows
+            .iter()
+            .flatten()
+            .all(|cell| !cell.starts_with(['=', '+', '@'])));
+        let (_, json) = service
+            .export_audience(
+                &Audience::All,
+                AudienceFormat::Json,
+                &["customer_id".into()],
+                true,
+            )
+            .unwrap();
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(&json).unwrap();
+        assert_eq!(rows.len(), 27);
+        assert!(rows
+            .iter()
+            .all(|row| row["household_id"].is_u64() && row["household_customers"].is_u64()));
+        // One row per customer as before.
+        let (_, per_customer) = service
+            .export_audience(&Audience::All, AudienceFormat::Csv, &columns, false)
+            .unwrap();
+        assert_eq!(per_customer.lines().count(), 31);
     }
 
     #[test]

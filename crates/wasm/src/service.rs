@@ -503,13 +503,22 @@ impl Service {
         })
     }
 
+    /// An audience as a file; `per_household`: one row per household (one mailer per address),
+    /// which needs the customers converged.
     pub fn export_audience(
         &self,
         audience: &Audience,
         format: AudienceFormat,
         columns: &[String],
+        per_household: bool,
     ) -> Result<(String, String), WorkerError> {
-        self.segmentation()?.export(audience, format, columns)
+        let segmentation = self.segmentation()?;
+        let households = if per_household {
+            Some(self.household_directory(&segmentation.report().orders_dataset)?)
+        } else {
+            None
+        };
+        segmentation.export(audience, format, columns, households.as_ref())
     }
 
     fn find(&self, dataset: DatasetId) -> Result<&Dataset, WorkerError> {

@@ -201,9 +201,11 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
             audience,
             format,
             columns,
+            per_household,
         } => {
-            let (file_name, text) = SERVICE
-                .with_borrow(|service| service.export_audience(&audience, format, &columns))?;
+            let (file_name, text) = SERVICE.with_borrow(|service| {
+                service.export_audience(&audience, format, &columns, per_household)
+            })?;
             Ok(Response::Csv { file_name, text })
         }
         Request::Crash => panic!("the analysis engine was asked to crash (diagnostics mode)"),

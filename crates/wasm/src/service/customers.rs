@@ -30,6 +30,7 @@ use crate::protocol::{
     MatchWeightHistogram, RecordLabel, ReviewLink, SharedIdentifierRow, SourceConvergence,
     SourceRecords, WorkerError, HOUSEHOLD_EXAMPLES, MAX_360_ITEMS, WIDEST_SHARED_IDENTIFIERS,
 };
+use crate::segments::{HouseholdDirectory, HouseholdEntry, MAILER_COLUMNS};
 
 /// The lowest threshold offered: the fit keeps every link at or above it, so any threshold from
 /// here up is a re-clustering, not a refit.
@@ -1104,6 +1105,66 @@ impl Service {
             }
         }
         shown_key(field, value)
+    }
+
+    /// Per customer id of the orders table `orders_dataset` (as segments read it), the household
+    /// of the converged customer of its rows and that customer's best values, for an audience
+    /// export of one row per household.
+    pub(crate) fn household_directory(
+        &self,
+        orders_dataset: &str,
+    ) -> Result<HouseholdDirectory, WorkerError> {
+        if self.convergence.is_none() {
+            return Err(WorkerError::new(
+                ErrorCode::Invalid,
+                "One row per household needs the customers converged: open the Customers view, then export again.",
+            ));
+        }
+        let convergence = self.convergence()?;
+        let current = &convergence.current;
+        let held = self
+            .datasets
+            .iter()
+            .rev()
+            .find(|held| held.table.name() == orders_dataset)
+            .ok_or_else(changed)?;
+        let resolved = self.resolved_customers_of(held.id).ok_or_else(changed)?;
+        let ids = first_column(held, Field::CustomerId).and_then(|c| held.table.column(c));
+        let mut directory = HouseholdDirectory::default();
+        let Some(ids) = ids else {
+            return Ok(directory);
+        };
+        for (row, customer) in resolved.iter().enumerate() {
+            let Some(customer) = customer.and_then(|id| customer_by_id(current, id)) else {
+                continue;
+            };
+            let Some(id) = ids
+                .display(row)
+                .map(|text| text.trim().to_owned())
+                .filter(|text| !text.is_empty())
+            else {
+                continue;
+            };
+            if directory.by_customer_id.contains_key(&id) {
+                continue;
+            }
+            let Some(household) = current.households.household_of(customer.id) else {
+                continue;
+            };
+            let values = MAILER_COLUMNS
+                .iter()
+                .filter_map(|(field, column)| Some((*column, value_of(customer, *field)?)))
+                .collect();
+            directory.by_customer_id.insert(
+                id,
+                HouseholdEntry {
+                    household: household.id.0,
+                    n_customers: household.customers.len() as u32,
+                    values,
+                },
+            );
+        }
+        Ok(directory)
     }
 
     /// The resolved customer of every row of `dataset`, once customers are converged and the
