@@ -186,18 +186,21 @@ impl WorkerHandle {
         self.start(Request::ExplainCustomer { customer }, None);
     }
 
-    /// Asks for an audience file; the answer arrives as a download.
+    /// Asks for an audience file, one row per customer or per household; the answer arrives as
+    /// a download.
     pub fn export_audience(
         &self,
         audience: Audience,
         format: AudienceFormat,
         columns: Vec<String>,
+        per_household: bool,
     ) {
         self.start(
             Request::ExportAudience {
                 audience,
                 format,
                 columns,
+                per_household,
             },
             None,
         );

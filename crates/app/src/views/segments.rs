@@ -848,11 +848,15 @@ struct ExportProps {
     audience: Audience,
 }
 
-/// Format and columns of an audience file, and the button that makes it.
+/// Format and columns of an audience file, one row per customer or per household, and the button
+/// that makes it.
 #[function_component(ExportControl)]
 fn export_control(props: &ExportProps) -> Html {
     let context = use_worker();
     let format_csv = use_state_eq(|| true);
+    let per_household = use_state_eq(|| false);
+    // Households come from the converged customers.
+    let converged = context.state.customers.is_some();
     let columns = use_state_eq(|| {
         DEFAULT_COLUMNS
             .iter()
@@ -865,6 +869,7 @@ fn export_control(props: &ExportProps) -> Html {
         let columns = columns.clone();
         let report = props.report.clone();
         let format_csv = *format_csv;
+        let per_household = *per_household && converged;
         Callback::from(move |_: MouseEvent| {
             // Keep the report's order, whatever order the boxes were ticked in.
             let chosen: Vec<String> = report
@@ -878,7 +883,7 @@ fn export_control(props: &ExportProps) -> Html {
             } else {
                 AudienceFormat::Json
             };
-            worker.export_audience(audience.clone(), format, chosen);
+            worker.export_audience(audience.clone(), format, chosen, per_household);
         })
     };
     html! {
@@ -899,6 +904,19 @@ fn export_control(props: &ExportProps) -> Html {
                         <option value="json" selected={!*format_csv}>{ "JSON" }</option>
                     </select>
                 </label>
+                <label class="check" title={(!converged).then_some("Converge the customers in the Customers view to find households.")}>
+                    <input type="checkbox" data-testid="export-per-household" checked={*per_household && converged} disabled={!converged}
+                           onchange={{
+                               let per_household = per_household.clone();
+                               Callback::from(move |_: Event| per_household.set(!*per_household))
+                           }} />
+                    { "One row per household (one mailer per address)" }
+                </label>
+                if !converged {
+                    <p class="muted small">{ "To export one row per household, converge the customers in the Customers view first." }</p>
+                } else if *per_household {
+                    <p class="muted small">{ "Each household's first customer in the audience, with the household id, its number of customers, and that customer's name, address, e-mail and phone." }</p>
+                }
                 <fieldset class="export-columns">
                     <legend class="small muted">{ "Columns" }</legend>
                     { for props.report.export_columns.iter().map(|name| {
