@@ -687,6 +687,32 @@ test('people of the demo who live together are a household of customers, named i
       const names = [...document.querySelectorAll('[data-testid=customer-360] [data-testid=household-member]')];
       return names.some((a) => a.textContent.trim() === name);
     }, members[0], READY);
+
+    // Converged, an audience exports one row per household: one mailer per address.
+    await page.getByTestId('nav-segments').click();
+    await page.getByTestId('segments-view').waitFor({ timeout: 120_000 });
+    await page.getByTestId('audience-count').filter({ hasText: /^[\d,]+ customers/ }).waitFor(READY);
+    await page.getByTestId('export-control').locator('summary').click();
+    const perHousehold = page.getByTestId('export-per-household');
+    assert.equal(await perHousehold.isDisabled(), false);
+    await perHousehold.check();
+    await page.getByTestId('export-control').screenshot({ path: join(OUT, 'segments-export-household.png') });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-audience').click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^audience - .+ - one per household\.csv$/);
+    const csv = (await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '');
+    const [header, ...rows] = csv.trim().split(/\r?\n/);
+    assert.match(header, /^household_id,household_customers,customer_id,.*first_name,last_name,.*address,postcode,city/);
+    const ids = rows.map((row) => row.split(',')[0]).filter((id) => id !== '');
+    assert.equal(new Set(ids).size, ids.length, 'one row per household');
+    const customers = Number((await page.getByTestId('audience-count').textContent()).match(/^([\d,]+) customers/)[1].replaceAll(',', ''));
+    assert.ok(rows.length < customers, `${rows.length} households of ${customers} customers`);
+    assert.ok(rows.some((row) => Number(row.split(',')[1]) >= 2), 'a household of several customers');
+    const cells = rows.flatMap((line) => line.split(','));
+    assert.deepEqual(cells.filter((cell) => /^"?[=+@\t\r]/.test(cell)), []);
+    console.log(`one row per household: ${rows.length} rows for ${customers} customers`);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();
