@@ -127,6 +127,7 @@ fn the_demo_customers_are_segmented_in_the_worker() {
             &Audience::Segment { segment: 0 },
             AudienceFormat::Csv,
             &["customer_id".into(), "monetary".into()],
+            false,
         )
         .unwrap();
     assert!(name.ends_with(".csv"));
