@@ -64,7 +64,8 @@ def main(args):
         labels = febrl_labels(args[0])
     else:
         labels = truth_labels(args[0], args[1], households)
-    by_predicted, by_true, by_both, by_predicted_household = Counter(), Counter(), Counter(), Counter()
+    by_predicted, by_true, by_both = Counter(), Counter(), Counter()
+    by_predicted_household = Counter()
     for predicted, true, household in labels:
         by_predicted[predicted] += 1
         by_true[true] += 1
