@@ -33,8 +33,9 @@ TASKS:
                        writes docs/benchmarks/influence.md
     bench cluster      time Converge's k-means against scikit-learn's KMeans on the same 200,000 × 8
                        customers (k = 8, 10 restarts); writes docs/benchmarks/cluster.md
-    bench resolve      time converge resolve against recordlinkage and Splink on FEBRL, with
-                       pairwise F1; writes docs/benchmarks/resolve.md
+    bench resolve      time converge resolve against recordlinkage and Splink on FEBRL and on
+                       generated common-names and households bases, with pairwise F1
+                       (--native: no browser runs); writes docs/benchmarks/resolve.md
     bench live         the Live view in headless Chromium on `converge replay`: sustained records/s
                        and latency p50/p95 at 5,000/s; writes docs/benchmarks/live.md
     build              build the app into dist/ (release), as `serve` does, without serving
