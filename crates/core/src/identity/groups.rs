@@ -2,6 +2,7 @@
 //! is, so a link that would make one customer of two people is held back instead of applied.
 
 use super::coherence::{HoldReason, Persona};
+use super::fields::IdentityField;
 use super::records::Records;
 
 /// Records two groups of several records each may hold together at most before a scored link
@@ -16,8 +17,8 @@ pub const MAX_SCORED_JOINS: u32 = 25;
 /// How a link is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JoinKind {
-    /// An exact identifier of one person, or a person's own ruling: only who the records say
-    /// they are is checked.
+    /// An exact email, phone or handle of one person: only who the records say they are is
+    /// checked.
     Identifier,
     /// A customer id: who the records say they are is checked more loosely
     /// ([`Persona::key_conflict`]).
@@ -27,6 +28,17 @@ pub(crate) enum JoinKind {
     /// A match probability: checked for who the records are and for size, and below
     /// `weak_link` it may not join two groups of several records.
     Scored { weak: bool },
+}
+
+impl JoinKind {
+    /// How a link on the same value of identifier `field` is applied.
+    pub(crate) fn of_identifier(field: IdentityField) -> JoinKind {
+        if field == IdentityField::CustomerKey {
+            JoinKind::Key
+        } else {
+            JoinKind::Identifier
+        }
+    }
 }
 
 /// Union-find with path halving and union by size, and a [`Persona`] per group.

@@ -301,13 +301,12 @@ pub(crate) fn expectation_maximisation(
 
 /// How many of all `n_all_pairs` record pairs match, by expectation-maximisation with m and u
 /// fixed: every match is taken to be among the candidate `patterns` (blocking exists to make
-/// that so), the prior of each is the matches' share of all pairs, and the count is at most
-/// `max_matches`.
+/// that so), and the prior of each is the matches' share of all pairs. Not bounded: the caller
+/// compares the estimate with what the records can hold, to tell a degenerate fit.
 pub(crate) fn estimate_matches(
     fields: &[FieldModel],
     patterns: &Patterns,
     n_all_pairs: f64,
-    max_matches: f64,
 ) -> f64 {
     let weights: Vec<(f64, f64)> = patterns
         .iter()
@@ -322,7 +321,7 @@ pub(crate) fn estimate_matches(
         })
         .collect();
     let n_candidates: f64 = weights.iter().map(|(_, count)| count).sum();
-    let ceiling = max_matches.min(n_candidates).max(1.0);
+    let ceiling = n_candidates.max(1.0);
     let mut matches = (n_candidates * 0.1).clamp(1.0, ceiling);
     for _ in 0..200 {
         let prior = (matches / (n_all_pairs - matches).max(1.0)).log2();

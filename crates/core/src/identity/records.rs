@@ -399,7 +399,6 @@ impl Records {
             }
         }
         records.link_names(&interners);
-        records.count_full_names(None);
         for store in &mut records.fields {
             store.shapes = store
                 .dictionary
@@ -473,12 +472,12 @@ impl Records {
             store.person_counts = counts;
             store.n_people_present = entries.len() as u32;
         }
-        self.count_full_names(Some(group_of));
+        self.count_full_names(group_of);
     }
 
-    /// Fills [`Records::full_name_counts`] and [`Records::n_full_names`], counting a
-    /// full name once per group of `group_of` when given.
-    fn count_full_names(&mut self, group_of: Option<&[u32]>) {
+    /// Fills [`Records::full_name_counts`] and [`Records::n_full_names`], counting a full name
+    /// once per group of `group_of`.
+    fn count_full_names(&mut self, group_of: &[u32]) {
         let (Some(first), Some(last)) = (
             self.field(IdentityField::FirstName),
             self.field(IdentityField::LastName),
@@ -492,7 +491,7 @@ impl Records {
         let mut entries: Vec<(u64, u32)> = (0..self.len())
             .filter_map(|record| {
                 let (f, l) = both(record)?;
-                let group = group_of.map_or(record as u32, |g| g.get(record).copied().unwrap_or(0));
+                let group = group_of.get(record).copied().unwrap_or(record as u32);
                 Some((u64::from(f) << 32 | u64::from(l), group))
             })
             .collect();

@@ -203,21 +203,16 @@ fn has_placeholders(field: IdentityField) -> bool {
 }
 
 /// Whether value `id` of `field` (one of [`DETERMINISTIC`]) links its records outright: not
-/// missing, not a placeholder shared by more than [`MAX_SHARED_IDENTIFIER`] records, not used
-/// by several people (a [`SharedIdentifier`]), and not a customer id shorter than
+/// missing, not used by several people (a [`SharedIdentifier`], placeholders shared by more
+/// than [`MAX_SHARED_IDENTIFIER`] records among them), and not a customer id shorter than
 /// [`MIN_KEY_CHARS`].
 pub(crate) fn identifies(field: IdentityField, store: &FieldValues, id: u32) -> bool {
     let Some(value) = store.dictionary.get(id as usize) else {
         return false;
     };
     let short = field == IdentityField::CustomerKey && value.chars().count() < MIN_KEY_CHARS;
-    let common = has_placeholders(field)
-        && store
-            .counts
-            .get(id as usize)
-            .is_some_and(|count| *count > MAX_SHARED_IDENTIFIER);
     let shared = store.shared.get(id as usize) == Some(&true);
-    !short && !common && !shared
+    !short && !shared
 }
 
 /// Pairs an EM session looks at most (an even sample of its rule's pairs beyond that).
@@ -288,11 +283,7 @@ impl ResolveParams {
                         });
                     }
                 }
-                let join_kind = if field == IdentityField::CustomerKey {
-                    JoinKind::Key
-                } else {
-                    JoinKind::Identifier
-                };
+                let join_kind = JoinKind::of_identifier(field);
                 let mut reps: Vec<u32> = Vec::new();
                 for (id, count) in store.counts.iter().enumerate() {
                     if *count < 2
@@ -636,12 +627,11 @@ impl ResolveRun {
         // bounded by what the records could possibly hold.
         let n = self.records.len() as f64;
         let n_all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-        let max_matches = 2.0 * n;
-        let n_matches = estimate_matches(&fields, &patterns, n_all_pairs, f64::INFINITY);
+        let n_matches = estimate_matches(&fields, &patterns, n_all_pairs);
         let estimated = n_matches / n_all_pairs;
-        let lambda_bound = max_matches / n_all_pairs;
+        let lambda_bound = 2.0 * n / n_all_pairs;
         let lambda = estimated.min(lambda_bound).clamp(1e-12, 0.5);
-        let mut model = MatchModel {
+        let model = MatchModel {
             fields,
             lambda,
             em_iterations: self.em_iterations,
@@ -683,7 +673,7 @@ impl ResolveRun {
                 continue;
             };
             let mut weight = base.get(*id as usize).copied().unwrap_or(f64::NEG_INFINITY);
-            weight += pattern_adjustment_bits(&self.records, &model, pattern, a, b);
+            weight += pattern_adjustment_bits(&self.records, &model, pattern, a);
             let probability = probability_of(weight);
             if probability >= self.params.threshold && !degenerate {
                 scored.push((probability, a as u32, b as u32));
@@ -735,7 +725,6 @@ impl ResolveRun {
         let links = std::mem::take(&mut self.links);
         let (assignments, customers) = customers_of(&records, sources, &mut groups, &links);
         health.note_held_back(&held_back);
-        model.lambda = lambda;
         let households = Households::of(&records, &customers, &assignments);
         Resolution {
             records,
@@ -824,9 +813,9 @@ pub(crate) fn probability_of(weight_bits: f64) -> f64 {
 }
 
 /// The match weight of comparison level `level` of field `slot` (0 when not compared), an exact
-/// match adjusted by how common the value of `record` (one side of the pair) is; a surname by
-/// how common it is among people of the same given name when `first_name_exact` (the pair
-/// agrees on both).
+/// match adjusted by how common the value of `record` (one side of the pair) is, and a surname,
+/// when `first_name_exact` (the pair agrees on both), by how common the full name is
+/// ([`full_name_correction_bits`]).
 pub(crate) fn level_weight_bits(
     records: &Records,
     model: &MatchModel,
@@ -871,7 +860,6 @@ fn pattern_adjustment_bits(
     model: &MatchModel,
     pattern: &[u8; N_FIELDS],
     a: usize,
-    _b: usize,
 ) -> f64 {
     let first_name_exact = IdentityField::FirstName
         .slot()
@@ -1238,12 +1226,7 @@ impl Resolution {
         }
         for link in candidates() {
             if let (LinkReason::SameIdentifier(field), None) = (link.reason, decision(link)) {
-                let kind = if field == IdentityField::CustomerKey {
-                    JoinKind::Key
-                } else {
-                    JoinKind::Identifier
-                };
-                apply(&mut groups, link, kind);
+                apply(&mut groups, link, JoinKind::of_identifier(field));
             }
         }
         let mut scored: Vec<&Link> = candidates()
