@@ -202,7 +202,7 @@ fn every_link_is_explained_and_its_waterfall_adds_up() {
     }
     // The customer keeps the first source's spelling, with where it came from.
     let ada = &resolution.customers[0];
-    let email = ada.values.iter().find(|v| v.column == "email").unwrap();
+    let email = ada.values.iter().find(|v| &*v.column == "email").unwrap();
     assert_eq!(
         (email.value.as_str(), email.record.row_idx),
         ("ada@example.com", 0)
@@ -411,7 +411,7 @@ fn best_values_are_the_most_recent_with_their_lineage() {
     let phone = resolution.customers[0]
         .values
         .iter()
-        .find(|v| v.column == "phone")
+        .find(|v| &*v.column == "phone")
         .unwrap();
     assert_eq!(phone.value, "+44 20 7946 0999");
     assert_eq!(phone.record.row_idx, 1);

@@ -2,6 +2,7 @@
 //! evidence behind every link.
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 use super::blocking::{
     blocked_fields, merge_pairs, rule_pairs, BlockingReport, BlockingRule, MAX_BLOCKING_RULES,
@@ -84,8 +85,9 @@ pub struct RecordAssignment {
 pub struct CustomerValue {
     pub field: IdentityField,
     pub value: String,
-    /// The source column and record the value was taken from (lineage).
-    pub column: String,
+    /// The source column and record the value was taken from (lineage); one name shared by
+    /// every value taken from that column.
+    pub column: Arc<str>,
     pub record: RecordRef,
 }
 
@@ -99,9 +101,6 @@ pub struct Customer {
     /// [`Source::recency`] column; records without one come after dated ones), ties going to
     /// the first source in the order given, then its first record.
     pub values: Vec<CustomerValue>,
-    /// Per value, (dated, when in milliseconds) of the record it came from.
-    #[cfg_attr(feature = "serde", serde(skip))]
-    value_ranks: Vec<(bool, i64)>,
     /// Indexes into [`Resolution::links`] of the links that joined this customer's records.
     pub links: Vec<usize>,
     /// The weakest of those links' probabilities (`None` for a single record).
@@ -945,7 +944,6 @@ fn customers_of(
                 id: CustomerId(customers.len() as u32 + 1),
                 records: Vec::new(),
                 values: Vec::new(),
-                value_ranks: Vec::new(),
                 links: Vec::new(),
                 weakest_link: None,
             });
@@ -954,64 +952,79 @@ fn customers_of(
         record_customer.push(customer_idx);
         if let Some(customer) = customers.get_mut(customer_idx as usize) {
             customer.records.push(records.reference(record as u32));
+        }
+    }
+    drop(customer_of_root);
+    // One name per mapped column, shared by every value taken from it: a million customers
+    // would otherwise hold millions of copies of "email".
+    let column_names: Vec<Vec<Arc<str>>> = sources
+        .iter()
+        .map(|source| {
+            source
+                .columns
+                .iter()
+                .map(|mapped| Arc::from(mapped.column.as_str()))
+                .collect()
+        })
+        .collect();
+    let mut ranks: Vec<(bool, i64)> = Vec::new();
+    for customer in &mut customers {
+        ranks.clear();
+        for &reference in &customer.records {
             // Best values: the most recent record with the field (by its source's recency
             // column); undated records after dated ones; then sources in the order given.
-            let row = records.origins.get(record).map_or(0, |o| o.1 as usize);
-            if let Some(source) = records
-                .origins
-                .get(record)
-                .and_then(|(source_idx, _)| sources.get(*source_idx as usize))
-            {
-                let when = source
-                    .recency
-                    .as_deref()
-                    .and_then(|column| source.table.column(column))
-                    .and_then(|column| instant_millis(column.get(row)));
-                let rank = (when.is_some(), when.unwrap_or(i64::MIN));
-                for mapped in &source.columns {
-                    let field = mapped.field;
-                    let existing = customer.values.iter().position(|v| v.field == field);
-                    let better = existing.is_none_or(|idx| {
-                        customer
-                            .value_ranks
-                            .get(idx)
-                            .is_some_and(|held| rank > *held)
-                    });
-                    if !better {
-                        continue;
+            let row = reference.row_idx as usize;
+            let (Some(source), Some(names)) = (
+                sources.get(reference.source_idx as usize),
+                column_names.get(reference.source_idx as usize),
+            ) else {
+                continue;
+            };
+            let when = source
+                .recency
+                .as_deref()
+                .and_then(|column| source.table.column(column))
+                .and_then(|column| instant_millis(column.get(row)));
+            let rank = (when.is_some(), when.unwrap_or(i64::MIN));
+            for (mapped, name) in source.columns.iter().zip(names) {
+                let field = mapped.field;
+                let existing = customer.values.iter().position(|v| v.field == field);
+                let better = existing
+                    .is_none_or(|idx| ranks.get(idx).is_some_and(|held| rank > *held));
+                if !better {
+                    continue;
+                }
+                let Some(value) = source
+                    .table
+                    .column(&mapped.column)
+                    .and_then(|column| column.display(row))
+                    .filter(|value| !value.trim().is_empty())
+                else {
+                    continue;
+                };
+                let chosen = CustomerValue {
+                    field,
+                    value,
+                    column: Arc::clone(name),
+                    record: reference,
+                };
+                match existing {
+                    Some(idx) => {
+                        if let (Some(slot), Some(held)) =
+                            (customer.values.get_mut(idx), ranks.get_mut(idx))
+                        {
+                            *slot = chosen;
+                            *held = rank;
+                        }
                     }
-                    let Some(value) = source
-                        .table
-                        .column(&mapped.column)
-                        .and_then(|column| column.display(row))
-                        .filter(|value| !value.trim().is_empty())
-                    else {
-                        continue;
-                    };
-                    let chosen = CustomerValue {
-                        field,
-                        value,
-                        column: mapped.column.clone(),
-                        record: records.reference(record as u32),
-                    };
-                    match existing {
-                        Some(idx) => {
-                            if let (Some(slot), Some(held)) = (
-                                customer.values.get_mut(idx),
-                                customer.value_ranks.get_mut(idx),
-                            ) {
-                                *slot = chosen;
-                                *held = rank;
-                            }
-                        }
-                        None => {
-                            customer.values.push(chosen);
-                            customer.value_ranks.push(rank);
-                        }
+                    None => {
+                        customer.values.push(chosen);
+                        ranks.push(rank);
                     }
                 }
             }
         }
+        customer.values.shrink_to_fit();
     }
     let mut strongest: Vec<Option<f64>> = vec![None; n];
     for (link_idx, link) in links.iter().enumerate() {

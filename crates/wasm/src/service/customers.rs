@@ -531,7 +531,7 @@ impl Service {
                 field: v.field.label().to_owned(),
                 value: v.value.clone(),
                 source: source_name(v.record.source_idx),
-                column: v.column.clone(),
+                column: v.column.to_string(),
                 row: u64::from(v.record.row_idx) + 1,
             })
             .collect();
