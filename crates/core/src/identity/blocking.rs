@@ -231,10 +231,14 @@ pub(crate) fn key_of_values<'v>(
 
 /// The pairs of one rule, `(a << 32) | b` with `a < b`, sorted and distinct; blocks larger
 /// than `max_block_records` are split by [`REFINING_KEYS`] or, failing that, skipped.
+///
+/// Each record the rule gives a key is marked in `keyed` (indexed by record): only those can
+/// ever be a candidate pair, which is what the prior is the share of.
 pub(crate) fn rule_pairs(
     records: &Records,
     rule: &BlockingRule,
     max_block_records: usize,
+    keyed_records: &mut [bool],
 ) -> RulePairs {
     let mut scratch = String::new();
     let mut keyed: Vec<(u64, u32)> = (0..records.len())
@@ -242,6 +246,11 @@ pub(crate) fn rule_pairs(
             key_of(records, &rule.keys, record, &mut scratch).map(|key| (key, record as u32))
         })
         .collect();
+    for (_, record) in &keyed {
+        if let Some(mark) = keyed_records.get_mut(*record as usize) {
+            *mark = true;
+        }
+    }
     keyed.sort_unstable();
     let refiners: Vec<BlockKey> = REFINING_KEYS
         .iter()
@@ -484,7 +493,7 @@ mod tests {
         }];
         let records = Records::build(&sources, &ResolveParams::default()).unwrap();
         let rule = BlockingRule::new(vec![BlockKey::Exact(IdentityField::LastName)]);
-        let found = rule_pairs(&records, &rule, 3);
+        let found = rule_pairs(&records, &rule, 3, &mut vec![false; records.len()]);
         let pair = |a: u64, b: u64| a << 32 | b;
         assert_eq!(found.pairs, [pair(5, 6)]);
         assert_eq!(

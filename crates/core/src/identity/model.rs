@@ -301,8 +301,9 @@ pub(crate) fn expectation_maximisation(
 
 /// How many of all `n_all_pairs` record pairs match, by expectation-maximisation with m and u
 /// fixed: every match is taken to be among the candidate `patterns` (blocking exists to make
-/// that so), and the prior of each is the matches' share of all pairs. Not bounded: the caller
-/// compares the estimate with what the records can hold, to tell a degenerate fit.
+/// that so), and the prior of each is the matches' share of all pairs (of the records some
+/// rule keys). Not bounded: the caller compares the estimate with what the records can hold,
+/// to tell a degenerate fit.
 pub(crate) fn estimate_matches(
     fields: &[FieldModel],
     patterns: &Patterns,

@@ -353,6 +353,7 @@ impl ResolveParams {
             labelled_counts: None,
             pairs: Vec::new(),
             found_by: Vec::new(),
+            keyed: vec![false; n],
             pattern_ids: Vec::new(),
             pattern_list: Vec::new(),
             distinct: FastMap::default(),
@@ -401,6 +402,8 @@ pub struct ResolveRun {
     labelled_counts: Option<LabelledCounts>,
     pairs: Vec<u64>,
     found_by: Vec<u32>,
+    /// Per record, whether a blocking rule gave it a key (so it could be a candidate).
+    keyed: Vec<bool>,
     u: UCounts,
     /// Each candidate pair's comparison pattern, as an index into `pattern_list`.
     pattern_ids: Vec<u32>,
@@ -441,7 +444,12 @@ impl ResolveRun {
                     .filter(|_| rule_idx < MAX_BLOCKING_RULES)
                 {
                     Some(rule) => {
-                        let found = rule_pairs(&self.records, rule, self.params.max_block_records);
+                        let found = rule_pairs(
+                            &self.records,
+                            rule,
+                            self.params.max_block_records,
+                            &mut self.keyed,
+                        );
                         if found.report.any() {
                             self.blocking.skipped.push(found.report);
                         }
@@ -624,7 +632,12 @@ impl ResolveRun {
             .collect();
         // Every record has few true matches whatever the blocking found: the matches are
         // bounded by what the records could possibly hold.
-        let n = self.records.len() as f64;
+        // Among the records some rule could pair: an order or web event with only a customer
+        // id is joined by identifiers or not at all, and counting its pairs would make every
+        // scored pair look rarer than it is (a demo of 5,435 records of which 283 have names
+        // put the prior 8 bits too low).
+        let n = self.keyed.iter().filter(|keyed| **keyed).count().max(2) as f64;
+        self.keyed = Vec::new();
         let n_all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let n_matches = estimate_matches(&fields, &patterns, n_all_pairs);
         let estimated = n_matches / n_all_pairs;
@@ -989,8 +1002,8 @@ fn customers_of(
             for (mapped, name) in source.columns.iter().zip(names) {
                 let field = mapped.field;
                 let existing = customer.values.iter().position(|v| v.field == field);
-                let better = existing
-                    .is_none_or(|idx| ranks.get(idx).is_some_and(|held| rank > *held));
+                let better =
+                    existing.is_none_or(|idx| ranks.get(idx).is_some_and(|held| rank > *held));
                 if !better {
                     continue;
                 }
