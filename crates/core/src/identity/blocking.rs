@@ -232,7 +232,7 @@ pub(crate) fn key_of_values<'v>(
 /// The pairs of one rule, `(a << 32) | b` with `a < b`, sorted and distinct; blocks larger
 /// than `max_block_records` are split by [`REFINING_KEYS`] or, failing that, skipped.
 ///
-/// Each record the rule gives a key is marked in `keyed` (indexed by record): only those can
+/// Each record the rule gives a key is marked in `keyed_records` (indexed by record): only those can
 /// ever be a candidate pair, which is what the prior is the share of.
 pub(crate) fn rule_pairs(
     records: &Records,

@@ -630,17 +630,20 @@ impl ResolveRun {
             .zip(pattern_counts)
             .filter(|(_, count)| *count > 0)
             .collect();
-        // Every record has few true matches whatever the blocking found: the matches are
-        // bounded by what the records could possibly hold.
-        // Among the records some rule could pair: an order or web event with only a customer
-        // id is joined by identifiers or not at all, and counting its pairs would make every
-        // scored pair look rarer than it is (a demo of 5,435 records of which 283 have names
-        // put the prior 8 bits too low).
-        let n = self.keyed.iter().filter(|keyed| **keyed).count().max(2) as f64;
-        self.keyed = Vec::new();
+        // The pairs are those of the records some rule could pair: an order or web event with
+        // only a customer id is joined by identifiers or not at all, and counting its pairs
+        // would make every scored pair look rarer than it is (a demo of 5,435 records of which
+        // 283 have names put the prior 8 bits too low).
+        let n = std::mem::take(&mut self.keyed)
+            .iter()
+            .filter(|keyed| **keyed)
+            .count()
+            .max(2) as f64;
         let n_all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let n_matches = estimate_matches(&fields, &patterns, n_all_pairs);
         let estimated = n_matches / n_all_pairs;
+        // Every record has few true matches whatever the blocking found: the matches are
+        // bounded by what the records could possibly hold.
         let lambda_bound = 2.0 * n / n_all_pairs;
         let lambda = estimated.min(lambda_bound).clamp(1e-12, 0.5);
         let model = MatchModel {
