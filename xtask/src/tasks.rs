@@ -28,6 +28,8 @@ pub fn test() -> anyhow::Result<()> {
         "-p",
         "converge-core",
         "-p",
+        "converge-workspace",
+        "-p",
         "converge-wasm",
         "-p",
         "converge-app",

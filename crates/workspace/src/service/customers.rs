@@ -23,8 +23,8 @@ use converge_core::schema::{Field, Role};
 use converge_core::table::{day_text, Value};
 
 use super::{Dataset, Service, Step};
-use crate::protocol::weight_of_probability;
-use crate::protocol::{
+use crate::answer::weight_of_probability;
+use crate::answer::{
     Activity, BestValue, Customer360, CustomerPage, CustomerRow, CustomerText, CustomersOverview,
     DatasetId, ErrorCode, HouseholdCard, HouseholdMember, IdentityRecord, LinkEvidence, LinkStatus,
     MatchWeightHistogram, RecordLabel, ReviewLink, SharedIdentifierRow, SourceConvergence,
@@ -1310,8 +1310,8 @@ mod tests {
     /// holds that post's record.
     #[test]
     fn handles_in_the_network_open_the_customer_behind_them() {
+        use crate::answer::NetworkFilter;
         use crate::network::NetworkJob;
-        use crate::protocol::NetworkFilter;
         let mut service = demo_service(400);
         let posts = service
             .summaries()

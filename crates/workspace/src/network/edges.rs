@@ -12,7 +12,7 @@ use converge_core::network::{detect_edge_list, normalise_handle, EdgeKind, EdgeL
 use converge_core::schema::{Field, TableSchema};
 use converge_core::table::Table;
 
-use crate::protocol::NetworkFilter;
+use crate::answer::NetworkFilter;
 
 /// A table of edges as the network reads it.
 pub struct EdgeRows<'t> {

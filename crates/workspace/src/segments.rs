@@ -31,7 +31,7 @@ use rand::{RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{ErrorCode, WorkerError};
+use crate::answer::{ErrorCode, WorkerError};
 use crate::service::Step;
 
 /// The most scatter points one summary carries; above it every n-th customer is sent.
@@ -173,7 +173,7 @@ pub struct ScatterPoint {
     pub x: f32,
     pub y: f32,
     pub segment: u32,
-    /// The customer's index, for [`crate::protocol::Request::ExplainCustomer`].
+    /// The customer's index, for the request that explains a customer.
     pub customer: u32,
 }
 

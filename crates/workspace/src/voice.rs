@@ -14,7 +14,7 @@ use converge_core::sentiment::{
 use converge_core::table::{Table, Value};
 use converge_core::terms::{TermIndex, DEFAULT_MIN_COUNT};
 
-use crate::protocol::{DatasetId, Verbatim, VerbatimPage, VoiceFilter, VoiceReport};
+use crate::answer::{DatasetId, Verbatim, VerbatimPage, VoiceFilter, VoiceReport};
 
 /// Terms listed on each side.
 const TERMS_LISTED: usize = 15;
@@ -441,7 +441,7 @@ pub(crate) fn within_days(
 mod tests {
     use converge_core::sentiment::SentimentLabel;
 
-    use crate::protocol::VoiceFilter;
+    use crate::answer::VoiceFilter;
     use crate::service::{Service, Step};
 
     fn demo() -> Service {

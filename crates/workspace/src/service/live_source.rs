@@ -21,8 +21,8 @@ use converge_core::table::Value;
 use serde_json::{Map, Value as Json};
 
 use super::Service;
+use crate::answer::{DatasetId, ErrorCode, WorkerError};
 use crate::live::{Known, LiveDirectory, LiveRole};
-use crate::protocol::{DatasetId, ErrorCode, WorkerError};
 
 /// The fields a live record's customer is matched on.
 const IDENTIFIERS: [Field; 3] = [Field::CustomerId, Field::Email, Field::Handle];

@@ -13,12 +13,12 @@ use converge_core::sentiment::{LexiconEntry, Tally, Vader};
 use converge_core::table::{Table, Value};
 use converge_core::terms::TermIndex;
 
-use crate::network;
-use crate::protocol::{
+use crate::answer::{
     CommunityTerms, DatasetId, DatasetSummary, ErrorCode, HandlePosts, NetworkFilter,
     SentimentOverview, TablePage, VerbatimPage, VoiceFilter, VoiceReport, WorkerError,
     SUMMARY_REJECTED_ROWS,
 };
+use crate::network;
 use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
 

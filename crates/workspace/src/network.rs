@@ -30,7 +30,7 @@ use converge_core::schema::{Field, TableSchema};
 use converge_core::table::Table;
 use converge_core::terms::{DistinctiveTerm, TermIndex, DEFAULT_MIN_COUNT};
 
-use crate::protocol::{
+use crate::answer::{
     CommunitySummary, DatasetId, ErrorCode, HandlePost, HandlePosts, NetworkEdge, NetworkFilter,
     NetworkNode, NetworkPerson, NetworkReport, WorkerError, MAX_DRAWN_NODES,
 };

@@ -35,7 +35,7 @@ use converge_core::table::instant_text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use crate::protocol::Verbatim;
+use crate::answer::Verbatim;
 
 pub mod breakdown;
 
