@@ -9,6 +9,8 @@
 //!   yields so progress and cancellation flow, and reports a panic before it dies.
 //! - [`client`]: the page's side, which spawns the worker, matches answers to
 //!   requests and restarts the worker after a crash.
+//! - `held` and `outbox`: the worker's one workspace and its way out to the page, shared by
+//!   the worker and the streams (so neither imports the other).
 //! - [`stream`]: connects the worker to live streams (Server-Sent Events, WebSocket, or the
 //!   loaded data replayed as simulated traffic).
 //! - [`blob_reader`]: a browser `File` as a `std::io::Read`, sliced, for the worker's imports.
@@ -25,6 +27,8 @@ pub mod protocol;
 pub use converge_workspace::{live, network, segments, service, voice};
 
 pub mod client;
+mod held;
+mod outbox;
 pub mod stream;
 pub mod worker;
 

@@ -17,6 +17,14 @@ use converge_core::identity::{CustomerId, RecordRef};
 use converge_core::schema::Overrides;
 use converge_core::sentiment::LexiconEntry;
 pub use converge_workspace::answer::*;
+pub use converge_workspace::live::breakdown::BREAKDOWN_ROWS;
+pub use converge_workspace::live::{
+    LiveAlert, LiveBreakdown, LiveBreakdownRow, LiveConnection, LiveCounts, LiveDimension,
+    LiveFailure, LivePoint, LiveRole, LiveSeries, LiveUpdate, LiveVerbatim, Totals,
+};
+pub use converge_workspace::segments::{
+    Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 

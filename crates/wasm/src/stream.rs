@@ -568,7 +568,7 @@ fn tick() {
             else {
                 return Vec::new();
             };
-            crate::worker::with_service(|service| service.simulated_records(simulation, n))
+            crate::held::SERVICE.with_borrow(|service| service.simulated_records(simulation, n))
         });
         LIVE.with_borrow_mut(|live| {
             if let Some(live) = live.as_mut() {
@@ -595,7 +595,7 @@ fn tick() {
         Some(live.feed.update(now_ms(), live.connection.clone()))
     });
     if let Some(update) = update {
-        crate::worker::post(&FromWorker::Live {
+        crate::outbox::post(&FromWorker::Live {
             update: Box::new(update),
         });
     }

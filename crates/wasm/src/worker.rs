@@ -15,7 +15,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_reader::BlobReader;
+use crate::held::SERVICE;
 use crate::network::{LayoutJob, NetworkJob};
+use crate::outbox::post;
 use crate::protocol::{
     ErrorCode, FileHandle, FromWorker, Request, RequestId, Response, ToWorker, WorkerError,
 };
@@ -28,7 +30,6 @@ const TIME_SLICE_MS: f64 = 30.0;
 const PROGRESS_INTERVAL_MS: f64 = 50.0;
 
 thread_local! {
-    static SERVICE: RefCell<Service> = RefCell::new(Service::default());
     static RUNNING: RefCell<HashSet<RequestId>> = RefCell::new(HashSet::new());
     static CANCELLED: RefCell<HashSet<RequestId>> = RefCell::new(HashSet::new());
 }
@@ -139,8 +140,10 @@ async fn handle(job: &Job, request: Request) -> Result<Response, WorkerError> {
         }
         Request::Network { dataset, filter } => {
             let mut network = NetworkJob::new(dataset, filter);
-            let report =
-                drive(job, || SERVICE.with_borrow(|service| network.step(service))).await?;
+            let report = drive(job, || {
+                SERVICE.with_borrow(|service| service.network_step(&mut network))
+            })
+            .await?;
             SERVICE.with_borrow_mut(|service| service.keep_network(network.kept()));
             Ok(Response::Network {
                 report: Box::new(report),
@@ -276,11 +279,6 @@ fn live(update: crate::live::LiveUpdate) -> Response {
     Response::Live {
         update: Box::new(update),
     }
-}
-
-/// Lends the service to the live stream's simulation.
-pub(crate) fn with_service<R>(read: impl FnOnce(&Service) -> R) -> R {
-    SERVICE.with_borrow(read)
 }
 
 /// Converges every held dataset into customers, in steps (blocking one rule, comparing a chunk
@@ -438,16 +436,6 @@ async fn yield_to_event_loop() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     channel.port1().close();
-}
-
-pub(crate) fn post(message: &FromWorker) {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let sent = serde_wasm_bindgen::to_value(message)
-        .map_err(JsValue::from)
-        .and_then(|value| scope.post_message(&value));
-    if let Err(err) = sent {
-        web_sys::console::error_2(&"converge worker: a message could not be sent".into(), &err);
-    }
 }
 
 fn report_panic(info: &std::panic::PanicHookInfo<'_>) {

@@ -347,7 +347,7 @@ fn network_messages_and_answers_cross_intact() {
     while service.score_sentiment_step().is_some() {}
     let mut network = NetworkJob::new(dataset, filter);
     let report = loop {
-        if let Step::Finished(report) = network.step(&service).unwrap() {
+        if let Step::Finished(report) = service.network_step(&mut network).unwrap() {
             break report;
         }
     };

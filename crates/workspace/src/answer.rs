@@ -4,14 +4,6 @@
 //! and the tests read them directly. Counts are `u64` and stay below 2^53, which JavaScript
 //! numbers hold exactly.
 
-pub use crate::live::breakdown::BREAKDOWN_ROWS;
-pub use crate::live::{
-    LiveAlert, LiveBreakdown, LiveBreakdownRow, LiveConnection, LiveCounts, LiveDimension,
-    LiveFailure, LivePoint, LiveRole, LiveSeries, LiveUpdate, LiveVerbatim, Totals,
-};
-pub use crate::segments::{
-    Audience, AudienceFormat, CustomerExplanation, SegmentCustomerPage, SegmentsReport,
-};
 use converge_core::identity::{CustomerId, PairEvidence, RecordRef};
 use converge_core::ingest::IngestReport;
 pub use converge_core::live::{Alert, AlertKind, AlertRules};

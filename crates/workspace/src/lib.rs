@@ -11,9 +11,12 @@
 //! - [`voice`]: the voice-of-the-customer view; [`network`]: the Network view (mention graph,
 //!   influence, communities, stepped layout); [`segments`]: segments and audiences.
 //! - [`live`]: live streams, record by record: scored, windowed, watched by the alert rules.
+//! - [`job`]: long work as steps ([`job::ImportJob`], [`job::DemoJob`]), so the worker can
+//!   report progress and stop at a cancel.
 //! - [`answer`]: the answers themselves, plain serialisable data.
 
 pub mod answer;
+pub mod job;
 pub mod live;
 pub mod network;
 pub mod segments;

@@ -34,7 +34,7 @@ use crate::answer::{
     CommunitySummary, DatasetId, ErrorCode, HandlePost, HandlePosts, NetworkEdge, NetworkFilter,
     NetworkNode, NetworkPerson, NetworkReport, WorkerError, MAX_DRAWN_NODES,
 };
-use crate::service::{Service, Step};
+use crate::job::Step;
 
 /// Rows read per step.
 const ROWS_PER_STEP: usize = 20_000;
@@ -343,10 +343,19 @@ impl NetworkJob {
         }
     }
 
-    /// One step against the service's current data (the dataset is looked up afresh each time,
-    /// so a dataset removed meanwhile fails the job rather than a borrow).
-    pub fn step(&mut self, service: &Service) -> Result<Step<NetworkReport>, WorkerError> {
-        let source = service.network_source(self.dataset)?;
+    /// The dataset of posts or edges this job reads.
+    pub fn dataset(&self) -> DatasetId {
+        self.dataset
+    }
+
+    /// One step over `source`, this job's dataset as it is now (`Service::network_step` looks
+    /// it up afresh each step); `resolved_customers` gives each row's converged customer, once,
+    /// for the report.
+    pub fn step(
+        &mut self,
+        source: &NetworkSource<'_>,
+        resolved_customers: impl FnOnce() -> Option<Vec<Option<converge_core::identity::CustomerId>>>,
+    ) -> Result<Step<NetworkReport>, WorkerError> {
         let invalid = |err: converge_core::network::NetworkError| {
             WorkerError::new(ErrorCode::Invalid, err.to_string())
         };
@@ -446,8 +455,8 @@ impl NetworkJob {
                         Ok(self.working(fraction, "Describing the communities"))
                     }
                     _ => {
-                        let resolved = service.resolved_customers_of(self.dataset);
-                        Ok(Step::Finished(self.report(&source, resolved.as_deref())))
+                        let resolved = resolved_customers();
+                        Ok(Step::Finished(self.report(source, resolved.as_deref())))
                     }
                 }
             }
@@ -1012,7 +1021,7 @@ impl LayoutJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::ImportJob;
+    use crate::service::{ImportJob, Service};
     use converge_core::demo::{CompanyGenerator, DemoParams};
     use converge_core::ingest::Ingested;
     use converge_core::network::EdgeKind;
@@ -1045,7 +1054,7 @@ mod tests {
         let mut job = NetworkJob::new(dataset, filter);
         let mut last = 0.0;
         loop {
-            match job.step(service).unwrap() {
+            match service.network_step(&mut job).unwrap() {
                 Step::Working { fraction, .. } => {
                     assert!((last..=1.0).contains(&fraction), "{fraction} after {last}");
                     last = fraction;
@@ -1226,8 +1235,8 @@ P7,,,twitter,2025-03-07,@shop hello,
     }
 
     fn network_error(service: &Service, dataset: DatasetId) -> WorkerError {
-        NetworkJob::new(dataset, NetworkFilter::default())
-            .step(service)
+        service
+            .network_step(&mut NetworkJob::new(dataset, NetworkFilter::default()))
             .err()
             .unwrap()
     }
@@ -1363,7 +1372,7 @@ O5,C1,2025-01-06,40,
         let (mut service, ids) = scored(&[(&posts.name, &posts.bytes)]);
         let mut job = NetworkJob::new(ids[0], NetworkFilter::default());
         let report = loop {
-            if let Step::Finished(report) = job.step(&service).unwrap() {
+            if let Step::Finished(report) = service.network_step(&mut job).unwrap() {
                 break report;
             }
         };

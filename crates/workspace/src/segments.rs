@@ -32,7 +32,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{ErrorCode, WorkerError};
-use crate::service::Step;
+use crate::job::Step;
 
 /// The most scatter points one summary carries; above it every n-th customer is sent.
 pub const MAX_SCATTER_POINTS: usize = 20_000;

@@ -3,11 +3,8 @@
 //! The worker runtime owns one [`Service`] and drives long jobs ([`ImportJob`], [`DemoJob`]) step
 //! by step, yielding between steps; everything here is synchronous and runs natively in tests.
 
-use std::io::Read;
-
-use converge_core::demo::{CompanyGenerator, DemoParams, MAX_DEMO_CUSTOMERS};
 use converge_core::export::write_rejected_rows;
-use converge_core::ingest::{Ingest, IngestProgress, IngestReport, Ingested, ReadOptions};
+use converge_core::ingest::{IngestReport, Ingested};
 use converge_core::schema::{detect, Overrides, TableSchema};
 use converge_core::sentiment::{LexiconEntry, Tally, Vader};
 use converge_core::table::{Table, Value};
@@ -22,6 +19,8 @@ use crate::network;
 use crate::segments::{self, Audience, AudienceFormat, SegmentJob, Segmentation};
 use crate::voice;
 
+pub use crate::job::{DemoJob, ImportJob, Step};
+
 mod customers;
 pub use customers::{ConvergenceJob, LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
 mod live_source;
@@ -30,7 +29,6 @@ pub use live_source::Simulation;
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
 /// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt.
-const ROWS_PER_STEP: usize = 20_000;
 
 /// The data the worker holds.
 #[derive(Debug, Default)]
@@ -271,6 +269,17 @@ impl Service {
     /// What the Network view maps in a dataset: its posts once their texts are all scored, else
     /// its rows if they read as edges (an edge list, or referrals in orders). The error is the
     /// posts' (what to mark, or that scoring is under way) when neither fits.
+    /// One step of a network job against the current data: the dataset is looked up afresh
+    /// each step, so a dataset removed meanwhile fails the job rather than a borrow.
+    pub fn network_step(
+        &self,
+        job: &mut network::NetworkJob,
+    ) -> Result<Step<crate::answer::NetworkReport>, WorkerError> {
+        let dataset = job.dataset();
+        let source = self.network_source(dataset)?;
+        job.step(&source, || self.resolved_customers_of(dataset))
+    }
+
     pub fn network_source(
         &self,
         dataset: DatasetId,
@@ -573,155 +582,6 @@ fn not_found(dataset: DatasetId) -> WorkerError {
             dataset.0
         ),
     )
-}
-
-/// Where a long job stands after a step.
-#[derive(Debug)]
-pub enum Step<T> {
-    /// More to do: `fraction` of the work is done, and `phase` says what is going on.
-    Working {
-        fraction: f32,
-        phase: String,
-    },
-    Finished(T),
-}
-
-/// Importing one file.
-pub struct ImportJob {
-    ingest: Option<Ingest>,
-    file_name: String,
-    total_bytes: Option<u64>,
-}
-
-impl ImportJob {
-    pub fn new(
-        file_name: &str,
-        reader: impl Read + 'static,
-        total_bytes: Option<u64>,
-    ) -> Result<ImportJob, WorkerError> {
-        let mut ingest = Ingest::new(file_name, reader, ReadOptions::default())
-            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
-        if let Some(total_bytes) = total_bytes {
-            ingest = ingest.with_size_hint(total_bytes);
-        }
-        Ok(ImportJob {
-            ingest: Some(ingest),
-            file_name: file_name.to_owned(),
-            total_bytes,
-        })
-    }
-
-    pub fn step(&mut self) -> Result<Step<Ingested>, WorkerError> {
-        let ingest = self.ingest.as_mut().ok_or_else(|| {
-            WorkerError::new(
-                ErrorCode::Internal,
-                "The import was stepped after it finished.",
-            )
-        })?;
-        let progress = ingest
-            .step(ROWS_PER_STEP)
-            .map_err(|err| WorkerError::new(ErrorCode::Invalid, err.to_string()))?;
-        let phase = match progress {
-            IngestProgress::Reading { .. } => format!("Reading {}", self.file_name),
-            IngestProgress::Typing { .. } => format!("Typing the columns of {}", self.file_name),
-            IngestProgress::Finished => {
-                let ingest = self.ingest.take().ok_or_else(|| {
-                    WorkerError::new(ErrorCode::Internal, "The import lost its reader.")
-                })?;
-                let ingested = ingest
-                    .finish()
-                    .map_err(|err| WorkerError::new(ErrorCode::Internal, err.to_string()))?;
-                return Ok(Step::Finished(ingested));
-            }
-        };
-        Ok(Step::Working {
-            fraction: ingest.fraction_done(self.total_bytes),
-            phase,
-        })
-    }
-}
-
-/// Generating the demo company's files, then importing each as if the user had dropped it.
-pub struct DemoJob {
-    generator: Option<CompanyGenerator>,
-    files: std::vec::IntoIter<converge_core::demo::DemoFile>,
-    n_files: usize,
-    import: Option<ImportJob>,
-    imported: Vec<Ingested>,
-}
-
-/// Share of the demo's work spent generating (the rest is importing).
-const DEMO_GENERATION_SHARE: f32 = 0.4;
-
-impl DemoJob {
-    pub fn new(n_customers: u64) -> Result<DemoJob, WorkerError> {
-        let n_customers = usize::try_from(n_customers).unwrap_or(usize::MAX);
-        if n_customers > MAX_DEMO_CUSTOMERS {
-            return Err(WorkerError::new(
-                ErrorCode::Invalid,
-                format!("The demo has at most {MAX_DEMO_CUSTOMERS} customers; {n_customers} were asked for."),
-            ));
-        }
-        let params = DemoParams {
-            n_customers,
-            ..DemoParams::default()
-        };
-        Ok(DemoJob {
-            generator: Some(CompanyGenerator::new(params)),
-            files: Vec::new().into_iter(),
-            n_files: 0,
-            import: None,
-            imported: Vec::new(),
-        })
-    }
-
-    pub fn step(&mut self) -> Result<Step<Vec<Ingested>>, WorkerError> {
-        if let Some(generator) = &mut self.generator {
-            let phase = format!(
-                "Generating the demo's {}",
-                generator.current_file().unwrap_or("files")
-            );
-            generator.step(ROWS_PER_STEP / 2);
-            let fraction = DEMO_GENERATION_SHARE * generator.fraction_done();
-            if generator.is_done() {
-                let company = self.generator.take().expect("checked just above").finish();
-                self.n_files = company.files.len();
-                self.files = company.files.into_iter();
-            }
-            return Ok(Step::Working { fraction, phase });
-        }
-        if self.import.is_none() {
-            match self.files.next() {
-                Some(file) => {
-                    let size = file.bytes.len() as u64;
-                    let name = file.name.clone();
-                    self.import = Some(ImportJob::new(
-                        &name,
-                        std::io::Cursor::new(file.bytes),
-                        Some(size),
-                    )?);
-                }
-                None => return Ok(Step::Finished(std::mem::take(&mut self.imported))),
-            }
-        }
-        let import = self.import.as_mut().expect("set just above");
-        let n_done = self.imported.len() as f32;
-        let share = (1.0 - DEMO_GENERATION_SHARE) / self.n_files.max(1) as f32;
-        match import.step()? {
-            Step::Working { fraction, phase } => Ok(Step::Working {
-                fraction: DEMO_GENERATION_SHARE + share * (n_done + fraction),
-                phase,
-            }),
-            Step::Finished(ingested) => {
-                self.imported.push(ingested);
-                self.import = None;
-                Ok(Step::Working {
-                    fraction: DEMO_GENERATION_SHARE + share * (n_done + 1.0),
-                    phase: "Importing the demo's files".into(),
-                })
-            }
-        }
-    }
 }
 
 /// The demo company of `n_customers`, loaded and scored, for the worker's own tests.
@@ -1051,7 +911,9 @@ mod tests {
 
     #[test]
     fn an_absurd_demo_size_is_refused_before_any_work() {
-        let err = DemoJob::new(MAX_DEMO_CUSTOMERS as u64 + 1).err().unwrap();
+        let err = DemoJob::new(converge_core::demo::MAX_DEMO_CUSTOMERS as u64 + 1)
+            .err()
+            .unwrap();
         assert_eq!(err.code, ErrorCode::Invalid);
     }
 }

@@ -1326,7 +1326,7 @@ mod tests {
         assert!(!by_row.is_empty() && by_row.iter().all(Option::is_some));
         let mut job = NetworkJob::new(posts, NetworkFilter::default());
         let report = loop {
-            if let Step::Finished(report) = job.step(&service).unwrap() {
+            if let Step::Finished(report) = service.network_step(&mut job).unwrap() {
                 break report;
             }
         };
