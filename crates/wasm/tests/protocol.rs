@@ -386,12 +386,12 @@ fn the_influence_benchmark_api_ranks_and_groups_a_small_graph() {
     let targets = [1, 2, 7, 4, 5, 3, 3];
     let weights = [1.0; 7];
     let result = converge_wasm::api::influence_bench(&sources, &targets, &weights).unwrap();
-    let [build, pagerank, louvain, modularity, n_communities, iterations, n_nodes, n_edges] =
+    // The first three are times, which the benchmark reads; a test has nothing to say of them.
+    let [_build, _pagerank, _louvain, modularity, n_communities, iterations, n_nodes, n_edges] =
         result[..]
     else {
         panic!("eight figures: {result:?}");
     };
-    assert!(build >= 0.0 && pagerank >= 0.0 && louvain >= 0.0);
     assert_eq!((n_communities, n_nodes, n_edges), (2.0, 6.0, 7.0));
     assert!(modularity > 0.3 && iterations >= 1.0, "{result:?}");
 }
