@@ -1,15 +1,18 @@
 //! Every message crosses the page/worker boundary intact, in a real browser.
 //!
 //! The messages travel as JavaScript objects made by serde-wasm-bindgen; these tests push each
-//! variant through that conversion and back.
+//! variant through that conversion and back. Every kind of request is covered, checked against
+//! the variants serde knows; the answers are covered where their tests build them (not yet all).
 #![cfg(target_arch = "wasm32")]
 
+use converge_core::identity::{CustomerId, RecordRef};
 use converge_core::ingest::{ingest, ReadOptions};
 use converge_core::schema::{detect, Field, Overrides, Role};
 use converge_core::sentiment::{LexiconEntry, SentimentLabel};
 use converge_wasm::protocol::{
-    DatasetId, DatasetSummary, ErrorCode, FileHandle, FromWorker, Request, RequestId, Response,
-    SentimentOverview, TablePage, ToWorker, VoiceFilter, WorkerError,
+    AlertRules, Audience, AudienceFormat, DatasetId, DatasetSummary, ErrorCode, FileHandle,
+    FromWorker, LiveRole, NetworkFilter, Request, RequestId, Response, SentimentOverview,
+    TablePage, ToWorker, VoiceFilter, WorkerError,
 };
 use converge_wasm::service::{ImportJob, Service, Step};
 use serde::de::DeserializeOwned;
@@ -66,7 +69,7 @@ fn file(name: &str, content: &str) -> web_sys::File {
 #[wasm_bindgen_test]
 fn requests_round_trip() {
     let id = RequestId(u32::MAX);
-    for request in [
+    let requests = [
         Request::Ping,
         Request::LoadDemo {
             n_customers: 10_000,
@@ -116,10 +119,127 @@ fn requests_round_trip() {
             }],
         },
         Request::Crash,
-    ] {
+        Request::Network {
+            dataset: DatasetId(4),
+            filter: NetworkFilter {
+                channel: Some("twitter".into()),
+                from_day: Some(-2),
+                to_day: Some(30_000),
+            },
+        },
+        Request::Layout {
+            n_nodes: 3,
+            edges: vec![(0, 1), (1, 2)],
+            seed: u64::from(u32::MAX),
+        },
+        Request::HandlePosts {
+            dataset: DatasetId(4),
+            handle: "@zoë".into(),
+            filter: NetworkFilter::default(),
+            limit: 20,
+        },
+        Request::Segments,
+        Request::SegmentCustomers {
+            audience: Audience::Segment { segment: 2 },
+            offset: 0,
+            limit: 50,
+        },
+        Request::ExplainCustomer { customer: 17 },
+        Request::ExportAudience {
+            audience: Audience::RfmCell {
+                recency: 5,
+                frequency_monetary: 1,
+            },
+            format: AudienceFormat::Json,
+            columns: vec!["email".into(), "segment".into()],
+            per_household: true,
+        },
+        Request::Converge { threshold: 0.95 },
+        Request::SetMatchThreshold { threshold: 0.5 },
+        Request::ReviewLink {
+            left: RecordRef {
+                source_idx: 0,
+                row_idx: 4,
+            },
+            right: RecordRef {
+                source_idx: 2,
+                row_idx: 9,
+            },
+            same_customer: Some(false),
+        },
+        Request::CustomerList {
+            search: "Grant".into(),
+            offset: 200,
+            limit: 200,
+        },
+        Request::Customer360 {
+            customer: CustomerId(12),
+        },
+        Request::CommunityTerms {
+            dataset: DatasetId(4),
+            filter: NetworkFilter::default(),
+            communities: vec![0, 3],
+        },
+        Request::LiveConnect {
+            url: "wss://stream.example/ws".into(),
+            role: Some(LiveRole::Order),
+        },
+        Request::LiveDisconnect,
+        Request::LiveSimulate {
+            records_per_second: 2_000,
+        },
+        Request::LiveRules {
+            rules: AlertRules::default(),
+        },
+        Request::LiveRecords { ids: vec![1, 2, 3] },
+        Request::LiveKeepAsDataset,
+        Request::ImportFile {
+            file: FileHandle(file("orders.csv", "id\n1\n").into()),
+        },
+    ];
+    let mut covered = std::collections::BTreeSet::new();
+    for request in requests {
+        covered.insert(variant_name(
+            &serde_wasm_bindgen::to_value(&request).unwrap(),
+        ));
         round_trip(ToWorker::Run { id, request });
     }
     round_trip(ToWorker::Cancel { id: RequestId(7) });
+    // Every kind of request is above: a variant added to `Request` and not here fails.
+    let every = variant_names::<Request>(js_sys::JsString::from("Teleport").into());
+    assert_eq!(covered, every);
+}
+
+/// The name of an externally tagged variant's value: `"Ping"` or the one key of `{"LoadDemo": …}`.
+fn variant_name(value: &wasm_bindgen::JsValue) -> String {
+    value.as_string().unwrap_or_else(|| {
+        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+        assert_eq!(keys.length(), 1, "one key, the variant's name");
+        keys.get(0).as_string().unwrap()
+    })
+}
+
+/// Every variant name of `T`, from the message serde gives for a variant it does not know
+/// ("unknown variant `Teleport`, expected one of `Ping`, `LoadDemo`, …"): it lists them all, from
+/// the type's definition, so the list grows with the type.
+fn variant_names<T: DeserializeOwned + std::fmt::Debug>(
+    unknown: wasm_bindgen::JsValue,
+) -> std::collections::BTreeSet<String> {
+    let message = serde_wasm_bindgen::from_value::<T>(unknown)
+        .expect_err("an unknown variant is refused")
+        .to_string();
+    let expected = message
+        .split("expected one of")
+        .nth(1)
+        .unwrap_or_else(|| panic!("serde lists the variants: {message}"));
+    let names: std::collections::BTreeSet<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert!(names.len() > 5, "{message}");
+    names
 }
 
 #[wasm_bindgen_test]
@@ -292,7 +412,6 @@ fn voice_of_the_customer_answers_cross_intact() {
 #[wasm_bindgen_test]
 fn network_messages_and_answers_cross_intact() {
     use converge_wasm::network::{LayoutJob, NetworkJob};
-    use converge_wasm::protocol::NetworkFilter;
     let filter = NetworkFilter {
         channel: Some("twitter".into()),
         from_day: Some(-2),

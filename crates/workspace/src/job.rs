@@ -8,7 +8,8 @@ use converge_core::ingest::{Ingest, IngestProgress, Ingested, ReadOptions};
 
 use crate::answer::{ErrorCode, WorkerError};
 
-/// Rows an import reads per step (the demo generates half as many).
+/// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt (the
+/// demo generates half as many per step).
 pub(crate) const ROWS_PER_STEP: usize = 20_000;
 
 /// Where a long job stands after a step.

@@ -7,7 +7,7 @@
 //! `converge-wasm` is the glue that carries its requests and answers across `postMessage`.
 //!
 //! - [`service`]: the datasets and the long jobs over them (imports, the demo company), as plain
-//!   synchronous steps; [`service::customers`] resolves and explains the customers.
+//!   synchronous steps; it also resolves and explains the customers (`service/customers.rs`).
 //! - [`voice`]: the voice-of-the-customer view; [`network`]: the Network view (mention graph,
 //!   influence, communities, stepped layout); [`segments`]: segments and audiences.
 //! - [`live`]: live streams, record by record: scored, windowed, watched by the alert rules.

@@ -364,7 +364,7 @@ impl NetworkJob {
                 let n_rows = source.n_rows();
                 let end = (self.next_row + ROWS_PER_STEP).min(n_rows);
                 for row_idx in self.next_row..end {
-                    self.note_filters(&source, row_idx);
+                    self.note_filters(source, row_idx);
                     match &source {
                         NetworkSource::Posts(posts) => self.read_row(posts, row_idx)?,
                         NetworkSource::Edges(edges) => self.read_edge_row(edges, row_idx)?,

@@ -28,8 +28,6 @@ pub use live_source::Simulation;
 
 /// The most rows one page may carry; a grid asks for what it shows, and this bounds a message.
 pub const MAX_PAGE_ROWS: u64 = 1_000;
-/// Rows read per step: a few milliseconds of work, so progress flows and a cancel is prompt.
-
 /// The data the worker holds.
 #[derive(Debug, Default)]
 pub struct Service {
