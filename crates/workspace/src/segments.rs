@@ -36,8 +36,8 @@ use crate::job::Step;
 
 /// The most scatter points one summary carries; above it every n-th customer is sent.
 pub const MAX_SCATTER_POINTS: usize = 20_000;
-/// The most customers one page carries.
-pub const MAX_CUSTOMER_PAGE: u64 = 500;
+/// The most customers one page of an audience carries.
+pub const MAX_AUDIENCE_PAGE: u64 = 500;
 /// Segment counts tried: 2 up to this (and fewer than the customers).
 const MAX_SEGMENTS: usize = 8;
 /// Restarts per k: fewer than scikit-learn's 10, as every k of the range is fitted.
@@ -1150,7 +1150,7 @@ impl Segmentation {
     ) -> Result<SegmentCustomerPage, WorkerError> {
         let members = self.members(audience)?;
         let start = usize::try_from(offset).unwrap_or(usize::MAX);
-        let limit = usize::try_from(limit.min(MAX_CUSTOMER_PAGE)).unwrap_or(0);
+        let limit = usize::try_from(limit.min(MAX_AUDIENCE_PAGE)).unwrap_or(0);
         Ok(SegmentCustomerPage {
             audience: audience.clone(),
             offset,

@@ -22,7 +22,7 @@ use crate::voice;
 pub use crate::job::{DemoJob, ImportJob, Step};
 
 mod customers;
-pub use customers::{ConvergenceJob, LOWEST_THRESHOLD, MAX_CUSTOMER_PAGE};
+pub use customers::{ConvergenceJob, LOWEST_THRESHOLD, MAX_CUSTOMER_LIST_PAGE};
 mod live_source;
 pub use live_source::Simulation;
 

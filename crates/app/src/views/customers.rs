@@ -507,7 +507,7 @@ fn customer_list(
                     </tbody>
                 </table>
             </div>
-            if (page.customers.len() as u64) < page.n_total && **n_listed < converge_wasm::service::MAX_CUSTOMER_PAGE {
+            if (page.customers.len() as u64) < page.n_total && **n_listed < converge_wasm::service::MAX_CUSTOMER_LIST_PAGE {
                 <button class="button subtle" onclick={{
                     let n_listed = n_listed.clone();
                     Callback::from(move |_: MouseEvent| n_listed.set(*n_listed + LIST_STEP))

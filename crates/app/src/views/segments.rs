@@ -794,10 +794,10 @@ fn customer_list(
                     </tbody>
                 </table>
             </div>
-            if (page.customers.len() as u64) < page.n_total && **n_shown < converge_wasm::segments::MAX_CUSTOMER_PAGE {
+            if (page.customers.len() as u64) < page.n_total && **n_shown < converge_wasm::segments::MAX_AUDIENCE_PAGE {
                 <button class="button subtle" onclick={{
                     let n_shown = n_shown.clone();
-                    Callback::from(move |_: MouseEvent| n_shown.set((*n_shown + CUSTOMER_STEP).min(converge_wasm::segments::MAX_CUSTOMER_PAGE)))
+                    Callback::from(move |_: MouseEvent| n_shown.set((*n_shown + CUSTOMER_STEP).min(converge_wasm::segments::MAX_AUDIENCE_PAGE)))
                 }}>{ "Show more" }</button>
             }
         </>

@@ -43,7 +43,7 @@ const HISTOGRAM_BITS: (f64, f64) = (10.0, 40.0);
 /// the strongest left apart.
 const REVIEW_LINKS: usize = 20;
 /// The most customers one list page carries.
-pub const MAX_CUSTOMER_PAGE: u64 = 200;
+pub const MAX_CUSTOMER_LIST_PAGE: u64 = 200;
 /// Details of an order or event shown.
 const DETAILS_SHOWN: usize = 6;
 
@@ -468,7 +468,7 @@ impl Service {
                     .is_some_and(|haystack| haystack.contains(&needle))
         });
         let offset_idx = usize::try_from(offset).unwrap_or(usize::MAX);
-        let limit = usize::try_from(limit.min(MAX_CUSTOMER_PAGE)).unwrap_or(0);
+        let limit = usize::try_from(limit.min(MAX_CUSTOMER_LIST_PAGE)).unwrap_or(0);
         let mut n_total = 0u64;
         let mut customers = Vec::new();
         for idx in matching {
